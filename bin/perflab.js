@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// Entry point of `npx perflab`: runs the compiled CLI (built by `npm install`).
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const compiled = new URL('../dist/cli/main.js', import.meta.url);
+if (!existsSync(fileURLToPath(compiled))) {
+  process.stderr.write(
+    'perflab: not built yet; run `npm install` (or `npm run build`) in the perflab folder first\n',
+  );
+  process.exit(3);
+}
+const { main } = await import(compiled.href);
+process.exitCode = await main(process.argv);

@@ -1,0 +1,3 @@
+from perflab_harness.harness import main
+
+main()

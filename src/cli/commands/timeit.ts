@@ -1,0 +1,85 @@
+import Table from 'cli-table3';
+import { buildTimeitReport } from '../../core/timeit-report.js';
+import { collectScriptFiles } from '../../runner/collect-files.js';
+import { UsageError } from '../errors.js';
+import { colour, formatCount, formatSeconds, formatPercent } from '../format.js';
+import { Progress } from '../progress.js';
+import { checkScript } from '../source-check.js';
+import {
+  exitCodeFor,
+  limitsFromOptions,
+  parseIntegerOption,
+  renderSummary,
+  withSession,
+  type CommonOptions,
+} from '../shared.js';
+
+export interface TimeitOptions extends CommonOptions {
+  rounds?: string;
+  gc?: boolean;
+  minBatch?: string;
+}
+
+export async function timeitCommand(file: string, names: string[], options: TimeitOptions): Promise<number> {
+  await checkScript(file);
+  if (names.length < 2)
+    throw new UsageError('timeit compares two or more candidates: perflab timeit FILE NAME NAME...');
+  const rounds = parseIntegerOption('--rounds', options.rounds) ?? 5;
+  if (rounds > 100) throw new UsageError('--rounds is at most 100');
+  const minBatchS = Number(options.minBatch ?? 0.2);
+  if (!(minBatchS > 0 && minBatchS <= 5)) throw new UsageError('--min-batch takes seconds between 0 and 5');
+  const limits = limitsFromOptions(options, { wallS: Math.min(900, 60 + rounds * names.length * 10) });
+  const collected = await collectScriptFiles(file);
+
+  return withSession(options, async ({ runner }) => {
+    const progress = new Progress(`timing ${names.join(' vs ')}`, !options.json);
+    const report = await runner.run({
+      mode: 'timeit',
+      files: collected.files,
+      entry: collected.entry,
+      limits,
+      modeOptions: { timeit: { candidates: names, rounds, minBatchS, gcEnabled: Boolean(options.gc) } },
+    });
+    progress.stop();
+    const comparison =
+      report.document && report.document.candidates.length > 0
+        ? buildTimeitReport(report.document.candidates)
+        : null;
+    if (options.json) {
+      process.stdout.write(
+        JSON.stringify({ schema: 'perflab.cli.timeit/1', comparison, ...report }, null, 2) + '\n',
+      );
+      return exitCodeFor(report);
+    }
+    if (comparison && report.document) {
+      console.log(
+        `${collected.entry}: ${rounds} rounds, each candidate timed in a fresh process per round in shuffled order; ` +
+          `garbage collection ${report.document.gcEnabled ? 'enabled' : 'disabled'} while timing (pass --gc to enable)`,
+      );
+      const table = new Table({
+        head: ['candidate', 'loops', 'min', 'median', 'spread (IQR)', 'vs fastest (95% interval)'].map((h) =>
+          colour.bold(h),
+        ),
+        colAligns: ['left', 'right', 'right', 'right', 'right', 'left'],
+        style: { head: [], border: [] },
+      });
+      for (const candidate of comparison.candidates) {
+        const isFastest = candidate.expr === comparison.fastest;
+        const { ratio, low, high } = candidate.relativeToFastest;
+        table.push([
+          isFastest ? colour.green(candidate.expr) : candidate.expr,
+          formatCount(candidate.loopsPerSample),
+          formatSeconds(candidate.summary.min),
+          formatSeconds(candidate.summary.median),
+          `±${formatPercent(candidate.summary.relativeIqr / 2)}`,
+          isFastest
+            ? colour.green('fastest')
+            : `${ratio.toFixed(2)}× slower (${low.toFixed(2)}–${high.toFixed(2)}×)`,
+        ]);
+      }
+      console.log(table.toString());
+    }
+    process.stderr.write(renderSummary(report) + '\n');
+    return exitCodeFor(report);
+  });
+}

@@ -1,0 +1,153 @@
+#!/usr/bin/env node
+/**
+ * The `perflab` command. Exit status: 0 ok; 1 the program failed or hit a limit; 2 usage
+ * error (bad flags, missing or unreadable file); 3 perflab cannot run here (no Python
+ * environment or no sandbox).
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { EXIT, UsageError } from './errors.js';
+import { colour } from './format.js';
+import { EnvironmentError } from './shared.js';
+import { runCommand } from './commands/run.js';
+import { profileCommand } from './commands/profile.js';
+import { timeitCommand } from './commands/timeit.js';
+import { doctorCommand } from './commands/doctor.js';
+import { demoCommand } from './commands/demo.js';
+
+const EXIT_CODES_HELP = `
+Exit status:
+  0  the program ran and exited 0 (doctor: everything needed is present)
+  1  the program failed, raised, or hit a limit (timeout, cpu-limit, memory-limit, process-limit, output-limit)
+  2  usage error: unknown flag, bad value, missing/empty/binary/non-UTF-8 file
+  3  perflab cannot run here: no Python environment (run npm install) or no usable sandbox`;
+
+function sandboxOption(): Option {
+  return new Option('--sandbox <backend>', 'where code runs: bwrap (isolated), process (NOT isolated), auto')
+    .choices(['auto', 'bwrap', 'process'])
+    .default('auto');
+}
+
+export function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('perflab')
+    .description('Run, profile and time Python programs in a sandbox, the way a performance engineer would.')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ outputError: (text, write) => write(colour.red(text)) })
+    .addHelpText('after', EXIT_CODES_HELP)
+    .exitOverride();
+
+  program
+    .command('run')
+    .description('run a Python file in the sandbox and report exit status, time, CPU and memory')
+    .argument('<file>', 'the Python file (files beside it are copied in too)')
+    .argument('[args...]', 'arguments for the program (put them after --)')
+    .option(
+      '--stdin <mode>',
+      'closed (EOF), terminal (open but silent: input() waits), or a file to feed',
+      'closed',
+    )
+    .option('--timeout <seconds>', 'wall-time limit (default 10)')
+    .option('--memory <MB>', 'memory limit for all processes together (default 512)')
+    .option(
+      '--repeat <n>',
+      'run N times in fresh interpreters and group the distinct outcomes (exposes races)',
+    )
+    .option(
+      '--switch-interval <seconds>',
+      'sys.setswitchinterval for the program: smaller values make races show sooner',
+    )
+    .option('--json', 'print the result as one JSON document instead of text')
+    .addOption(sandboxOption())
+    .addHelpText(
+      'after',
+      '\nExamples:\n  perflab run slow.py\n  perflab run reader.py --stdin terminal --timeout 3\n  perflab run counter.py --repeat 50 --switch-interval 0.00001\n  perflab run tool.py -- --input data.csv',
+    )
+    .action(async (file: string, args: string[], options) => setExit(await runCommand(file, args, options)));
+
+  program
+    .command('profile')
+    .description(
+      'profile a Python file with cProfile: function table, hot spot, optional line timings and memory',
+    )
+    .argument('<file>', 'the Python file')
+    .argument('[args...]', 'arguments for the program (put them after --)')
+    .option('--lines', 'also time each line of your hottest functions (line_profiler; no code changes)')
+    .option('--memory', 'also trace allocations (tracemalloc): peak, top sites, biggest types')
+    .addOption(
+      new Option('--sort <key>', 'table order')
+        .choices(['cumulative', 'tottime', 'calls'])
+        .default('cumulative'),
+    )
+    .option('--top <n>', 'rows to show', '20')
+    .option('--out <path>', 'save the profile: PATH.prof (pstats), PATH.speedscope.json, or PATH.json')
+    .option('--stdin <mode>', 'closed, terminal, or a file to feed', 'closed')
+    .option('--timeout <seconds>', 'wall-time limit per run (default 10)')
+    .option('--memory-limit <MB>', 'memory limit (default 512)')
+    .option('--json', 'print the result as one JSON document')
+    .addOption(sandboxOption())
+    .addHelpText(
+      'after',
+      '\nExamples:\n  perflab profile words.py\n  perflab profile words.py --lines --sort tottime\n  perflab profile words.py --out words.speedscope.json',
+    )
+    .action(async (file: string, args: string[], options) =>
+      setExit(await profileCommand(file, args, options)),
+    );
+
+  program
+    .command('timeit')
+    .description('compare two or more functions or expressions from a file, each timed in fresh processes')
+    .argument('<file>', 'the Python file that defines them (its __main__ block does not run)')
+    .argument('<names...>', 'zero-argument functions, or expressions such as "count_slow(TEXT)"')
+    .option('--rounds <n>', 'rounds; each runs every candidate once in a fresh process', '5')
+    .option('--min-batch <seconds>', 'shortest timed batch, as timeit.autorange', '0.2')
+    .option('--gc', 'keep garbage collection enabled while timing (timeit disables it)')
+    .option('--timeout <seconds>', 'wall-time limit for the whole comparison')
+    .option('--json', 'print the result as one JSON document')
+    .addOption(sandboxOption())
+    .addHelpText('after', '\nExample:\n  perflab timeit words.py count_with_scans count_with_counter')
+    .action(async (file: string, names: string[], options) =>
+      setExit(await timeitCommand(file, names, options)),
+    );
+
+  program
+    .command('doctor')
+    .description(
+      'check Python, the virtual environment, packages and the sandbox, and say how to fix what is missing',
+    )
+    .option('--json', 'print the report as JSON')
+    .action(async (options) => setExit(await doctorCommand(options)));
+
+  program
+    .command('demo')
+    .description('profile a bundled slow script (what `npm start` does)')
+    .addOption(sandboxOption())
+    .action(async (options) => setExit(await demoCommand(options)));
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = buildProgram((code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are not errors; everything else commander rejects is a usage error.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(colour.red(`perflab: ${error.message}\n`));
+      return EXIT.usage;
+    }
+    if (error instanceof EnvironmentError) {
+      process.stderr.write(colour.red(`perflab: ${error.message}\n`));
+      return 3;
+    }
+    process.stderr.write(colour.red(`perflab: internal error: ${(error as Error).stack ?? String(error)}\n`));
+    return 70;
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * A progress line with elapsed time for anything that may take over a second. It shows only
+ * on a terminal (stderr), appears after a short delay so quick commands stay quiet, and
+ * gets out of the way whenever the program prints.
+ */
+import ora, { type Ora } from 'ora';
+
+const SHOW_AFTER_MS = 1000;
+
+export class Progress {
+  private spinner: Ora | null = null;
+  private readonly startedAt = performance.now();
+  private timer: NodeJS.Timeout | null = null;
+  private label: string;
+
+  constructor(label: string, enabled = Boolean(process.stderr.isTTY)) {
+    this.label = label;
+    if (!enabled) return;
+    this.timer = setInterval(() => this.tick(), 100);
+    this.timer.unref();
+  }
+
+  private text(): string {
+    return `${this.label} ${((performance.now() - this.startedAt) / 1000).toFixed(1)} s`;
+  }
+
+  private tick(): void {
+    if (performance.now() - this.startedAt < SHOW_AFTER_MS) return;
+    if (!this.spinner)
+      this.spinner = ora({ text: this.text(), stream: process.stderr, discardStdin: false }).start();
+    else this.spinner.text = this.text();
+  }
+
+  setLabel(label: string): void {
+    this.label = label;
+  }
+
+  /** Writes program output without the progress line mixing into it. */
+  write(stream: NodeJS.WriteStream, text: string): void {
+    this.spinner?.clear();
+    stream.write(text);
+    this.spinner?.render();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.spinner?.stop();
+    this.spinner = null;
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * The versioned JSON documents that cross between the TypeScript host and the Python
+ * harness (docs/harness-protocol.md). These zod schemas are the single source of truth on
+ * the TypeScript side: every document from Python is parsed through them before use.
+ */
+import { z } from 'zod';
+
+export const HARNESS_MODES = ['run', 'profile', 'lines', 'memory', 'timeit', 'repeat'] as const;
+export type HarnessMode = (typeof HARNESS_MODES)[number];
+
+export const lineTargetSchema = z.object({
+  file: z.string(),
+  line: z.number().int(),
+  name: z.string(),
+});
+export type LineTarget = z.infer<typeof lineTargetSchema>;
+
+export const jobDocumentSchema = z.object({
+  schema: z.literal('perflab.job/1'),
+  mode: z.enum(HARNESS_MODES),
+  entry: z.string(),
+  argv: z.array(z.string()),
+  rlimits: z.object({
+    nproc: z.number().int().nullable(),
+    fileSizeBytes: z.number().int().nullable(),
+    openFiles: z.number().int().nullable(),
+    cpuSeconds: z.number().int().nullable(),
+    addressSpaceBytes: z.number().int().nullable(),
+  }),
+  dropPrivileges: z.object({ uid: z.number().int(), gid: z.number().int() }).nullable(),
+  lines: z.object({ targets: z.array(lineTargetSchema) }).optional(),
+  memory: z.object({ topSites: z.number().int(), topTypes: z.number().int() }).optional(),
+  timeit: z
+    .object({
+      candidates: z.array(z.string()).min(1),
+      rounds: z.number().int().min(1),
+      minBatchS: z.number().positive(),
+      gcEnabled: z.boolean(),
+    })
+    .optional(),
+  repeat: z.object({ times: z.number().int().min(1), timeoutS: z.number().positive() }).optional(),
+});
+export type JobDocument = z.infer<typeof jobDocumentSchema>;
+
+export const ORIGINS = ['user', 'stdlib', 'site-packages', 'builtin'] as const;
+export type CodeOrigin = (typeof ORIGINS)[number];
+
+const exceptionSchema = z.object({
+  type: z.string(),
+  message: z.string(),
+  traceback: z.string(),
+  file: z.string().nullable().optional(),
+  line: z.number().int().nullable().optional(),
+});
+
+const setupErrorSchema = z.object({
+  kind: z.enum(['entry-missing', 'not-utf8', 'bad-job', 'harness']),
+  message: z.string(),
+});
+
+const commonResultFields = {
+  schema: z.literal('perflab.harness/1'),
+  python: z.object({ version: z.string(), implementation: z.string(), executable: z.string() }),
+  cpusAvailable: z.number().int().min(1),
+  exitCode: z.number().int().nullable(),
+  exception: exceptionSchema.nullable(),
+  setupError: setupErrorSchema.nullable(),
+  selfMaxRssKb: z.number().nonnegative(),
+  childrenMaxRssKb: z.number().nonnegative(),
+  cpuUserMs: z.number().nonnegative(),
+  cpuSystemMs: z.number().nonnegative(),
+  harnessWallMs: z.number().nonnegative(),
+};
+
+export const profiledFunctionSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  file: z.string(),
+  line: z.number().int(),
+  origin: z.enum(ORIGINS),
+  ncalls: z.number().int(),
+  primitiveCalls: z.number().int(),
+  tottimeMs: z.number(),
+  cumtimeMs: z.number(),
+});
+export type ProfiledFunction = z.infer<typeof profiledFunctionSchema>;
+
+export const callEdgeSchema = z.object({
+  callerId: z.number().int(),
+  calleeId: z.number().int(),
+  ncalls: z.number().int(),
+  primitiveCalls: z.number().int(),
+  tottimeMs: z.number(),
+  cumtimeMs: z.number(),
+});
+export type CallEdge = z.infer<typeof callEdgeSchema>;
+
+export const lineTimingSchema = z.object({
+  line: z.number().int(),
+  hits: z.number().int(),
+  timeMs: z.number(),
+  source: z.string(),
+});
+
+export const functionLineTimingsSchema = z.object({
+  name: z.string(),
+  file: z.string(),
+  line: z.number().int(),
+  totalMs: z.number(),
+  lines: z.array(lineTimingSchema),
+});
+export type FunctionLineTimings = z.infer<typeof functionLineTimingsSchema>;
+
+export const allocationSiteSchema = z.object({
+  file: z.string(),
+  line: z.number().int(),
+  origin: z.enum(ORIGINS),
+  sizeBytes: z.number(),
+  count: z.number().int(),
+  source: z.string(),
+});
+export type AllocationSite = z.infer<typeof allocationSiteSchema>;
+
+export const timeitCandidateSchema = z.object({
+  expr: z.string(),
+  loopsPerSample: z.number().int().min(1),
+  samplesS: z.array(z.number()),
+});
+export type TimeitCandidateSamples = z.infer<typeof timeitCandidateSchema>;
+
+export const repeatOutcomeSchema = z.object({
+  exitCode: z.number().int().nullable(),
+  stdout: z.string(),
+  count: z.number().int(),
+  stderrSample: z.string(),
+});
+
+export const harnessResultSchema = z.discriminatedUnion('mode', [
+  z.object({ ...commonResultFields, mode: z.literal('run') }),
+  z.object({
+    ...commonResultFields,
+    mode: z.literal('profile'),
+    functions: z.array(profiledFunctionSchema),
+    edges: z.array(callEdgeSchema),
+    totalMs: z.number(),
+    pstatsBase64: z.string(),
+  }),
+  z.object({
+    ...commonResultFields,
+    mode: z.literal('lines'),
+    functions: z.array(functionLineTimingsSchema),
+  }),
+  z.object({
+    ...commonResultFields,
+    mode: z.literal('memory'),
+    peakBytes: z.number(),
+    finalBytes: z.number(),
+    peakSites: z.array(allocationSiteSchema),
+    finalSites: z.array(allocationSiteSchema),
+    types: z.array(z.object({ type: z.string(), count: z.number().int(), sizeBytes: z.number() })),
+  }),
+  z.object({
+    ...commonResultFields,
+    mode: z.literal('timeit'),
+    gcEnabled: z.boolean(),
+    candidates: z.array(timeitCandidateSchema),
+  }),
+  z.object({
+    ...commonResultFields,
+    mode: z.literal('repeat'),
+    times: z.number().int(),
+    outcomes: z.array(repeatOutcomeSchema),
+  }),
+]);
+export type HarnessResult = z.infer<typeof harnessResultSchema>;
+export type HarnessResultOf<M extends HarnessMode> = Extract<HarnessResult, { mode: M }>;
+
+export const stackFrameSchema = z.object({
+  file: z.string(),
+  line: z.number().int().nullable(),
+  function: z.string(),
+  code: z.string().nullable().optional(),
+});
+export type StackFrame = z.infer<typeof stackFrameSchema>;
+
+export const stackDumpSchema = z.object({
+  schema: z.literal('perflab.stacks/1'),
+  pid: z.number().int(),
+  ppid: z.number().int(),
+  argv: z.array(z.string()),
+  threads: z.array(
+    z.object({
+      name: z.string(),
+      ident: z.number(),
+      daemon: z.boolean(),
+      isMain: z.boolean(),
+      frames: z.array(stackFrameSchema),
+    }),
+  ),
+});
+export type StackDump = z.infer<typeof stackDumpSchema>;

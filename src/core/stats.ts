@@ -1,0 +1,81 @@
+/**
+ * Small, dependency-free statistics for timing comparisons. All functions are pure; the
+ * bootstrap uses a seeded generator so the same samples always give the same interval.
+ */
+
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const position = (sorted.length - 1) * q;
+  const lower = Math.floor(position);
+  const upper = Math.ceil(position);
+  const low = sorted[lower] as number;
+  const high = sorted[upper] as number;
+  return low + (high - low) * (position - lower);
+}
+
+export const median = (values: readonly number[]) => quantile(values, 0.5);
+
+export interface SampleSummary {
+  min: number;
+  median: number;
+  max: number;
+  /** Interquartile range divided by the median: a unitless spread, 0.05 = 5 %. */
+  relativeIqr: number;
+  count: number;
+}
+
+export function summariseSamples(values: readonly number[]): SampleSummary {
+  const mid = median(values);
+  return {
+    min: Math.min(...values),
+    median: mid,
+    max: Math.max(...values),
+    relativeIqr: mid > 0 ? (quantile(values, 0.75) - quantile(values, 0.25)) / mid : 0,
+    count: values.length,
+  };
+}
+
+/** mulberry32: a tiny seeded PRNG, good enough for resampling. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface RatioEstimate {
+  /** median(numerator) / median(denominator): > 1 means the numerator is slower. */
+  ratio: number;
+  /** 95 % bootstrap interval of the ratio. */
+  low: number;
+  high: number;
+}
+
+/**
+ * Ratio of medians with a percentile-bootstrap 95 % interval. With samples taken in
+ * interleaved rounds, drift of the machine's speed affects both sides alike.
+ */
+export function ratioOfMedians(
+  numerator: readonly number[],
+  denominator: readonly number[],
+  resamples = 2000,
+  seed = 1,
+): RatioEstimate {
+  const random = seededRandom(seed);
+  const resample = (values: readonly number[]) =>
+    median(
+      Array.from({ length: values.length }, () => values[Math.floor(random() * values.length)] as number),
+    );
+  const ratios: number[] = [];
+  for (let i = 0; i < resamples; i++) ratios.push(resample(numerator) / resample(denominator));
+  return {
+    ratio: median(numerator) / median(denominator),
+    low: quantile(ratios, 0.025),
+    high: quantile(ratios, 0.975),
+  };
+}

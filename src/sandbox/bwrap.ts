@@ -1,0 +1,177 @@
+/**
+ * The isolated backend: bubblewrap. Each run gets fresh namespaces (mount, PID, network,
+ * IPC, UTS, and user when not root), a read-only view of only the system directories and
+ * the interpreter, private size-limited tmpfs for /work, /tmp and /dev/shm, a scratch
+ * environment, and no inherited descriptors. When started as root the harness drops to a
+ * random unprivileged uid before learner code runs, so per-user rlimits apply and no file
+ * of the host is writable by ownership.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, readlinkSync } from 'node:fs';
+import { randomInt } from 'node:crypto';
+import type { PythonRuntime } from '../core/runtime.js';
+import { executeRun, type LaunchPlan, type StagedRun } from './execute.js';
+import type { Sandbox, SandboxOutcome, SandboxRunSpec } from './types.js';
+import { harnessEnvironment } from './environment.js';
+
+const SANDBOX_VENV = '/perflab/venv';
+/** System files a Python program may need; everything else under /etc stays invisible. */
+const ETC_FILES = [
+  '/etc/ld.so.cache',
+  '/etc/ld.so.conf',
+  '/etc/ld.so.conf.d',
+  '/etc/localtime',
+  '/etc/nsswitch.conf',
+];
+/** Unprivileged uids for root-started sandboxes; random per run so concurrent runs never share a count. */
+const SANDBOX_UID_RANGE = [200_000, 260_000] as const;
+
+function isRoot(): boolean {
+  return process.getuid?.() === 0;
+}
+
+/** True when bubblewrap exists and can create the namespaces we need on this machine. */
+export function bwrapWorks(): { ok: boolean; reason: string } {
+  const userArgs = isRoot() ? [] : ['--unshare-user'];
+  const probe = spawnSync(
+    'bwrap',
+    [
+      ...userArgs,
+      '--ro-bind',
+      '/',
+      '/',
+      '--unshare-pid',
+      '--unshare-net',
+      '--unshare-ipc',
+      '--proc',
+      '/proc',
+      'true',
+    ],
+    { encoding: 'utf8', timeout: 5000 },
+  );
+  if (probe.error) return { ok: false, reason: `bwrap is not installed (${probe.error.message})` };
+  if (probe.status !== 0)
+    return { ok: false, reason: `bwrap cannot create namespaces here: ${probe.stderr.trim()}` };
+  return { ok: true, reason: 'bubblewrap works' };
+}
+
+function systemMounts(): string[] {
+  const args = ['--ro-bind', '/usr', '/usr'];
+  for (const top of ['/bin', '/sbin', '/lib', '/lib32', '/lib64']) {
+    if (!existsSync(top)) continue;
+    const stat = lstatSync(top);
+    if (stat.isSymbolicLink()) args.push('--symlink', readlinkSync(top), top);
+    else args.push('--ro-bind', top, top);
+  }
+  for (const file of ETC_FILES) if (existsSync(file)) args.push('--ro-bind', file, file);
+  return args;
+}
+
+export function buildBwrapArgs(runtime: PythonRuntime, staged: StagedRun, scratchMb: number): string[] {
+  const scratchBytes = String(scratchMb * 1024 * 1024);
+  const namespaceArgs = [
+    '--unshare-ipc',
+    '--unshare-pid',
+    '--unshare-net',
+    '--unshare-uts',
+    '--unshare-cgroup-try',
+  ];
+  const privilegeArgs = isRoot()
+    ? ['--cap-add', 'CAP_SETUID', '--cap-add', 'CAP_SETGID']
+    : ['--unshare-user'];
+  return [
+    ...namespaceArgs,
+    ...privilegeArgs,
+    '--die-with-parent',
+    '--new-session',
+    '--hostname',
+    'perflab',
+    ...systemMounts(),
+    '--ro-bind',
+    runtime.basePrefix,
+    runtime.basePrefix,
+    '--ro-bind',
+    runtime.venvDir,
+    SANDBOX_VENV,
+    '--ro-bind',
+    runtime.harnessDir,
+    '/perflab/harness',
+    '--ro-bind',
+    staged.inputDir,
+    '/perflab/input',
+    '--ro-bind',
+    staged.jobFile,
+    '/perflab/job.json',
+    '--ro-bind',
+    staged.ipcDir,
+    '/perflab/ipc',
+    '--proc',
+    '/proc',
+    '--dev',
+    '/dev',
+    '--perms',
+    '1777',
+    '--size',
+    scratchBytes,
+    '--tmpfs',
+    '/dev/shm',
+    '--perms',
+    '1777',
+    '--size',
+    scratchBytes,
+    '--tmpfs',
+    '/tmp',
+    '--perms',
+    '0777',
+    '--size',
+    scratchBytes,
+    '--tmpfs',
+    '/work',
+    '--chdir',
+    '/work',
+    '--clearenv',
+  ];
+}
+
+export interface BwrapSandboxOptions {
+  runtime: PythonRuntime;
+}
+
+export class BwrapSandbox implements Sandbox {
+  readonly name = 'bubblewrap';
+  readonly isolated = true;
+  constructor(private readonly options: BwrapSandboxOptions) {}
+
+  run(spec: SandboxRunSpec): Promise<SandboxOutcome> {
+    const root = isRoot();
+    const uid = randomInt(SANDBOX_UID_RANGE[0], SANDBOX_UID_RANGE[1]);
+    return executeRun(spec, {
+      backendName: this.name,
+      isolated: true,
+      useCgroups: root,
+      dropPrivileges: root ? { uid, gid: uid } : null,
+      plan: (staged): LaunchPlan => {
+        const env = harnessEnvironment({
+          venvBin: `${SANDBOX_VENV}/bin`,
+          workDir: '/work',
+          harnessDir: '/perflab/harness',
+          socketPath: '/perflab/ipc/diag.sock',
+          extra: spec.env,
+        });
+        const envArgs = Object.entries(env).flatMap(([key, value]) => ['--setenv', key, value]);
+        return {
+          command: 'bwrap',
+          args: [
+            ...buildBwrapArgs(this.options.runtime, staged, spec.limits.scratchMb),
+            ...envArgs,
+            `${SANDBOX_VENV}/bin/python`,
+            '-m',
+            'perflab_harness',
+          ],
+          env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+          infrastructureCommands: ['bwrap', 'sh'],
+        };
+      },
+    });
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * Optional kernel-enforced limits through cgroup v1 (pids, memory, cpuacct), used when the
+ * host lets us create groups (typically as root). Without them the sandbox still enforces
+ * every limit, by rlimits inside plus /proc sampling from the host; cgroups make the memory
+ * and task limits exact for the whole tree instead of per process or per sample.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+const CGROUP_ROOT = '/sys/fs/cgroup';
+const CONTROLLERS = ['pids', 'memory', 'cpuacct'] as const;
+type Controller = (typeof CONTROLLERS)[number];
+
+function ownGroupPath(cgroupFile: string, controller: Controller): string | null {
+  for (const line of cgroupFile.split('\n')) {
+    const [, names, path] = line.split(':');
+    if (names?.split(',').includes(controller)) return path ?? '/';
+  }
+  return null;
+}
+
+export interface CgroupLimits {
+  memoryBytes: number;
+  tasks: number;
+}
+
+export interface CgroupUsage {
+  peakMemoryKb: number;
+  cpuMs: number;
+  /** The kernel's OOM killer killed a process of the run for reaching the memory limit. */
+  memoryLimitHit: boolean;
+  /** A fork or thread creation was refused by pids.max. */
+  taskLimitHit: boolean;
+}
+
+export class RunCgroup {
+  private constructor(private readonly dirs: Record<Controller, string>) {}
+
+  /** Creates the groups for one run, or returns null where cgroup v1 is not writable here. */
+  static async create(runId: string): Promise<RunCgroup | null> {
+    if (!existsSync(join(CGROUP_ROOT, 'pids')) || !existsSync(join(CGROUP_ROOT, 'memory'))) return null;
+    const selfGroups = await readFile('/proc/self/cgroup', 'utf8').catch(() => '');
+    const dirs = {} as Record<Controller, string>;
+    try {
+      for (const controller of CONTROLLERS) {
+        const parent = ownGroupPath(selfGroups, controller);
+        if (parent === null) return null;
+        const dir = join(CGROUP_ROOT, controller, parent, `perflab-${runId}`);
+        await mkdir(dir);
+        dirs[controller] = dir;
+      }
+    } catch {
+      await new RunCgroup(dirs).remove();
+      return null;
+    }
+    return new RunCgroup(dirs);
+  }
+
+  async applyLimits(limits: CgroupLimits): Promise<void> {
+    await writeFile(join(this.dirs.pids, 'pids.max'), String(limits.tasks));
+    await writeFile(join(this.dirs.memory, 'memory.limit_in_bytes'), String(limits.memoryBytes));
+    const swapLimit = join(this.dirs.memory, 'memory.memsw.limit_in_bytes');
+    if (existsSync(swapLimit)) await writeFile(swapLimit, String(limits.memoryBytes)).catch(() => undefined);
+  }
+
+  /** Files a shell writes its own pid into before exec'ing the sandbox, so every descendant is inside. */
+  procsFiles(): string[] {
+    return CONTROLLERS.map((c) => join(this.dirs[c], 'cgroup.procs'));
+  }
+
+  async usage(): Promise<CgroupUsage> {
+    const read = (dir: string, file: string) => readFile(join(dir, file), 'utf8').catch(() => '');
+    const [maxUsage, cpuNs, oomControl, pidsEvents] = await Promise.all([
+      read(this.dirs.memory, 'memory.max_usage_in_bytes'),
+      read(this.dirs.cpuacct, 'cpuacct.usage'),
+      read(this.dirs.memory, 'memory.oom_control'),
+      read(this.dirs.pids, 'pids.events'),
+    ]);
+    const pidsMaxEvents = /max (\d+)/.exec(pidsEvents)?.[1];
+    return {
+      peakMemoryKb: Math.round(Number(maxUsage || 0) / 1024),
+      cpuMs: Number(cpuNs || 0) / 1e6,
+      memoryLimitHit: Number(/oom_kill (\d+)/.exec(oomControl)?.[1] ?? 0) > 0,
+      taskLimitHit: Number(pidsMaxEvents ?? 0) > 0,
+    };
+  }
+
+  async pids(): Promise<number[]> {
+    const text = await readFile(join(this.dirs.pids, 'cgroup.procs'), 'utf8').catch(() => '');
+    return text.split('\n').filter(Boolean).map(Number);
+  }
+
+  /** Removes the groups; the caller has killed every process in them. Retries while the kernel reaps. */
+  async remove(): Promise<void> {
+    for (const dir of Object.values(this.dirs)) {
+      for (let attempt = 0; attempt < 50; attempt++) {
+        try {
+          await rmdir(dir);
+          break;
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT') break;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      }
+    }
+  }
+}
+
+/** Whether this process can create cgroup v1 groups for runs (doctor reports it). */
+export async function cgroupsAvailable(): Promise<boolean> {
+  const probe = await RunCgroup.create(`probe-${process.pid}`);
+  if (!probe) return false;
+  await probe.remove();
+  return true;
+}

@@ -1,0 +1,331 @@
+/**
+ * What every backend shares: staging a run's files, starting the harness, streaming and
+ * capping output, enforcing limits by sampling the process tree, the stacks-before-kill
+ * timeout diagnosis, killing everything, and cleaning up. A backend only says how to
+ * launch (`LaunchPlan`).
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { availableParallelism, tmpdir } from 'node:os';
+import { chmod, mkdir, readlink, rm, writeFile, mkdtemp } from 'node:fs/promises';
+import { dirname, join, posix } from 'node:path';
+import type { Readable } from 'node:stream';
+import { RunCgroup } from './cgroups.js';
+import { DiagServer } from './diag-server.js';
+import type { LimitName } from './limits.js';
+import { killPids, listTree, snapshotTree, summarise } from './process-tree.js';
+import type { JobFile, OutputChunk, ProcessSnapshot, SandboxOutcome, SandboxRunSpec } from './types.js';
+
+/** Host paths of one run's staging folder. */
+export interface StagedRun {
+  runId: string;
+  dir: string;
+  inputDir: string;
+  jobFile: string;
+  ipcDir: string;
+  socketPath: string;
+}
+
+export interface LaunchPlan {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  /** Commands of the backend's own processes in the tree, which must not get SIGUSR1. */
+  infrastructureCommands: string[];
+}
+
+export interface ExecuteOptions {
+  backendName: string;
+  isolated: boolean;
+  useCgroups: boolean;
+  /** The uid/gid the harness drops to before learner code runs, when the sandbox starts as root. */
+  dropPrivileges: { uid: number; gid: number } | null;
+  plan: (staged: StagedRun) => Promise<LaunchPlan> | LaunchPlan;
+}
+
+const SAMPLE_INTERVAL_MS = 50;
+const MAX_RESULT_DOCUMENT_BYTES = 128 * 1024 * 1024;
+/** How long Python processes get to send their stacks after SIGUSR1, before the kill. */
+const STACK_DUMP_GRACE_MS = 600;
+
+export class JobFileError extends Error {
+  override name = 'JobFileError';
+}
+
+function checkedRelativePath(path: string): string {
+  const normalised = posix.normalize(path);
+  if (
+    path.length === 0 ||
+    path.includes('\0') ||
+    posix.isAbsolute(path) ||
+    normalised.startsWith('..') ||
+    normalised === '.'
+  ) {
+    throw new JobFileError(
+      `job file path ${JSON.stringify(path)} must be relative and stay inside the work dir`,
+    );
+  }
+  return normalised;
+}
+
+export async function stageRun(files: JobFile[], jobJson: string): Promise<StagedRun> {
+  const base = join(tmpdir(), `perflab-runs-${process.getuid?.() ?? 'user'}`);
+  await mkdir(base, { recursive: true, mode: 0o700 });
+  const dir = await mkdtemp(join(base, 'run-'));
+  const runId = randomBytes(6).toString('hex');
+  const inputDir = join(dir, 'input');
+  const ipcDir = join(dir, 'ipc');
+  await mkdir(inputDir, { mode: 0o755 });
+  await mkdir(ipcDir, { mode: 0o755 });
+  // Staged files must be readable by the sandbox's unprivileged uid.
+  await chmod(dir, 0o755);
+  await chmod(inputDir, 0o755);
+  await chmod(ipcDir, 0o755);
+  for (const file of files) {
+    const target = join(inputDir, checkedRelativePath(file.path));
+    await mkdir(dirname(target), { recursive: true, mode: 0o755 });
+    await writeFile(target, file.content, { mode: 0o644 });
+  }
+  const jobFile = join(dir, 'job.json');
+  await writeFile(jobFile, jobJson, { mode: 0o644 });
+  return { runId, dir, inputDir, jobFile, ipcDir, socketPath: join(ipcDir, 'diag.sock') };
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export async function executeRun(spec: SandboxRunSpec, options: ExecuteOptions): Promise<SandboxOutcome> {
+  const { limits } = spec;
+  const job = { ...spec.job, dropPrivileges: options.dropPrivileges };
+  const staged = await stageRun(spec.files, JSON.stringify(job));
+  const diag = await DiagServer.listen(staged.socketPath);
+  const cgroup = options.useCgroups ? await RunCgroup.create(staged.runId) : null;
+  if (cgroup) {
+    await cgroup.applyLimits({ memoryBytes: limits.memoryMb * 1024 * 1024, tasks: limits.tasks });
+  }
+  const plan = await options.plan(staged);
+  let command = plan.command;
+  let args = plan.args;
+  if (cgroup) {
+    // Join the groups before exec'ing the sandbox so every descendant is accounted for.
+    const procsFiles = cgroup.procsFiles();
+    const joins = procsFiles.map((_, i) => `echo $$ > "$${i + 1}"`).join(' && ');
+    args = [
+      '-c',
+      `${joins} && shift ${procsFiles.length} && exec "$@"`,
+      'sh',
+      ...procsFiles,
+      command,
+      ...args,
+    ];
+    command = '/bin/sh';
+  }
+
+  const output: OutputChunk[] = [];
+  let outputBytes = 0;
+  let outputTruncated = false;
+  let limitHit: LimitName | null = null;
+  let cancelled = false;
+  let cpuMs = 0;
+  let peakMemoryKb = 0;
+  let peakTasks = 0;
+  let stacksCollected = false;
+  let processes: ProcessSnapshot[] = [];
+  const seenPids = new Set<number>();
+  const resultChunks: Buffer[] = [];
+  let resultBytes = 0;
+
+  const startedAt = performance.now();
+  const child = spawn(command, args, {
+    env: plan.env,
+    stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const rootPid = child.pid;
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('close', (code, signal) => resolve({ code, signal }));
+    child.once('error', () => resolve({ code: null, signal: null }));
+  });
+  let finished = false;
+  void exited.then(() => {
+    finished = true;
+  });
+
+  const stdinPipeTarget = rootPid ? await readlink(`/proc/${rootPid}/fd/0`).catch(() => null) : null;
+  child.stdin.on('error', () => undefined);
+  if (spec.stdin.mode === 'closed') child.stdin.end();
+  else if (spec.stdin.mode === 'text') child.stdin.end(spec.stdin.text);
+  // 'terminal': the pipe stays open and silent until the run ends.
+
+  const killEverything = async () => {
+    const pids = rootPid ? summarise(await listTree(rootPid)).pids : [];
+    if (rootPid) {
+      try {
+        process.kill(-rootPid, 'SIGKILL');
+      } catch {
+        // Group already gone.
+      }
+    }
+    killPids([...pids, ...seenPids]);
+    if (cgroup) killPids(await cgroup.pids());
+  };
+
+  const stop = (reason: LimitName | 'cancel') => {
+    if (finished) return;
+    if (reason === 'cancel') cancelled = true;
+    else if (limitHit === null) limitHit = reason;
+    void killEverything();
+  };
+
+  const onOutput = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
+    if (outputTruncated) return;
+    const capBytes = limits.outputKb * 1024;
+    let kept = chunk;
+    if (outputBytes + chunk.length > capBytes) {
+      kept = chunk.subarray(0, capBytes - outputBytes);
+      outputTruncated = true;
+      stop('output-limit');
+    }
+    outputBytes += kept.length;
+    if (kept.length === 0) return;
+    const record = { stream, tMs: performance.now() - startedAt, text: kept.toString('utf8') };
+    output.push(record);
+    spec.onOutput?.(record);
+  };
+  child.stdout.on('data', onOutput('stdout'));
+  child.stderr.on('data', onOutput('stderr'));
+  const resultStream = child.stdio[3] as Readable;
+  resultStream.on('data', (chunk: Buffer) => {
+    resultBytes += chunk.length;
+    if (resultBytes <= MAX_RESULT_DOCUMENT_BYTES) resultChunks.push(chunk);
+  });
+  resultStream.on('error', () => undefined);
+
+  const onAbort = () => stop('cancel');
+  if (spec.signal?.aborted) onAbort();
+  spec.signal?.addEventListener('abort', onAbort, { once: true });
+
+  const collectStacks = async () => {
+    if (!rootPid) return;
+    const tree = await listTree(rootPid);
+    const infrastructure = new Set(
+      tree.filter((p) => plan.infrastructureCommands.includes(p.command)).map((p) => p.pid),
+    );
+    const programPids = tree.filter((p) => !infrastructure.has(p.pid) && p.pid !== rootPid).map((p) => p.pid);
+    const pythonCount = tree.filter((p) => p.command.startsWith('python')).length;
+    // Snapshot before signalling: the handler wakes blocked calls, which would hide where they were.
+    processes = await snapshotTree(tree, stdinPipeTarget, infrastructure);
+    killPids(programPids, 'SIGUSR1');
+    const deadline = performance.now() + STACK_DUMP_GRACE_MS;
+    while (performance.now() < deadline && diag.dumps.length < pythonCount && !finished) await delay(20);
+    stacksCollected = true;
+  };
+
+  const wallTimer = setTimeout(() => {
+    if (finished || limitHit !== null || cancelled) return;
+    limitHit = 'timeout';
+    void collectStacks().finally(() => void killEverything());
+  }, limits.wallS * 1000);
+
+  const sampler = setInterval(() => {
+    if (finished || !rootPid) return;
+    void (async () => {
+      const usage = summarise(await listTree(rootPid));
+      usage.pids.forEach((pid) => seenPids.add(pid));
+      cpuMs = Math.max(cpuMs, usage.cpuMs);
+      peakMemoryKb = Math.max(peakMemoryKb, usage.rssKb);
+      peakTasks = Math.max(peakTasks, usage.tasks);
+      if (cgroup) {
+        const kernel = await cgroup.usage();
+        cpuMs = Math.max(cpuMs, kernel.cpuMs);
+        peakMemoryKb = Math.max(peakMemoryKb, kernel.peakMemoryKb);
+        if (kernel.taskLimitHit) stop('process-limit');
+        if (kernel.memoryLimitHit) stop('memory-limit');
+      }
+      if (limitHit === 'timeout') return;
+      if (cpuMs > limits.cpuS * 1000) stop('cpu-limit');
+      else if (peakMemoryKb > limits.memoryMb * 1024) stop('memory-limit');
+      else if (usage.tasks >= limits.tasks) stop('process-limit');
+    })();
+  }, SAMPLE_INTERVAL_MS);
+
+  const exit = await exited;
+  const wallMs = performance.now() - startedAt;
+  clearTimeout(wallTimer);
+  clearInterval(sampler);
+  spec.signal?.removeEventListener('abort', onAbort);
+  // Whatever outlived the main process (daemons, background children) dies with the run.
+  await killEverything();
+  if (cgroup) {
+    const kernel = await cgroup.usage();
+    cpuMs = Math.max(cpuMs, kernel.cpuMs);
+    peakMemoryKb = Math.max(peakMemoryKb, kernel.peakMemoryKb);
+    if (limitHit === null && kernel.memoryLimitHit) limitHit = 'memory-limit';
+    if (limitHit === null && kernel.taskLimitHit) limitHit = 'process-limit';
+    await cgroup.remove();
+  }
+  await diag.close();
+  await rm(staged.dir, { recursive: true, force: true });
+
+  let harnessDocument: unknown = null;
+  let harnessDocumentError: string | null = null;
+  if (resultBytes > MAX_RESULT_DOCUMENT_BYTES) {
+    harnessDocumentError = `the harness document was larger than ${MAX_RESULT_DOCUMENT_BYTES} bytes`;
+  } else if (resultBytes === 0) {
+    harnessDocumentError =
+      'no harness document arrived (the program ended the process itself, or was killed)';
+  } else {
+    try {
+      harnessDocument = JSON.parse(Buffer.concat(resultChunks).toString('utf8'));
+    } catch (error) {
+      harnessDocumentError = `the harness document is not JSON: ${(error as Error).message}`;
+    }
+  }
+
+  let exitCode = exit.code;
+  let signal: string | null = exit.signal;
+  // bwrap reports a child killed by signal N as exit status 128 + N.
+  if (options.isolated && exitCode !== null && exitCode > 128 && exitCode < 160 && harnessDocument === null) {
+    signal = signalName(exitCode - 128);
+    exitCode = null;
+  }
+
+  return {
+    backend: options.backendName,
+    isolated: options.isolated,
+    exitCode,
+    signal,
+    limitHit,
+    cancelled,
+    wallMs,
+    cpuMs,
+    peakMemoryKb,
+    peakTasks,
+    cpusAvailable: availableParallelism(),
+    output,
+    outputBytes,
+    outputTruncated,
+    harnessDocument,
+    harnessDocumentError,
+    stacks: stacksCollected ? diag.dumps : [],
+    processes,
+  };
+}
+
+const SIGNAL_NAMES: Record<number, string> = {
+  1: 'SIGHUP',
+  2: 'SIGINT',
+  3: 'SIGQUIT',
+  6: 'SIGABRT',
+  9: 'SIGKILL',
+  11: 'SIGSEGV',
+  13: 'SIGPIPE',
+  15: 'SIGTERM',
+  24: 'SIGXCPU',
+  25: 'SIGXFSZ',
+};
+
+function signalName(number: number): string {
+  return SIGNAL_NAMES[number] ?? `signal ${number}`;
+}
