@@ -46,7 +46,7 @@ export function ensurePythonEnvironment(log: (line: string) => void): SetupResul
     };
   }
 
-  if (existing?.baseExecutable !== found.executable && existsSync(VENV_DIR)) {
+  if (existing && existing.baseExecutable !== found.executable && existsSync(VENV_DIR)) {
     rmSync(VENV_DIR, { recursive: true, force: true });
   }
   if (!existsSync(join(VENV_DIR, 'bin', 'python'))) {

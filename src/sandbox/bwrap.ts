@@ -67,6 +67,22 @@ function systemMounts(): string[] {
   return args;
 }
 
+/**
+ * bwrap creates missing parents of a mount point with mode 0700, which would hide the
+ * interpreter from the unprivileged uid; create them world-traversable first.
+ */
+function traversableParents(paths: string[]): string[] {
+  const dirs = new Set<string>();
+  for (const path of paths) {
+    const parts = path.split('/').filter(Boolean);
+    for (let i = 1; i < parts.length; i++) dirs.add(`/${parts.slice(0, i).join('/')}`);
+  }
+  return [...dirs]
+    .filter((dir) => dir !== '/usr' && !dir.startsWith('/usr/'))
+    .sort((a, b) => a.length - b.length)
+    .flatMap((dir) => ['--perms', '0755', '--dir', dir]);
+}
+
 export function buildBwrapArgs(runtime: PythonRuntime, staged: StagedRun, scratchMb: number): string[] {
   const scratchBytes = String(scratchMb * 1024 * 1024);
   const namespaceArgs = [
@@ -87,6 +103,7 @@ export function buildBwrapArgs(runtime: PythonRuntime, staged: StagedRun, scratc
     '--hostname',
     'perflab',
     ...systemMounts(),
+    ...traversableParents([runtime.basePrefix, `${SANDBOX_VENV}/x`]),
     '--ro-bind',
     runtime.basePrefix,
     runtime.basePrefix,

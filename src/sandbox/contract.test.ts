@@ -67,10 +67,11 @@ describe.each(availableSandboxes())('sandbox contract: $name', ({ make }) => {
     const source = [
       'import subprocess, sys, threading, time',
       'threading.Thread(target=time.sleep, args=(60,), name="sleeper", daemon=True).start()',
-      'child = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.readline()"], stdin=subprocess.PIPE)',
+      '# The child inherits stdin, which stays open and silent, so it never finishes.',
+      'child = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.readline()"], stdout=subprocess.PIPE)',
       'child.communicate()',
     ].join('\n');
-    const outcome = await sandbox.run(program(source, { limits: { wallS: 2 } }));
+    const outcome = await sandbox.run(program(source, { limits: { wallS: 2 }, stdin: { mode: 'terminal' } }));
     expect(outcome.limitHit).toBe('timeout');
     const parent = outcome.stacks.find((s) => s.argv[0] === 'main.py');
     expect(parent?.threads.map((t) => t.name).sort()).toEqual(['MainThread', 'sleeper']);

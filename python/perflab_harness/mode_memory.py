@@ -1,0 +1,219 @@
+"""memory: tracemalloc over the program: the peak, where the memory was at the peak and at
+the end, and which kinds of objects the module's globals keep alive at exit.
+
+tracemalloc records the exact peak, but not where the memory was at that moment. A watcher
+thread polls the traced total every few ms and takes a snapshot whenever it reaches a new
+high more than 5% above the last snapshot's; the last such snapshot is the one "near the
+peak". Snapshots allocate Python objects themselves (traced like everything else), so the
+peak is read just before each snapshot and reset just after it, keeping the snapshot's own
+footprint out of the reported peak.
+"""
+
+import _thread
+import gc
+import linecache
+import sys
+import time
+import tracemalloc
+
+from perflab_harness.paths import HARNESS_DIR
+from perflab_harness.program import run_entry
+
+POLL_INTERVAL_S = 0.003
+NEW_HIGH_FACTOR = 1.05
+# Tiny programs would otherwise snapshot at every few kB of growth.
+MIN_NEW_HIGH_GROWTH_BYTES = 256 * 1024
+# A snapshot of a big heap takes a while; the watcher waits this many times as long as the
+# last one took before the next, so it costs the program at most about a third of its time.
+SNAPSHOT_PAUSE_FACTOR = 2.0
+SNAPSHOT_SWITCH_INTERVAL_S = 60.0
+# Walking what the globals keep alive is capped so that a huge heap cannot stall the exit.
+MAX_OBJECTS_VISITED = 2_000_000
+MAX_CENSUS_S = 5.0
+
+# Not followed when walking from the globals: following modules, classes or functions
+# would wander into the whole interpreter rather than the program's data.
+_OPAQUE_TYPES = (
+    type(sys),
+    type,
+    type(len),
+    type(lambda: None),
+    type((lambda: None).__code__),
+    type(sys._getframe()),
+    type(print.__call__),
+    type(str.join),
+)
+
+
+def empty_fields():
+    return {"peakBytes": 0, "finalBytes": 0, "peakSites": [], "finalSites": [], "types": []}
+
+
+def _site_filters():
+    return [
+        tracemalloc.Filter(False, tracemalloc.__file__),
+        tracemalloc.Filter(False, HARNESS_DIR + "/*"),
+        tracemalloc.Filter(False, linecache.__file__),
+    ]
+
+
+class PeakWatcher:
+    """Samples the traced total from a raw thread (invisible to threading.enumerate(), so
+    the program's thread counts are unchanged) and snapshots new highs."""
+
+    def __init__(self, top_sites, locator):
+        self.top_sites = top_sites
+        self.locator = locator
+        self.peak_bytes = 0
+        self.last_snapshot_bytes = 0
+        self.peak_sites = None
+        self._stop_requested = False
+        self._next_snapshot_s = 0.0
+        self._finished = _thread.allocate_lock()
+
+    def start(self):
+        self._finished.acquire()
+        _thread.start_new_thread(self._poll, ())
+
+    def stop(self):
+        self._stop_requested = True
+        with self._finished:
+            pass
+
+    def _poll(self):
+        try:
+            while not self._stop_requested and tracemalloc.is_tracing():
+                current_bytes, _ = tracemalloc.get_traced_memory()
+                if self._is_new_high(current_bytes) and time.monotonic() >= self._next_snapshot_s:
+                    started_s = time.monotonic()
+                    self.snapshot_now()
+                    finished_s = time.monotonic()
+                    self._next_snapshot_s = finished_s + (finished_s - started_s) * SNAPSHOT_PAUSE_FACTOR
+                time.sleep(POLL_INTERVAL_S)
+        except Exception:  # noqa: BLE001 - the watcher must never disturb the program
+            pass
+        finally:
+            self._finished.release()
+
+    def _is_new_high(self, current_bytes):
+        last_bytes = self.last_snapshot_bytes
+        return current_bytes > last_bytes * NEW_HIGH_FACTOR and current_bytes - last_bytes > MIN_NEW_HIGH_GROWTH_BYTES
+
+    def record_peak(self):
+        _, peak_bytes = tracemalloc.get_traced_memory()
+        self.peak_bytes = max(self.peak_bytes, peak_bytes)
+
+    def snapshot_now(self):
+        # The program's threads are held off for the snapshot (a switch interval far longer
+        # than it takes): otherwise their allocations would mix with the snapshot's own, and
+        # resetting the peak afterwards could erase a real peak reached meanwhile. Nothing
+        # in here may release the GIL (no file reads: source lines are looked up at the end),
+        # or a program thread would take it and keep it for the whole long interval.
+        switch_interval_s = sys.getswitchinterval()
+        sys.setswitchinterval(SNAPSHOT_SWITCH_INTERVAL_S)
+        try:
+            self.record_peak()
+            current_bytes, _ = tracemalloc.get_traced_memory()
+            sites = raw_top_sites(tracemalloc.take_snapshot(), self.top_sites)
+            self.last_snapshot_bytes = current_bytes
+            self.peak_sites = sites
+            tracemalloc.reset_peak()
+        finally:
+            sys.setswitchinterval(switch_interval_s)
+
+
+def raw_top_sites(snapshot, limit):
+    """[(filename, line, size_bytes, count)] of the biggest sites, without the harness's."""
+    statistics = snapshot.filter_traces(_site_filters()).statistics("lineno")[:limit]
+    return [(s.traceback[0].filename, s.traceback[0].lineno, s.size, s.count) for s in statistics]
+
+
+def site_documents(raw_sites, locator):
+    return [
+        {
+            "file": locator.display_path(filename),
+            "line": line,
+            "origin": locator.origin(filename),
+            "sizeBytes": size_bytes,
+            "count": count,
+            "source": linecache.getline(filename, line).strip(),
+        }
+        for filename, line, size_bytes, count in raw_sites
+    ]
+
+
+def run(context):
+    job = context.job
+    watcher = PeakWatcher(job.memory_top_sites, context.locator)
+
+    def start():
+        tracemalloc.start(1)
+        watcher.start()
+
+    outcome = run_entry(context.entry_path, context.locator, start=start)
+    # Measured at exit, after the program's threads and atexit handlers, like its real end.
+    context.run.finishers.append(lambda: _report(context, watcher, outcome.module_globals))
+    return outcome
+
+
+def _report(context, watcher, module_globals):
+    watcher.stop()
+    if not tracemalloc.is_tracing():
+        return  # the program stopped tracemalloc itself: nothing trustworthy to report
+    watcher.record_peak()
+    final_bytes, _ = tracemalloc.get_traced_memory()
+    final_sites = raw_top_sites(tracemalloc.take_snapshot(), context.job.memory_top_sites)
+    tracemalloc.stop()
+    # A program that finished between two polls has its peak at the end, or nowhere seen.
+    peak_sites = watcher.peak_sites if watcher.peak_sites is not None and watcher.last_snapshot_bytes > final_bytes else final_sites
+    context.run.mode_fields = {
+        "peakBytes": max(watcher.peak_bytes, final_bytes),
+        "finalBytes": final_bytes,
+        "peakSites": site_documents(peak_sites, context.locator),
+        "finalSites": site_documents(final_sites, context.locator),
+        "types": types_alive(module_globals, context.job.memory_top_types),
+    }
+
+
+def _type_name(cls):
+    module = getattr(cls, "__module__", None)
+    if module in (None, "builtins"):
+        return cls.__qualname__
+    return f"{module}.{cls.__qualname__}"
+
+
+def types_alive(module_globals, limit):
+    """Count and total sys.getsizeof of the objects reachable from the module's globals,
+    by type, biggest total first."""
+    if not module_globals or limit == 0:
+        return []
+    deadline_s = time.monotonic() + MAX_CENSUS_S
+    seen = set()
+    totals = {}
+    pending = [value for name, value in module_globals.items() if name != "__builtins__"]
+    seen.add(id(module_globals))
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # objects must not be freed and their ids reused mid-walk
+    try:
+        while pending and len(seen) < MAX_OBJECTS_VISITED:
+            if len(seen) % 10_000 == 0 and time.monotonic() > deadline_s:
+                break
+            obj = pending.pop()
+            if id(obj) in seen:
+                continue
+            seen.add(id(obj))
+            if isinstance(obj, _OPAQUE_TYPES):
+                continue
+            try:
+                size_bytes = sys.getsizeof(obj)
+            except Exception:  # noqa: BLE001 - a learner __sizeof__ may raise
+                size_bytes = 0
+            cls = type(obj)
+            count, total_bytes = totals.get(cls, (0, 0))
+            totals[cls] = (count + 1, total_bytes + size_bytes)
+            pending.extend(gc.get_referents(obj))
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    ranked = sorted(totals.items(), key=lambda item: item[1][1], reverse=True)[:limit]
+    return [{"type": _type_name(cls), "count": count, "sizeBytes": size_bytes} for cls, (count, size_bytes) in ranked]
