@@ -8,11 +8,13 @@ import globals from 'globals';
  * sibling folders it must not import. Pure core logic imports nothing of ours and no Node APIs.
  */
 const forbiddenImports = {
-  core: ['sandbox', 'queue', 'pyenv', 'runner', 'cli', 'bench'],
-  sandbox: ['queue', 'pyenv', 'runner', 'cli', 'bench'],
-  queue: ['sandbox', 'pyenv', 'runner', 'cli', 'bench'],
-  pyenv: ['sandbox', 'queue', 'runner', 'cli', 'bench'],
-  runner: ['cli', 'bench'],
+  core: ['sandbox', 'queue', 'pyenv', 'runner', 'exercises', 'verify', 'cli', 'bench'],
+  sandbox: ['queue', 'pyenv', 'runner', 'exercises', 'verify', 'cli', 'bench'],
+  queue: ['sandbox', 'pyenv', 'runner', 'exercises', 'verify', 'cli', 'bench'],
+  pyenv: ['sandbox', 'queue', 'runner', 'exercises', 'verify', 'cli', 'bench'],
+  exercises: ['sandbox', 'queue', 'pyenv', 'runner', 'verify', 'cli', 'bench'],
+  runner: ['exercises', 'verify', 'cli', 'bench'],
+  verify: ['cli', 'bench'],
   cli: ['bench'],
 };
 

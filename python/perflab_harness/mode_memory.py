@@ -2,16 +2,25 @@
 the end, and which kinds of objects the module's globals keep alive at exit.
 
 tracemalloc records the exact peak, but not where the memory was at that moment. A watcher
-thread polls the traced total every few ms and takes a snapshot whenever it reaches a new
-high more than 5% above the last snapshot's; the last such snapshot is the one "near the
-peak". Snapshots allocate Python objects themselves (traced like everything else), so the
-peak is read just before each snapshot and reset just after it, keeping the snapshot's own
-footprint out of the reported peak.
+thread polls the traced total every few ms; when it reaches a new high more than 5% above
+the last snapshot's, the watcher signals the main thread, whose handler takes a snapshot.
+The last such snapshot is the one "near the peak".
+
+Why the main thread: a snapshot allocates Python objects itself (as big as the program's
+own heap when that is made of many small objects), traced like everything else. So the peak
+is read just before the snapshot and reset just after it. That is only right if the program
+allocates nothing in between, which holds when the snapshot runs in the main thread's
+signal handler (the program is paused there) but not from a concurrent watcher thread,
+where the program keeps running and a peak reached during the snapshot would be erased. For
+a program whose own threads allocate, the same can still happen; the peak sites then stay
+approximate. A real signal (not just a flag) is used so that a main thread blocked in
+join(), sleep() or a lock wakes up to take the snapshot.
 """
 
 import _thread
 import gc
 import linecache
+import signal
 import sys
 import time
 import tracemalloc
@@ -23,10 +32,11 @@ POLL_INTERVAL_S = 0.003
 NEW_HIGH_FACTOR = 1.05
 # Tiny programs would otherwise snapshot at every few kB of growth.
 MIN_NEW_HIGH_GROWTH_BYTES = 256 * 1024
-# A snapshot of a big heap takes a while; the watcher waits this many times as long as the
-# last one took before the next, so it costs the program at most about a third of its time.
+# A snapshot of a big heap takes a while; the next one waits this many times as long as the
+# last one took, so snapshots cost the program at most about a third of its time.
 SNAPSHOT_PAUSE_FACTOR = 2.0
-SNAPSHOT_SWITCH_INTERVAL_S = 60.0
+# Programs hardly ever use the highest real-time signal; the harness borrows it.
+SNAPSHOT_SIGNAL = signal.SIGRTMAX
 # Walking what the globals keep alive is capped so that a huge heap cannot stall the exit.
 MAX_OBJECTS_VISITED = 2_000_000
 MAX_CENSUS_S = 5.0
@@ -49,29 +59,25 @@ def empty_fields():
     return {"peakBytes": 0, "finalBytes": 0, "peakSites": [], "finalSites": [], "types": []}
 
 
-def _site_filters():
-    return [
-        tracemalloc.Filter(False, tracemalloc.__file__),
-        tracemalloc.Filter(False, HARNESS_DIR + "/*"),
-        tracemalloc.Filter(False, linecache.__file__),
-    ]
-
-
 class PeakWatcher:
-    """Samples the traced total from a raw thread (invisible to threading.enumerate(), so
-    the program's thread counts are unchanged) and snapshots new highs."""
+    """Polls the traced total from a raw thread (invisible to threading.enumerate(), so the
+    program's thread counts are unchanged) and has the main thread snapshot new highs."""
 
-    def __init__(self, top_sites, locator):
+    def __init__(self, top_sites):
         self.top_sites = top_sites
-        self.locator = locator
         self.peak_bytes = 0
         self.last_snapshot_bytes = 0
         self.peak_sites = None
-        self._stop_requested = False
+        self._main_thread_ident = None
+        self._snapshot_pending = False
         self._next_snapshot_s = 0.0
+        self._stop_requested = False
         self._finished = _thread.allocate_lock()
 
     def start(self):
+        """Called in the main thread."""
+        self._main_thread_ident = _thread.get_ident()
+        signal.signal(SNAPSHOT_SIGNAL, self._on_snapshot_signal)
         self._finished.acquire()
         _thread.start_new_thread(self._poll, ())
 
@@ -84,11 +90,9 @@ class PeakWatcher:
         try:
             while not self._stop_requested and tracemalloc.is_tracing():
                 current_bytes, _ = tracemalloc.get_traced_memory()
-                if self._is_new_high(current_bytes) and time.monotonic() >= self._next_snapshot_s:
-                    started_s = time.monotonic()
-                    self.snapshot_now()
-                    finished_s = time.monotonic()
-                    self._next_snapshot_s = finished_s + (finished_s - started_s) * SNAPSHOT_PAUSE_FACTOR
+                if not self._snapshot_pending and self._is_new_high(current_bytes) and time.monotonic() >= self._next_snapshot_s:
+                    self._snapshot_pending = True
+                    signal.pthread_kill(self._main_thread_ident, SNAPSHOT_SIGNAL)
                 time.sleep(POLL_INTERVAL_S)
         except Exception:  # noqa: BLE001 - the watcher must never disturb the program
             pass
@@ -99,33 +103,62 @@ class PeakWatcher:
         last_bytes = self.last_snapshot_bytes
         return current_bytes > last_bytes * NEW_HIGH_FACTOR and current_bytes - last_bytes > MIN_NEW_HIGH_GROWTH_BYTES
 
+    def _on_snapshot_signal(self, signum, frame):
+        # Runs in the main thread between two bytecodes of the program: never raise.
+        try:
+            if tracemalloc.is_tracing() and not self._stop_requested:
+                started_s = time.monotonic()
+                self.snapshot_now()
+                finished_s = time.monotonic()
+                self._next_snapshot_s = finished_s + (finished_s - started_s) * SNAPSHOT_PAUSE_FACTOR
+        except Exception:  # noqa: BLE001
+            pass
+        finally:
+            self._snapshot_pending = False
+
     def record_peak(self):
         _, peak_bytes = tracemalloc.get_traced_memory()
         self.peak_bytes = max(self.peak_bytes, peak_bytes)
 
     def snapshot_now(self):
-        # The program's threads are held off for the snapshot (a switch interval far longer
-        # than it takes): otherwise their allocations would mix with the snapshot's own, and
-        # resetting the peak afterwards could erase a real peak reached meanwhile. Nothing
-        # in here may release the GIL (no file reads: source lines are looked up at the end),
-        # or a program thread would take it and keep it for the whole long interval.
-        switch_interval_s = sys.getswitchinterval()
-        sys.setswitchinterval(SNAPSHOT_SWITCH_INTERVAL_S)
-        try:
-            self.record_peak()
-            current_bytes, _ = tracemalloc.get_traced_memory()
-            sites = raw_top_sites(tracemalloc.take_snapshot(), self.top_sites)
-            self.last_snapshot_bytes = current_bytes
-            self.peak_sites = sites
-            tracemalloc.reset_peak()
-        finally:
-            sys.setswitchinterval(switch_interval_s)
+        self.record_peak()
+        current_bytes, _ = tracemalloc.get_traced_memory()
+        # Source lines are looked up at the end: reading files here would be slow and traced.
+        sites = raw_top_sites(self.top_sites)
+        self.last_snapshot_bytes = current_bytes
+        self.peak_sites = sites
+        tracemalloc.reset_peak()
 
 
-def raw_top_sites(snapshot, limit):
-    """[(filename, line, size_bytes, count)] of the biggest sites, without the harness's."""
-    statistics = snapshot.filter_traces(_site_filters()).statistics("lineno")[:limit]
-    return [(s.traceback[0].filename, s.traceback[0].lineno, s.size, s.count) for s in statistics]
+def raw_top_sites(limit):
+    """[(filename, line, size_bytes, count)] of the biggest sites, the harness's left out.
+
+    Grouped straight from tracemalloc's raw traces: Snapshot.filter_traces() and
+    statistics() cost about 10 µs per trace, seconds for a heap of many small objects.
+    Filtering after grouping looks at each distinct site once instead of every trace.
+    """
+    totals = {}
+    for trace in tracemalloc._get_traces():
+        frames = trace[2]  # (domain, size, frames, total_nframe); frames most recent first
+        site = frames[0] if frames else _UNKNOWN_SITE
+        size_bytes, count = totals.get(site, (0, 0))
+        totals[site] = (size_bytes + trace[1], count + 1)
+    ranked = sorted(
+        ((filename, line, size_bytes, count) for (filename, line), (size_bytes, count) in totals.items() if not _is_own_file(filename)),
+        key=lambda site: site[2],
+        reverse=True,
+    )
+    return ranked[:limit]
+
+
+_UNKNOWN_SITE = ("<unknown>", 0)
+
+
+def _is_own_file(filename):
+    return filename in _OWN_FILES or filename.startswith(HARNESS_DIR + "/")
+
+
+_OWN_FILES = frozenset({tracemalloc.__file__, linecache.__file__})
 
 
 def site_documents(raw_sites, locator):
@@ -144,7 +177,7 @@ def site_documents(raw_sites, locator):
 
 def run(context):
     job = context.job
-    watcher = PeakWatcher(job.memory_top_sites, context.locator)
+    watcher = PeakWatcher(job.memory_top_sites)
 
     def start():
         tracemalloc.start(1)
@@ -162,7 +195,7 @@ def _report(context, watcher, module_globals):
         return  # the program stopped tracemalloc itself: nothing trustworthy to report
     watcher.record_peak()
     final_bytes, _ = tracemalloc.get_traced_memory()
-    final_sites = raw_top_sites(tracemalloc.take_snapshot(), context.job.memory_top_sites)
+    final_sites = raw_top_sites(context.job.memory_top_sites)
     tracemalloc.stop()
     # A program that finished between two polls has its peak at the end, or nowhere seen.
     peak_sites = watcher.peak_sites if watcher.peak_sites is not None and watcher.last_snapshot_bytes > final_bytes else final_sites

@@ -13,6 +13,8 @@ import { profileCommand } from './commands/profile.js';
 import { timeitCommand } from './commands/timeit.js';
 import { doctorCommand } from './commands/doctor.js';
 import { demoCommand } from './commands/demo.js';
+import { verifyCommand } from './commands/verify.js';
+import { checkCommand } from './commands/check.js';
 
 const EXIT_CODES_HELP = `
 Exit status:
@@ -108,6 +110,26 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action(async (file: string, names: string[], options) =>
       setExit(await timeitCommand(file, names, options)),
     );
+
+  program
+    .command('verify')
+    .description("grade a learner's files against an exercise: every check with its evidence")
+    .argument('<exercise>', 'the exercise folder (holds meta.yaml)')
+    .option('--solution <path>', 'a folder (or single file) with your versions of the editable files; default: grade the starter')
+    .option('--seed <n>', 'fix the hidden inputs (default: fresh every time)')
+    .option('--json', 'print the whole report as one JSON document')
+    .addOption(sandboxOption())
+    .addHelpText('after', '\nExamples:\n  perflab verify course/exercises/word-frequency\n  perflab verify course/exercises/word-frequency --solution my-words.py')
+    .action(async (dir: string, options) => setExit(await verifyCommand(dir, options)));
+
+  program
+    .command('check')
+    .description('for authors: every exercise\'s starter fails exactly its declared checks and its solution passes all')
+    .argument('[course]', 'the course folder (default: the built-in course)')
+    .option('--only <text>', 'only exercises whose path contains this text')
+    .option('--json', 'print the result as JSON')
+    .addOption(sandboxOption())
+    .action(async (dir: string | undefined, options) => setExit(await checkCommand(dir, options)));
 
   program
     .command('doctor')

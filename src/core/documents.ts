@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-export const HARNESS_MODES = ['run', 'profile', 'lines', 'memory', 'timeit', 'repeat'] as const;
+export const HARNESS_MODES = ['run', 'profile', 'lines', 'memory', 'timeit', 'repeat', 'grade'] as const;
 export type HarnessMode = (typeof HARNESS_MODES)[number];
 
 export const lineTargetSchema = z.object({
@@ -39,8 +39,112 @@ export const jobDocumentSchema = z.object({
     })
     .optional(),
   repeat: z.object({ times: z.number().int().min(1), timeoutS: z.number().positive() }).optional(),
+  grade: z.object({ seed: z.number().int(), checks: z.array(z.lazy(() => gradeCheckSchema)) }).optional(),
 });
 export type JobDocument = z.infer<typeof jobDocumentSchema>;
+
+const callField = z.string().regex(/^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$/, 'must be module.function');
+
+/** One function-level check as the grader runs it (docs/harness-protocol.md, "Grading mode"). */
+export const gradeCheckSchema = z.discriminatedUnion('kind', [
+  z.object({ id: z.string(), kind: z.literal('correctness'), call: callField, casesFile: z.string(), compare: z.enum(['equal', 'sorted', 'approx']) }),
+  z.object({
+    id: z.string(),
+    kind: z.literal('speed'),
+    call: callField,
+    inputFile: z.string(),
+    inputFunction: z.string(),
+    baseline: z.enum(['starter', 'reference']),
+    rounds: z.number().int().min(1),
+  }),
+  z.object({
+    id: z.string(),
+    kind: z.literal('growth'),
+    call: callField,
+    inputFile: z.string(),
+    inputFunction: z.string(),
+    sizes: z.array(z.number().int().positive()),
+    repeats: z.number().int().min(1),
+    withReference: z.boolean(),
+  }),
+  z.object({ id: z.string(), kind: z.literal('memory-per-instance'), call: callField, count: z.number().int().min(1), noDict: z.boolean() }),
+  z.object({ id: z.string(), kind: z.literal('overlap'), call: callField, inputFile: z.string(), inputFunction: z.string(), latencyMs: z.number().positive() }),
+  z.object({
+    id: z.string(),
+    kind: z.literal('cpu-scaling'),
+    call: callField,
+    inputFile: z.string(),
+    inputFunction: z.string(),
+    serialCall: callField,
+    rounds: z.number().int().min(1),
+  }),
+]);
+export type GradeCheck = z.infer<typeof gradeCheckSchema>;
+
+const nullableError = z.string().nullable().optional();
+const timedPoint = z.object({ n: z.number(), timeS: z.number() });
+
+export const measurementSchema = z.discriminatedUnion('kind', [
+  z.object({
+    id: z.string(),
+    kind: z.literal('correctness'),
+    cases: z.array(
+      z.object({
+        index: z.number().int(),
+        passed: z.boolean(),
+        argsSummary: z.string(),
+        expectedRepr: z.string().nullable().optional(),
+        actualRepr: z.string().nullable().optional(),
+        error: nullableError,
+      }),
+    ),
+    error: nullableError,
+  }),
+  z.object({
+    id: z.string(),
+    kind: z.literal('speed'),
+    baselineS: z.array(z.number()),
+    candidateS: z.array(z.number()),
+    loopsPerSample: z.number().int(),
+    wrongResult: z.object({ argsSummary: z.string(), expectedRepr: z.string(), actualRepr: z.string() }).nullable().optional(),
+    error: nullableError,
+  }),
+  z.object({
+    id: z.string(),
+    kind: z.literal('growth'),
+    learner: z.array(timedPoint),
+    reference: z.array(timedPoint).nullable().optional(),
+    stoppedAtN: z.number().nullable().optional(),
+    error: nullableError,
+  }),
+  z.object({
+    id: z.string(),
+    kind: z.literal('memory-per-instance'),
+    bytesPerInstance: z.number().nullable(),
+    hasDict: z.boolean().nullable(),
+    className: z.string().nullable().optional(),
+    error: nullableError,
+  }),
+  z.object({
+    id: z.string(),
+    kind: z.literal('overlap'),
+    wallS: z.number().nullable(),
+    maxInFlight: z.number().int(),
+    requestsServed: z.number().int(),
+    resultOk: z.boolean(),
+    error: nullableError,
+  }),
+  z.object({
+    id: z.string(),
+    kind: z.literal('cpu-scaling'),
+    learnerS: z.array(z.number()),
+    serialS: z.array(z.number()),
+    cpusAvailable: z.number().int(),
+    resultOk: z.boolean(),
+    error: nullableError,
+  }),
+]);
+export type Measurement = z.infer<typeof measurementSchema>;
 
 export const ORIGINS = ['user', 'stdlib', 'site-packages', 'builtin'] as const;
 export type CodeOrigin = (typeof ORIGINS)[number];
@@ -165,6 +269,7 @@ export const harnessResultSchema = z.discriminatedUnion('mode', [
     gcEnabled: z.boolean(),
     candidates: z.array(timeitCandidateSchema),
   }),
+  z.object({ ...commonResultFields, mode: z.literal('grade'), measurements: z.array(measurementSchema) }),
   z.object({
     ...commonResultFields,
     mode: z.literal('repeat'),

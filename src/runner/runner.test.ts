@@ -141,11 +141,13 @@ describe('runner: harness modes', () => {
 import sys, threading
 sys.setswitchinterval(1e-6)
 counter = 0
+def plus_one(value):
+    return value + 1
 def work():
     global counter
     for _ in range(20000):
-        value = counter
-        counter = value + 1
+        # The call lets the interpreter switch threads between the read and the write.
+        counter = plus_one(counter)
 threads = [threading.Thread(target=work) for _ in range(4)]
 for t in threads: t.start()
 for t in threads: t.join()

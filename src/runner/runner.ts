@@ -22,8 +22,10 @@ export interface JobRequest<M extends HarnessMode> {
   argv?: string[];
   stdin?: StdinSpec;
   limits?: Partial<ResourceLimits>;
-  modeOptions?: Pick<JobDocument, 'lines' | 'memory' | 'timeit' | 'repeat'>;
+  modeOptions?: Pick<JobDocument, 'lines' | 'memory' | 'timeit' | 'repeat' | 'grade'>;
   env?: Record<string, string>;
+  /** Hidden material for grading, passed through a pipe (never written where learner code can read it). */
+  hidden?: string;
   onOutput?: (chunk: OutputChunk) => void;
 }
 
@@ -105,6 +107,7 @@ export class Runner {
         stdin: request.stdin ?? { mode: 'closed' },
         limits,
         env: request.env,
+        hidden: request.hidden,
         onOutput: request.onOutput,
         signal,
       });

@@ -73,7 +73,7 @@ describe.each(availableSandboxes())('sandbox contract: $name', ({ make }) => {
     ].join('\n');
     const outcome = await sandbox.run(program(source, { limits: { wallS: 2 }, stdin: { mode: 'terminal' } }));
     expect(outcome.limitHit).toBe('timeout');
-    const parent = outcome.stacks.find((s) => s.argv[0] === 'main.py');
+    const parent = outcome.stacks.find((s) => s.argv[0]?.endsWith('main.py'));
     expect(parent?.threads.map((t) => t.name).sort()).toEqual(['MainThread', 'sleeper']);
     const main = parent?.threads.find((t) => t.isMain);
     expect(main?.frames.some((f) => f.function === 'communicate')).toBe(true);

@@ -8,6 +8,8 @@ export interface HarnessEnvironmentOptions {
 }
 
 export const RESULT_FD = 3;
+/** A pipe carrying hidden material (grading); empty for other modes. */
+export const HIDDEN_FD = 4;
 
 export function harnessEnvironment(options: HarnessEnvironmentOptions): Record<string, string> {
   const extra = Object.fromEntries(
@@ -25,6 +27,7 @@ export function harnessEnvironment(options: HarnessEnvironmentOptions): Record<s
     PYTHONDONTWRITEBYTECODE: '1',
     PYTHONIOENCODING: 'utf-8',
     PERFLAB_RESULT_FD: String(RESULT_FD),
+    PERFLAB_HIDDEN_FD: String(HIDDEN_FD),
     PERFLAB_DIAG_SOCKET: options.socketPath,
     ...extra,
   };

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { availableParallelism, tmpdir } from 'node:os';
 import { chmod, mkdir, readlink, rm, writeFile, mkdtemp } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { RunCgroup } from './cgroups.js';
 import { DiagServer } from './diag-server.js';
 import type { LimitName } from './limits.js';
@@ -139,7 +139,7 @@ export async function executeRun(spec: SandboxRunSpec, options: ExecuteOptions):
   const startedAt = performance.now();
   const child = spawn(command, args, {
     env: plan.env,
-    stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
     detached: true,
   });
   const rootPid = child.pid;
@@ -195,6 +195,9 @@ export async function executeRun(spec: SandboxRunSpec, options: ExecuteOptions):
   };
   child.stdout.on('data', onOutput('stdout'));
   child.stderr.on('data', onOutput('stderr'));
+  const hiddenStream = child.stdio[4] as Writable;
+  hiddenStream.on('error', () => undefined);
+  hiddenStream.end(spec.hidden ?? '');
   const resultStream = child.stdio[3] as Readable;
   resultStream.on('data', (chunk: Buffer) => {
     resultBytes += chunk.length;
@@ -212,7 +215,7 @@ export async function executeRun(spec: SandboxRunSpec, options: ExecuteOptions):
     const infrastructure = new Set(
       tree.filter((p) => plan.infrastructureCommands.includes(p.command)).map((p) => p.pid),
     );
-    const programPids = tree.filter((p) => !infrastructure.has(p.pid) && p.pid !== rootPid).map((p) => p.pid);
+    const programPids = tree.filter((p) => !infrastructure.has(p.pid)).map((p) => p.pid);
     const pythonCount = tree.filter((p) => p.command.startsWith('python')).length;
     // Snapshot before signalling: the handler wakes blocked calls, which would hide where they were.
     processes = await snapshotTree(tree, stdinPipeTarget, infrastructure);

@@ -26,6 +26,11 @@ export interface SandboxRunSpec {
   job: JobDocument;
   stdin: StdinSpec;
   limits: ResourceLimits;
+  /**
+   * Material the harness reads from a pipe (fd `PERFLAB_HIDDEN_FD`) and never from disk:
+   * hidden tests and reference solutions for grading.
+   */
+  hidden?: string;
   /** Extra environment for the harness (only `PERFLAB_*` names are passed). */
   env?: Record<string, string>;
   onOutput?: (chunk: OutputChunk) => void;

@@ -1,0 +1,62 @@
+import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { FileTree } from '../../core/exercise.js';
+import { ExerciseError, loadExercise } from '../../exercises/load.js';
+import { verifyExercise } from '../../verify/engine.js';
+import { UsageError } from '../errors.js';
+import { Progress } from '../progress.js';
+import { renderVerifyReport } from '../render-verify.js';
+import { withSession, type CommonOptions } from '../shared.js';
+
+export interface VerifyOptions extends CommonOptions {
+  solution?: string;
+  seed?: string;
+}
+
+/** The learner's versions of the editable files, from a folder or (for one-file exercises) a file. */
+export async function readEdits(editable: string[], path: string): Promise<FileTree> {
+  if (!existsSync(path)) throw new UsageError(`--solution ${path}: no such file or folder`);
+  const edits: FileTree = {};
+  if (statSync(path).isDirectory()) {
+    for (const file of editable) {
+      if (existsSync(join(path, file))) edits[file] = await readFile(join(path, file), 'utf8');
+    }
+    if (Object.keys(edits).length === 0) throw new UsageError(`--solution ${path} holds none of the files this exercise edits (${editable.join(', ')})`);
+    return edits;
+  }
+  const match = editable.find((file) => basename(file) === basename(path)) ?? (editable.length === 1 ? editable[0] : undefined);
+  if (!match) throw new UsageError(`--solution ${path}: this exercise edits ${editable.join(', ')}; pass a folder holding them`);
+  edits[match] = await readFile(path, 'utf8');
+  return edits;
+}
+
+export async function loadOrExplain(dir: string) {
+  try {
+    return await loadExercise(dir);
+  } catch (error) {
+    if (error instanceof ExerciseError) throw new UsageError(`the exercise is not valid:\n${error.problems.join('\n')}`);
+    throw error;
+  }
+}
+
+export async function verifyCommand(dir: string, options: VerifyOptions): Promise<number> {
+  const exercise = await loadOrExplain(dir);
+  const edits = options.solution ? await readEdits(exercise.meta.edit, options.solution) : {};
+  const seed = options.seed === undefined ? undefined : Number(options.seed);
+  if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError('--seed takes a whole number');
+  return withSession(options, async ({ runner, runtime }) => {
+    const progress = new Progress(`verifying ${exercise.meta.id}`, !options.json);
+    const report = await verifyExercise(exercise, edits, {
+      runner,
+      runtime,
+      gradedLabel: options.solution ?? 'the starter',
+      seed,
+      onProgress: (line) => progress.setLabel(line),
+    });
+    progress.stop();
+    if (options.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    else console.log(renderVerifyReport(report));
+    return report.passed ? 0 : 1;
+  });
+}
