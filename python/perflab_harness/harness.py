@@ -89,12 +89,12 @@ class HarnessRun:
 class ModeContext:
     """What a mode needs: the job, where things are, and the run to report into."""
 
-    def __init__(self, job, run, work_dir, entry_path):
+    def __init__(self, job, run, work_dir, entry_path, locator):
         self.job = job
         self.run = run
         self.work_dir = work_dir
         self.entry_path = entry_path
-        self.locator = CodeLocator(work_dir)
+        self.locator = locator
 
 
 def _mode_module(mode):
@@ -153,6 +153,9 @@ def _run_job(run):
     job = job_module.parse_job(raw_job)
     work_dir = os.path.abspath(job_module.work_dir_path())
 
+    # Built before privileges are dropped: it reads the interpreter's install scheme, which
+    # the unprivileged user might not be allowed to import.
+    locator = CodeLocator(work_dir)
     prepare_work_dir(job_module.input_dir_path(), work_dir, owner=job.drop_privileges)
     os.chdir(work_dir)
     if job.drop_privileges is not None:
@@ -163,4 +166,4 @@ def _run_job(run):
     # What `python /work/main.py ARGS` would set; runpy swaps argv[0] for the path it runs.
     sys.argv = [entry_path, *job.argv]
     sys.path[0] = os.path.dirname(entry_path)
-    return mode_module.run(ModeContext(job, run, work_dir, entry_path))
+    return mode_module.run(ModeContext(job, run, work_dir, entry_path, locator))

@@ -37,6 +37,7 @@ MIN_NEW_HIGH_GROWTH_BYTES = 256 * 1024
 SNAPSHOT_PAUSE_FACTOR = 2.0
 # Programs hardly ever use the highest real-time signal; the harness borrows it.
 SNAPSHOT_SIGNAL = signal.SIGRTMAX
+SNAPSHOT_RESEND_S = 0.01
 # Walking what the globals keep alive is capped so that a huge heap cannot stall the exit.
 MAX_OBJECTS_VISITED = 2_000_000
 MAX_CENSUS_S = 5.0
@@ -70,6 +71,8 @@ class PeakWatcher:
         self.peak_sites = None
         self._main_thread_ident = None
         self._snapshot_pending = False
+        self._snapshot_running = False
+        self._requested_s = 0.0
         self._next_snapshot_s = 0.0
         self._stop_requested = False
         self._finished = _thread.allocate_lock()
@@ -89,22 +92,37 @@ class PeakWatcher:
     def _poll(self):
         try:
             while not self._stop_requested and tracemalloc.is_tracing():
-                current_bytes, _ = tracemalloc.get_traced_memory()
-                if not self._snapshot_pending and self._is_new_high(current_bytes) and time.monotonic() >= self._next_snapshot_s:
-                    self._snapshot_pending = True
-                    signal.pthread_kill(self._main_thread_ident, SNAPSHOT_SIGNAL)
+                now_s = time.monotonic()
+                if self._snapshot_pending:
+                    # A signal that lands just before the main thread starts blocking (say in
+                    # join()) wakes nothing, so an unanswered request is sent again.
+                    if not self._snapshot_running and now_s - self._requested_s > SNAPSHOT_RESEND_S:
+                        self._request_snapshot(now_s)
+                else:
+                    current_bytes, _ = tracemalloc.get_traced_memory()
+                    if self._is_new_high(current_bytes) and now_s >= self._next_snapshot_s:
+                        self._snapshot_pending = True
+                        self._request_snapshot(now_s)
                 time.sleep(POLL_INTERVAL_S)
         except Exception:  # noqa: BLE001 - the watcher must never disturb the program
             pass
         finally:
             self._finished.release()
 
+    def _request_snapshot(self, now_s):
+        self._requested_s = now_s
+        signal.pthread_kill(self._main_thread_ident, SNAPSHOT_SIGNAL)
+
     def _is_new_high(self, current_bytes):
         last_bytes = self.last_snapshot_bytes
         return current_bytes > last_bytes * NEW_HIGH_FACTOR and current_bytes - last_bytes > MIN_NEW_HIGH_GROWTH_BYTES
 
     def _on_snapshot_signal(self, signum, frame):
-        # Runs in the main thread between two bytecodes of the program: never raise.
+        # Runs in the main thread between two bytecodes of the program: never raise. A
+        # repeated request may interrupt the handler itself: the snapshot is already under way.
+        if self._snapshot_running:
+            return
+        self._snapshot_running = True
         try:
             if tracemalloc.is_tracing() and not self._stop_requested:
                 started_s = time.monotonic()
@@ -115,6 +133,7 @@ class PeakWatcher:
             pass
         finally:
             self._snapshot_pending = False
+            self._snapshot_running = False
 
     def record_peak(self):
         _, peak_bytes = tracemalloc.get_traced_memory()

@@ -1,6 +1,7 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import assert_well_formed, make_job
@@ -298,3 +299,34 @@ def test_multiprocessing_pool_works_from_learner_script(harness, start_method):
     assert result.returncode == 0, result.stderr
     assert result.stdout == "285\n"
     assert result.document["exitCode"] == 0
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="dropping privileges needs root")
+def test_drop_privileges_gives_the_learner_its_own_work_dir(tmp_path):
+    import shutil
+    import tempfile
+
+    from conftest import HarnessRunner
+
+    # Under a world-searchable folder: pytest's tmp_path is private to root.
+    base = Path(tempfile.mkdtemp(prefix="perflab-drop-", dir="/tmp"))
+    base.chmod(0o755)
+    try:
+        runner = HarnessRunner(base)
+        job = make_job(dropPrivileges={"uid": 61001, "gid": 61001})
+        files = {
+            "main.py": """
+                import os
+                print(os.getuid(), os.getgid(), os.getgroups())
+                with open("written.txt", "w") as output:
+                    output.write("mine")
+            """
+        }
+        result = runner.run(files, job)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout == "61001 61001 []\n"
+        for name in (".", "main.py", "written.txt"):
+            assert os.stat(runner.work_dir / name).st_uid == 61001
+        assert result.document["exitCode"] == 0
+    finally:
+        shutil.rmtree(base)

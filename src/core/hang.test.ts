@@ -16,7 +16,7 @@ const parent: StackDump = {
       frames: [
         { file: 'main.py', line: 9, function: '<module>', code: 'run()' },
         { file: 'main.py', line: 5, function: 'run', code: 'out, _ = proc.communicate()' },
-        { file: '/usr/lib/python3.11/subprocess.py', line: 1199, function: 'communicate', code: null },
+        { file: '/usr/lib/python3.11/subprocess.py', line: 1199, function: 'Popen.communicate', code: null },
       ],
     },
   ],

@@ -72,7 +72,9 @@ function where(frames: readonly StackFrame[]): string {
 
 function describeThread(frames: readonly StackFrame[], kernel: string | null, isMain: boolean): string {
   for (const frame of [...frames].reverse()) {
-    const wait = WAITS.find((w) => w.file.test(frame.file) && w.fn.test(frame.function));
+    // Frames carry qualified names (`Popen.communicate`); the table matches the last part.
+    const name = frame.function.split('.').pop() ?? frame.function;
+    const wait = WAITS.find((w) => w.file.test(frame.file) && w.fn.test(name));
     if (wait) return `${wait.says}${where(frames)}`;
   }
   const fallback = isMain ? kernel : null;

@@ -32,6 +32,8 @@ export interface CgroupUsage {
   memoryLimitHit: boolean;
   /** A fork or thread creation was refused by pids.max. */
   taskLimitHit: boolean;
+  /** Processes plus threads in the group now. */
+  tasks: number;
 }
 
 export class RunCgroup {
@@ -71,11 +73,12 @@ export class RunCgroup {
 
   async usage(): Promise<CgroupUsage> {
     const read = (dir: string, file: string) => readFile(join(dir, file), 'utf8').catch(() => '');
-    const [maxUsage, cpuNs, oomControl, pidsEvents] = await Promise.all([
+    const [maxUsage, cpuNs, oomControl, pidsEvents, pidsCurrent] = await Promise.all([
       read(this.dirs.memory, 'memory.max_usage_in_bytes'),
       read(this.dirs.cpuacct, 'cpuacct.usage'),
       read(this.dirs.memory, 'memory.oom_control'),
       read(this.dirs.pids, 'pids.events'),
+      read(this.dirs.pids, 'pids.current'),
     ]);
     const pidsMaxEvents = /max (\d+)/.exec(pidsEvents)?.[1];
     return {
@@ -83,6 +86,7 @@ export class RunCgroup {
       cpuMs: Number(cpuNs || 0) / 1e6,
       memoryLimitHit: Number(/oom_kill (\d+)/.exec(oomControl)?.[1] ?? 0) > 0,
       taskLimitHit: Number(pidsMaxEvents ?? 0) > 0,
+      tasks: Number(pidsCurrent || 0),
     };
   }
 

@@ -159,7 +159,9 @@ export async function executeRun(spec: SandboxRunSpec, options: ExecuteOptions):
   // 'terminal': the pipe stays open and silent until the run ends.
 
   const killEverything = async () => {
-    const pids = rootPid ? summarise(await listTree(rootPid)).pids : [];
+    // With a PID namespace, killing the sandbox's root kills everything in it; the walk and
+    // the group cover the unisolated backend, the cgroup covers anything that escaped both.
+    const pids = rootPid && !cgroup ? summarise(await listTree(rootPid)).pids : [];
     if (rootPid) {
       try {
         process.kill(-rootPid, 'SIGKILL');
@@ -231,26 +233,35 @@ export async function executeRun(spec: SandboxRunSpec, options: ExecuteOptions):
     void collectStacks().finally(() => void killEverything());
   }, limits.wallS * 1000);
 
-  const sampler = setInterval(() => {
-    if (finished || !rootPid) return;
-    void (async () => {
-      const usage = summarise(await listTree(rootPid));
+  // One sample at a time: a big tree (a fork bomb) must not pile up overlapping samples.
+  let sampling = false;
+  const sample = async () => {
+    if (!rootPid) return;
+    if (cgroup) {
+      // The kernel counts for the whole group, daemons included, without walking /proc.
+      const kernel = await cgroup.usage();
+      cpuMs = Math.max(cpuMs, kernel.cpuMs);
+      peakMemoryKb = Math.max(peakMemoryKb, kernel.peakMemoryKb);
+      peakTasks = Math.max(peakTasks, kernel.tasks);
+      if (kernel.taskLimitHit) stop('process-limit');
+      if (kernel.memoryLimitHit) stop('memory-limit');
+    } else {
+      const usage = summarise(await listTree(rootPid, { withPss: true }));
       usage.pids.forEach((pid) => seenPids.add(pid));
       cpuMs = Math.max(cpuMs, usage.cpuMs);
       peakMemoryKb = Math.max(peakMemoryKb, usage.rssKb);
       peakTasks = Math.max(peakTasks, usage.tasks);
-      if (cgroup) {
-        const kernel = await cgroup.usage();
-        cpuMs = Math.max(cpuMs, kernel.cpuMs);
-        peakMemoryKb = Math.max(peakMemoryKb, kernel.peakMemoryKb);
-        if (kernel.taskLimitHit) stop('process-limit');
-        if (kernel.memoryLimitHit) stop('memory-limit');
-      }
-      if (limitHit === 'timeout') return;
-      if (cpuMs > limits.cpuS * 1000) stop('cpu-limit');
-      else if (peakMemoryKb > limits.memoryMb * 1024) stop('memory-limit');
+      if (peakMemoryKb > limits.memoryMb * 1024) stop('memory-limit');
       else if (usage.tasks >= limits.tasks) stop('process-limit');
-    })();
+    }
+    if (limitHit === null && cpuMs > limits.cpuS * 1000) stop('cpu-limit');
+  };
+  const sampler = setInterval(() => {
+    if (finished || sampling) return;
+    sampling = true;
+    void sample().finally(() => {
+      sampling = false;
+    });
   }, SAMPLE_INTERVAL_MS);
 
   const exit = await exited;

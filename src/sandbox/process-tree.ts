@@ -20,6 +20,13 @@ export interface ProcStat {
   rssKb: number;
 }
 
+/** Proportional set size: shared pages split among the processes sharing them (so forks are not double-counted). */
+async function readPssKb(pid: number): Promise<number | null> {
+  const text = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8').catch(() => null);
+  const match = text ? /^Pss:\s+(\d+) kB/m.exec(text) : null;
+  return match ? Number(match[1]) : null;
+}
+
 export async function readProcStat(pid: number): Promise<ProcStat | null> {
   let text: string;
   try {
@@ -56,7 +63,7 @@ async function childrenOf(pid: number): Promise<number[] | null> {
 }
 
 /** Every live process descending from rootPid, rootPid included (when alive). */
-export async function listTree(rootPid: number): Promise<ProcStat[]> {
+export async function listTree(rootPid: number, options: { withPss?: boolean } = {}): Promise<ProcStat[]> {
   const result: ProcStat[] = [];
   const queue = [rootPid];
   const seen = new Set<number>();
@@ -66,6 +73,7 @@ export async function listTree(rootPid: number): Promise<ProcStat[]> {
     seen.add(pid);
     const stat = await readProcStat(pid);
     if (!stat) continue;
+    if (options.withPss) stat.rssKb = (await readPssKb(pid)) ?? stat.rssKb;
     result.push(stat);
     const children = await childrenOf(pid);
     if (children) queue.push(...children);
