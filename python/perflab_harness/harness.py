@@ -66,7 +66,10 @@ class HarnessRun:
                 finisher()
             except Exception:  # noqa: BLE001 - report instead of losing the whole document
                 if self.setup_error is None:
-                    self.setup_error = {"kind": "harness", "message": "harness failed after the run:\n" + traceback.format_exc()}
+                    self.setup_error = {
+                        "kind": "harness",
+                        "message": "harness failed after the run:\n" + traceback.format_exc(),
+                    }
         document = {
             "schema": result.RESULT_SCHEMA,
             "mode": self.mode,

@@ -170,7 +170,10 @@ def _drop_privileges(raw):
         return None
     if not isinstance(raw, dict):
         raise BadJob("dropPrivileges must be an object or null")
-    return (_int(raw.get("uid"), "dropPrivileges.uid", minimum=0), _int(raw.get("gid"), "dropPrivileges.gid", minimum=0))
+    return (
+        _int(raw.get("uid"), "dropPrivileges.uid", minimum=0),
+        _int(raw.get("gid"), "dropPrivileges.gid", minimum=0),
+    )
 
 
 def _line_targets(raw):

@@ -75,7 +75,9 @@ class CodeInstrumenter:
         self.profiler = profiler
 
     def instrument(self, code):
-        new_consts = tuple(self.instrument(const) if isinstance(const, types.CodeType) else const for const in code.co_consts)
+        new_consts = tuple(
+            self.instrument(const) if isinstance(const, types.CodeType) else const for const in code.co_consts
+        )
         if new_consts != code.co_consts:
             code = code.replace(co_consts=new_consts)
         target = self.targets.matching_target(code)

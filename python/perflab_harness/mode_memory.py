@@ -163,7 +163,11 @@ def raw_top_sites(limit):
         size_bytes, count = totals.get(site, (0, 0))
         totals[site] = (size_bytes + trace[1], count + 1)
     ranked = sorted(
-        ((filename, line, size_bytes, count) for (filename, line), (size_bytes, count) in totals.items() if not _is_own_file(filename)),
+        (
+            (filename, line, size_bytes, count)
+            for (filename, line), (size_bytes, count) in totals.items()
+            if not _is_own_file(filename)
+        ),
         key=lambda site: site[2],
         reverse=True,
     )
@@ -217,7 +221,11 @@ def _report(context, watcher, module_globals):
     final_sites = raw_top_sites(context.job.memory_top_sites)
     tracemalloc.stop()
     # A program that finished between two polls has its peak at the end, or nowhere seen.
-    peak_sites = watcher.peak_sites if watcher.peak_sites is not None and watcher.last_snapshot_bytes > final_bytes else final_sites
+    peak_sites = (
+        watcher.peak_sites
+        if watcher.peak_sites is not None and watcher.last_snapshot_bytes > final_bytes
+        else final_sites
+    )
     context.run.mode_fields = {
         "peakBytes": max(watcher.peak_bytes, final_bytes),
         "finalBytes": final_bytes,

@@ -31,7 +31,12 @@ def run(context):
         if key in groups:
             groups[key]["count"] += 1
         else:
-            groups[key] = {"exitCode": exit_code, "stdout": _truncated(stdout, MAX_STDOUT_CHARS), "count": 1, "stderrSample": stderr_sample}
+            groups[key] = {
+                "exitCode": exit_code,
+                "stdout": _truncated(stdout, MAX_STDOUT_CHARS),
+                "count": 1,
+                "stderrSample": stderr_sample,
+            }
     # Most frequent first; among equals, the order they first appeared (dicts keep it).
     outcomes = sorted(groups.values(), key=lambda outcome: -outcome["count"])
     context.run.mode_fields = {"times": job.repeat_times, "outcomes": outcomes}

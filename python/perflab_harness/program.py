@@ -36,7 +36,8 @@ def resolve_entry(work_dir, entry):
         present = sorted(os.listdir(work_dir))[:20] if os.path.isdir(work_dir) else []
         raise SetupFailure(
             "entry-missing",
-            f"entry file {entry!r} is not among the job's files" + (f" (found: {', '.join(present)})" if present else " (the job has no files)"),
+            f"entry file {entry!r} is not among the job's files"
+            + (f" (found: {', '.join(present)})" if present else " (the job has no files)"),
         )
     try:
         with open(entry_path, "rb") as entry_file:

@@ -21,7 +21,11 @@ _HIDDEN_FILES = frozenset({"<frozen runpy>", __file__, os.path.join(_STARTUP_DIR
 
 
 def _is_hidden(filename):
-    return filename in _HIDDEN_FILES or filename.startswith(_HARNESS_DIR + os.sep) or filename.startswith(_STARTUP_DIR + os.sep)
+    return (
+        filename in _HIDDEN_FILES
+        or filename.startswith(_HARNESS_DIR + os.sep)
+        or filename.startswith(_STARTUP_DIR + os.sep)
+    )
 
 
 def _display_path(filename, work_dir):
@@ -78,7 +82,9 @@ def build_stack_document():
             continue  # a harness-internal helper thread (e.g. the memory watcher)
         threads.append(
             {
-                "name": thread.name if thread is not None else ("MainThread" if ident == main_ident else f"thread-{ident}"),
+                "name": thread.name
+                if thread is not None
+                else ("MainThread" if ident == main_ident else f"thread-{ident}"),
                 "ident": ident,
                 "daemon": bool(thread.daemon) if thread is not None else False,
                 "isMain": ident == main_ident,

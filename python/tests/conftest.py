@@ -105,7 +105,22 @@ class HarnessRunner:
         reader.join(timeout_s)
         data = b"".join(chunks)
         document = json.loads(data) if data else None
+        save_document_for_contract_check(document)
         return HarnessRun(process.returncode, stdout.decode(), stderr.decode(), document, self.work_dir)
+
+
+def save_document_for_contract_check(document):
+    """With PERFLAB_TEST_DOCUMENTS_DIR set, every document the tests see is saved there, so
+    the TypeScript side's zod schemas can be run over real harness output."""
+    directory = os.environ.get("PERFLAB_TEST_DOCUMENTS_DIR")
+    if not directory or document is None:
+        return
+    test_name = os.environ.get("PYTEST_CURRENT_TEST", "unknown").split(" ")[0]
+    stem = "".join(c if c.isalnum() else "_" for c in test_name)[-120:]
+    os.makedirs(directory, exist_ok=True)
+    index = len([name for name in os.listdir(directory) if name.startswith(stem)])
+    with open(os.path.join(directory, f"{stem}_{index}.json"), "w") as output:
+        json.dump(document, output)
 
 
 def _read_all(fd, chunks):

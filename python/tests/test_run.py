@@ -207,8 +207,8 @@ def test_result_fd_is_parked_high_and_not_inherited(harness):
             import os, subprocess, sys
             print("env", "PERFLAB_RESULT_FD" in os.environ)
             print("low fds", sorted(int(fd) for fd in os.listdir("/proc/self/fd") if 2 < int(fd) < 100))
-            child = subprocess.run([sys.executable, "-c", "import os; print(sorted(int(f) for f in os.listdir('/proc/self/fd')))"],
-                                   capture_output=True, text=True, close_fds=False)
+            list_fds = "import os; print(sorted(int(f) for f in os.listdir('/proc/self/fd')))"
+            child = subprocess.run([sys.executable, "-c", list_fds], capture_output=True, text=True, close_fds=False)
             print("child", child.stdout.strip())
             os.closerange(3, 100)  # learner code that tidies up descriptors
         """

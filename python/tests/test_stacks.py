@@ -6,7 +6,7 @@ import subprocess
 import sys
 import time
 
-from conftest import STARTUP_DIR, make_job
+from conftest import STARTUP_DIR, make_job, save_document_for_contract_check
 
 ACCEPT_TIMEOUT_S = 10
 
@@ -28,7 +28,9 @@ class DiagSocket:
             chunks = []
             while chunk := connection.recv(65536):
                 chunks.append(chunk)
-        return json.loads(b"".join(chunks))
+        document = json.loads(b"".join(chunks))
+        save_document_for_contract_check(document)
+        return document
 
     def close(self):
         self.server.close()

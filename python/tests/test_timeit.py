@@ -23,7 +23,9 @@ PROGRAM = """
 
 
 def timeit_job(candidates, rounds=3):
-    return make_job(mode="timeit", timeit={"candidates": candidates, "rounds": rounds, "minBatchS": 0.01, "gcEnabled": False})
+    return make_job(
+        mode="timeit", timeit={"candidates": candidates, "rounds": rounds, "minBatchS": 0.01, "gcEnabled": False}
+    )
 
 
 def test_timeit_ranks_slow_above_fast(harness):

@@ -13,11 +13,15 @@ const BIN = join(ROOT, 'bin', 'perflab.js');
 const scratch = mkdtempSync(join(tmpdir(), 'perflab-cli-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
+/** A private TMPDIR for the CLI processes, so "nothing left behind" is checked without other tests' runs. */
+const cliTmp = mkdtempSync(join(tmpdir(), 'perflab-cli-tmp-'));
+afterAll(() => rmSync(cliTmp, { recursive: true, force: true }));
+
 function perflab(...args: string[]) {
   const result = spawnSync(process.execPath, [BIN, ...args], {
     encoding: 'utf8',
     timeout: 120_000,
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', TMPDIR: cliTmp },
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -28,9 +32,9 @@ function write(name: string, content: string | Buffer): string {
   return path;
 }
 
-function stagingCount(): number {
-  const base = join(tmpdir(), `perflab-runs-${process.getuid?.() ?? 'user'}`);
-  return existsSync(base) ? readdirSync(base).length : 0;
+function leftoverRunDirs(): string[] {
+  const base = join(cliTmp, `perflab-runs-${process.getuid?.() ?? 'user'}`);
+  return existsSync(base) ? readdirSync(base) : [];
 }
 
 describe('perflab profile', () => {
@@ -114,7 +118,6 @@ describe('perflab run', () => {
 });
 
 describe('perflab with bad input', () => {
-  const before = stagingCount();
   const cases: [string, string[], number, RegExp][] = [
     ['a missing file', ['run', join(scratch, 'nope.py')], 2, /no such file/],
     ['a directory', ['run', scratch], 2, /is a directory/],
@@ -163,7 +166,7 @@ describe('perflab with bad input', () => {
   });
 
   it('leaves nothing behind on disk', () => {
-    expect(stagingCount()).toBe(before);
+    expect(leftoverRunDirs()).toEqual([]);
   });
 });
 

@@ -307,6 +307,7 @@ export async function executeRun(spec: SandboxRunSpec, options: ExecuteOptions):
 
   return {
     backend: options.backendName,
+    stagingDir: staged.dir,
     isolated: options.isolated,
     exitCode,
     signal,

@@ -54,6 +54,8 @@ export interface ProcessSnapshot {
 
 export interface SandboxOutcome {
   backend: string;
+  /** The host folder the run was staged in; removed before the outcome is returned. */
+  stagingDir: string;
   isolated: boolean;
   /** Exit code of the program, or null when it ended by a signal. */
   exitCode: number | null;
