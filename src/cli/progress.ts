@@ -13,9 +13,10 @@ export class Progress {
   private timer: NodeJS.Timeout | null = null;
   private label: string;
 
-  constructor(label: string, enabled = Boolean(process.stderr.isTTY)) {
+  /** `wanted`: false for --json; the line shows only when it is wanted and stderr is a terminal. */
+  constructor(label: string, wanted = true) {
     this.label = label;
-    if (!enabled) return;
+    if (!wanted || !process.stderr.isTTY) return;
     this.timer = setInterval(() => this.tick(), 100);
     this.timer.unref();
   }

@@ -14,8 +14,16 @@ export function displayName(fn: Pick<ProfiledFunction, 'name' | 'origin'>): stri
   return fn.name;
 }
 
+/** Library paths shortened to what a reader recognises: `random.py`, `numpy/core/numeric.py`. */
+export function shortPath(file: string): string {
+  const packaged = /\/(?:site|dist)-packages\/(.+)$/.exec(file);
+  if (packaged) return packaged[1] as string;
+  const stdlib = /\/lib\/python3\.\d+\/(.+)$/.exec(file);
+  return stdlib ? (stdlib[1] as string) : file;
+}
+
 /** `file:line` for code with a location; empty for built-ins. */
 export function location(fn: Pick<ProfiledFunction, 'file' | 'line' | 'origin'>): string {
   if (fn.origin === 'builtin' || fn.file === '~' || fn.file === '') return '';
-  return `${fn.file}:${fn.line}`;
+  return `${shortPath(fn.file)}:${fn.line}`;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CallEdge, ProfiledFunction } from './documents.js';
-import { displayName } from './names.js';
+import { displayName, shortPath } from './names.js';
 import { buildCallTree, hotUserFunctions, sortFunctions, toSpeedscope } from './profile-model.js';
 
 const fn = (
@@ -85,5 +85,8 @@ describe('profile model', () => {
     expect(displayName({ name: "<method 'count' of 'str' objects>", origin: 'builtin' })).toBe('str.count');
     expect(displayName({ name: '<built-in method builtins.len>', origin: 'builtin' })).toBe('len');
     expect(displayName({ name: 'count_words', origin: 'user' })).toBe('count_words');
+    expect(shortPath('/usr/lib/python3.11/random.py')).toBe('random.py');
+    expect(shortPath('/x/.venv/lib/python3.11/site-packages/numpy/core/numeric.py')).toBe('numpy/core/numeric.py');
+    expect(shortPath('main.py')).toBe('main.py');
   });
 });
