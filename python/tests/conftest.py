@@ -78,7 +78,7 @@ class HarnessRunner:
     def env(self, extra=None):
         return harness_env(self.work_dir, self.job_file, self.input_dir, extra)
 
-    def start(self, files, job, stdin=subprocess.DEVNULL, env=None, stdout=subprocess.PIPE):
+    def start(self, files, job, stdin=subprocess.DEVNULL, env=None, stdout=subprocess.PIPE, extra_fds=()):
         """Starts the harness; returns (process, read end of the result pipe)."""
         write_files(self.input_dir, files)
         self.job_file.write_text(json.dumps(job) if isinstance(job, dict) else job)
@@ -90,13 +90,13 @@ class HarnessRunner:
             stdin=stdin,
             stdout=stdout,
             stderr=subprocess.PIPE,
-            pass_fds=(write_fd,),
+            pass_fds=(write_fd, *extra_fds),
         )
         os.close(write_fd)
         return process, read_fd
 
-    def run(self, files, job, stdin=subprocess.DEVNULL, env=None, timeout_s=60):
-        process, read_fd = self.start(files, job, stdin=stdin, env=env)
+    def run(self, files, job, stdin=subprocess.DEVNULL, env=None, timeout_s=60, extra_fds=()):
+        process, read_fd = self.start(files, job, stdin=stdin, env=env, extra_fds=extra_fds)
         # Read the pipe while the harness runs: a big document would fill it and block.
         chunks = []
         reader = threading.Thread(target=_read_all, args=(read_fd, chunks))

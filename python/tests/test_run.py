@@ -202,22 +202,27 @@ def test_document_written_after_threads_and_learner_atexit(harness):
 
 
 def test_result_fd_is_parked_high_and_not_inherited(harness):
+    hidden_read, hidden_write = os.pipe()  # the grading pipe the host opens for every run
     files = {
         "main.py": """
             import os, subprocess, sys
-            print("env", "PERFLAB_RESULT_FD" in os.environ)
-            print("low fds", sorted(int(fd) for fd in os.listdir("/proc/self/fd") if 2 < int(fd) < 100))
+            print("env", "PERFLAB_RESULT_FD" in os.environ, "PERFLAB_HIDDEN_FD" in os.environ)
+            hidden_fd = int(sys.argv[1])
+            print("hidden fd open", hidden_fd in [int(fd) for fd in os.listdir("/proc/self/fd")])
             list_fds = "import os; print(sorted(int(f) for f in os.listdir('/proc/self/fd')))"
             child = subprocess.run([sys.executable, "-c", list_fds], capture_output=True, text=True, close_fds=False)
             print("child", child.stdout.strip())
             os.closerange(3, 100)  # learner code that tidies up descriptors
         """
     }
-    result = harness.run(files, make_job())
+    job = make_job(argv=[str(hidden_read)])
+    result = harness.run(files, job, env={"PERFLAB_HIDDEN_FD": str(hidden_read)}, extra_fds=(hidden_read,))
+    os.close(hidden_read)
+    os.close(hidden_write)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "env False"
-    assert lines[1].startswith("low fds")
+    assert lines[0] == "env False False"
+    assert lines[1] == "hidden fd open False"
     child_fds = eval(lines[2].split(" ", 1)[1])  # noqa: S307 - our own test output
     assert all(fd < 10 for fd in child_fds), child_fds
     assert_well_formed(result.document, "run")

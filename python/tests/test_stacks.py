@@ -9,6 +9,7 @@ import time
 from conftest import STARTUP_DIR, make_job, save_document_for_contract_check
 
 ACCEPT_TIMEOUT_S = 10
+READ_SYSCALL_NUMBER = {"x86_64": "0", "aarch64": "63"}.get(os.uname().machine, "?")
 
 
 class DiagSocket:
@@ -41,6 +42,21 @@ def wait_for_line(stream, expected):
     assert line == expected, line
 
 
+def wait_until_reading_stdin(pid, timeout_s=5.0):
+    """Until the process sits in read(0, ...): the kernel's /proc/PID/syscall says so."""
+    deadline_s = time.monotonic() + timeout_s
+    while time.monotonic() < deadline_s:
+        try:
+            with open(f"/proc/{pid}/syscall") as syscall_file:
+                fields = syscall_file.read().split()
+        except OSError:
+            fields = []
+        if fields[:2] == [READ_SYSCALL_NUMBER, "0x0"]:  # read(), first argument fd 0
+            return
+        time.sleep(0.01)
+    time.sleep(0.3)  # cannot tell: give input() time to start blocking
+
+
 def test_sigusr1_dumps_every_thread_with_the_main_one_blocked_in_input(harness, tmp_path):
     diag = DiagSocket(tmp_path / "diag.sock")
     files = {
@@ -64,6 +80,7 @@ def test_sigusr1_dumps_every_thread_with_the_main_one_blocked_in_input(harness, 
     os.close(stdin_read)
     try:
         wait_for_line(process.stdout, "ready\n")
+        wait_until_reading_stdin(process.pid)
         process.send_signal(signal.SIGUSR1)
         dump = diag.receive()
     finally:

@@ -10,6 +10,11 @@ export interface PerflabSessionOptions {
   backend?: BackendChoice;
   concurrency?: number;
   runtime?: PythonRuntime;
+  /**
+   * Keep `concurrency` sandboxes pre-started (for servers and batches). One-shot commands
+   * leave it off: pre-starting sandboxes nobody will use costs CPU.
+   */
+  warmPool?: boolean;
 }
 
 export interface PerflabSession {
@@ -24,13 +29,16 @@ export interface PerflabSession {
 export function openSession(options: PerflabSessionOptions = {}): PerflabSession {
   const runtime = options.runtime ?? loadRuntime();
   const envBackend = process.env.PERFLAB_SANDBOX as BackendChoice | undefined;
-  const sandbox = selectSandbox(runtime, options.backend ?? envBackend ?? 'auto');
   const queue = createMemoryQueue({ concurrency: options.concurrency });
+  const sandbox = selectSandbox(runtime, options.backend ?? envBackend ?? 'auto', options.warmPool ? queue.stats().concurrency : 0);
   return {
     runtime,
     sandbox,
     queue,
     runner: new Runner(sandbox, queue),
-    close: () => queue.close(),
+    close: async () => {
+      await queue.close();
+      await sandbox.close?.();
+    },
   };
 }

@@ -10,8 +10,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, readlinkSync } from 'node:fs';
 import { randomInt } from 'node:crypto';
 import type { PythonRuntime } from '../core/runtime.js';
-import { executeRun, type LaunchPlan, type StagedRun } from './execute.js';
-import type { Sandbox, SandboxOutcome, SandboxRunSpec } from './types.js';
+import { executeRun, type ExecuteOptions, type LaunchPlan, type StagedRun } from './execute.js';
+import type { SandboxOutcome, SandboxRunSpec } from './types.js';
+import type { LaunchableSandbox } from './pool.js';
 import { harnessEnvironment } from './environment.js';
 
 const SANDBOX_VENV = '/perflab/venv';
@@ -154,32 +155,36 @@ export interface BwrapSandboxOptions {
   runtime: PythonRuntime;
 }
 
-export class BwrapSandbox implements Sandbox {
+export class BwrapSandbox implements LaunchableSandbox {
   readonly name = 'bubblewrap';
   readonly isolated = true;
   constructor(private readonly options: BwrapSandboxOptions) {}
 
   run(spec: SandboxRunSpec): Promise<SandboxOutcome> {
+    return executeRun(spec, this.executeOptions());
+  }
+
+  executeOptions(): ExecuteOptions {
     const root = isRoot();
     const uid = randomInt(SANDBOX_UID_RANGE[0], SANDBOX_UID_RANGE[1]);
-    return executeRun(spec, {
+    return {
       backendName: this.name,
       isolated: true,
       useCgroups: root,
       dropPrivileges: root ? { uid, gid: uid } : null,
-      plan: (staged): LaunchPlan => {
+      plan: (staged, launch): LaunchPlan => {
         const env = harnessEnvironment({
           venvBin: `${SANDBOX_VENV}/bin`,
           workDir: '/work',
           harnessDir: '/perflab/harness',
           socketPath: '/perflab/ipc/diag.sock',
-          extra: spec.env,
+          extra: launch.env,
         });
         const envArgs = Object.entries(env).flatMap(([key, value]) => ['--setenv', key, value]);
         return {
           command: 'bwrap',
           args: [
-            ...buildBwrapArgs(this.options.runtime, staged, spec.limits.scratchMb),
+            ...buildBwrapArgs(this.options.runtime, staged, launch.scratchMb),
             ...envArgs,
             `${SANDBOX_VENV}/bin/python`,
             '-m',
@@ -189,6 +194,6 @@ export class BwrapSandbox implements Sandbox {
           infrastructureCommands: ['bwrap', 'sh'],
         };
       },
-    });
+    };
   }
 }

@@ -4,11 +4,12 @@
  * benign: hostile ones run only against the isolated backend (hostile.test.ts).
  */
 import { existsSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { availableSandboxes, program, stderrOf, stdoutOf } from '../test-support/sandboxes.js';
 
 describe.each(availableSandboxes())('sandbox contract: $name', ({ make }) => {
   const sandbox = make();
+  afterAll(() => sandbox.close?.());
 
   it('runs a program and streams its output with timestamps', async () => {
     const outcome = await sandbox.run(

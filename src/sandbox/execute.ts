@@ -4,7 +4,7 @@
  * timeout diagnosis, killing everything, and cleaning up. A backend only says how to
  * launch (`LaunchPlan`).
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { availableParallelism, tmpdir } from 'node:os';
 import { chmod, mkdir, readlink, rm, writeFile, mkdtemp } from 'node:fs/promises';
@@ -40,7 +40,7 @@ export interface ExecuteOptions {
   useCgroups: boolean;
   /** The uid/gid the harness drops to before learner code runs, when the sandbox starts as root. */
   dropPrivileges: { uid: number; gid: number } | null;
-  plan: (staged: StagedRun) => Promise<LaunchPlan> | LaunchPlan;
+  plan: (staged: StagedRun, launch: { scratchMb: number; env: Record<string, string> }) => Promise<LaunchPlan> | LaunchPlan;
 }
 
 const SAMPLE_INTERVAL_MS = 50;
@@ -69,6 +69,13 @@ function checkedRelativePath(path: string): string {
 }
 
 export async function stageRun(files: JobFile[], jobJson: string): Promise<StagedRun> {
+  const staged = await createStaging();
+  await fillStaging(staged, files, jobJson);
+  return staged;
+}
+
+/** An empty staging folder: bind-mounted at launch, filled at dispatch (bind mounts show later writes). */
+export async function createStaging(): Promise<StagedRun> {
   const base = join(tmpdir(), `perflab-runs-${process.getuid?.() ?? 'user'}`);
   await mkdir(base, { recursive: true, mode: 0o700 });
   const dir = await mkdtemp(join(base, 'run-'));
@@ -81,45 +88,122 @@ export async function stageRun(files: JobFile[], jobJson: string): Promise<Stage
   await chmod(dir, 0o755);
   await chmod(inputDir, 0o755);
   await chmod(ipcDir, 0o755);
+  const jobFile = join(dir, 'job.json');
+  await writeFile(jobFile, '', { mode: 0o644 });
+  return { runId, dir, inputDir, jobFile, ipcDir, socketPath: join(ipcDir, 'diag.sock') };
+}
+
+export async function fillStaging(staged: StagedRun, files: JobFile[], jobJson: string): Promise<void> {
   for (const file of files) {
-    const target = join(inputDir, checkedRelativePath(file.path));
+    const target = join(staged.inputDir, checkedRelativePath(file.path));
     await mkdir(dirname(target), { recursive: true, mode: 0o755 });
     await writeFile(target, file.content, { mode: 0o644 });
   }
-  const jobFile = join(dir, 'job.json');
-  await writeFile(jobFile, jobJson, { mode: 0o644 });
-  return { runId, dir, inputDir, jobFile, ipcDir, socketPath: join(ipcDir, 'diag.sock') };
+  // Written in place: the file is bind-mounted by inode, so replacing it would not show inside.
+  await writeFile(staged.jobFile, jobJson);
 }
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-export async function executeRun(spec: SandboxRunSpec, options: ExecuteOptions): Promise<SandboxOutcome> {
-  const { limits } = spec;
-  const job = { ...spec.job, dropPrivileges: options.dropPrivileges };
-  const staged = await stageRun(spec.files, JSON.stringify(job));
+/**
+ * A started sandbox whose harness waits (env PERFLAB_WAIT_FOR_GO) for the job: launched
+ * ahead of time by the warm pool, or just before dispatch for a cold run.
+ */
+export interface LaunchedSandbox {
+  options: ExecuteOptions;
+  staged: StagedRun;
+  diag: DiagServer;
+  cgroup: RunCgroup | null;
+  plan: LaunchPlan;
+  child: ChildProcessByStdio<Writable, Readable, Readable>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Output and result bytes that arrive before dispatch are buffered here. */
+  early: { stdout: Buffer[]; stderr: Buffer[]; result: Buffer[] };
+  scratchMb: number;
+  extraEnv: Record<string, string>;
+  /** Kills the sandbox and removes everything of it (an unused pooled sandbox). */
+  discard(): Promise<void>;
+}
+
+export async function launchSandbox(
+  options: ExecuteOptions,
+  scratchMb: number,
+  extraEnv: Record<string, string> = {},
+): Promise<LaunchedSandbox> {
+  const staged = await createStaging();
   const diag = await DiagServer.listen(staged.socketPath);
   const cgroup = options.useCgroups ? await RunCgroup.create(staged.runId) : null;
-  if (cgroup) {
-    await cgroup.applyLimits({ memoryBytes: limits.memoryMb * 1024 * 1024, tasks: limits.tasks });
-  }
-  const plan = await options.plan(staged);
+  const plan = await options.plan(staged, { scratchMb, env: { ...extraEnv, PERFLAB_WAIT_FOR_GO: '1' } });
   let command = plan.command;
   let args = plan.args;
   if (cgroup) {
     // Join the groups before exec'ing the sandbox so every descendant is accounted for.
     const procsFiles = cgroup.procsFiles();
     const joins = procsFiles.map((_, i) => `echo $$ > "$${i + 1}"`).join(' && ');
-    args = [
-      '-c',
-      `${joins} && shift ${procsFiles.length} && exec "$@"`,
-      'sh',
-      ...procsFiles,
-      command,
-      ...args,
-    ];
+    args = ['-c', `${joins} && shift ${procsFiles.length} && exec "$@"`, 'sh', ...procsFiles, command, ...args];
     command = '/bin/sh';
+  }
+  const child = spawn(command, args, {
+    env: plan.env,
+    stdio: ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
+    detached: true,
+  }) as unknown as ChildProcessByStdio<Writable, Readable, Readable>;
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('close', (code, signal) => resolve({ code, signal }));
+    child.once('error', () => resolve({ code: null, signal: null }));
+  });
+  const early = { stdout: [] as Buffer[], stderr: [] as Buffer[], result: [] as Buffer[] };
+  const buffer = (into: Buffer[]) => (chunk: Buffer) => into.push(chunk);
+  child.stdout.on('data', buffer(early.stdout));
+  child.stderr.on('data', buffer(early.stderr));
+  (child.stdio[3] as Readable).on('data', buffer(early.result));
+  for (const stream of [child.stdin, child.stdio[3], child.stdio[4]] as (Readable | Writable)[]) stream.on('error', () => undefined);
+  const launched: LaunchedSandbox = {
+    options,
+    staged,
+    diag,
+    cgroup,
+    plan,
+    child,
+    exited,
+    early,
+    scratchMb,
+    extraEnv,
+    discard: async () => {
+      if (child.pid) {
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+      }
+      await exited;
+      if (cgroup) {
+        killPids(await cgroup.pids());
+        await cgroup.remove();
+      }
+      await diag.close();
+      await rm(staged.dir, { recursive: true, force: true });
+    },
+  };
+  return launched;
+}
+
+export async function executeRun(spec: SandboxRunSpec, options: ExecuteOptions): Promise<SandboxOutcome> {
+  const launched = await launchSandbox(options, spec.limits.scratchMb, spec.env ?? {});
+  return dispatchRun(launched, spec);
+}
+
+/** Gives a launched sandbox its job, watches it to the end, and cleans everything up. */
+export async function dispatchRun(launched: LaunchedSandbox, spec: SandboxRunSpec): Promise<SandboxOutcome> {
+  const { limits } = spec;
+  const { options, staged, diag, cgroup, plan, child, exited } = launched;
+  const job = { ...spec.job, dropPrivileges: options.dropPrivileges };
+  await fillStaging(staged, spec.files, JSON.stringify(job));
+  if (cgroup) {
+    await cgroup.applyLimits({ memoryBytes: limits.memoryMb * 1024 * 1024, tasks: limits.tasks });
   }
 
   const output: OutputChunk[] = [];
@@ -136,24 +220,14 @@ export async function executeRun(spec: SandboxRunSpec, options: ExecuteOptions):
   const resultChunks: Buffer[] = [];
   let resultBytes = 0;
 
-  const startedAt = performance.now();
-  const child = spawn(command, args, {
-    env: plan.env,
-    stdio: ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
-    detached: true,
-  });
   const rootPid = child.pid;
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('close', (code, signal) => resolve({ code, signal }));
-    child.once('error', () => resolve({ code: null, signal: null }));
-  });
   let finished = false;
   void exited.then(() => {
     finished = true;
   });
 
   const stdinPipeTarget = rootPid ? await readlink(`/proc/${rootPid}/fd/0`).catch(() => null) : null;
-  child.stdin.on('error', () => undefined);
+  const startedAt = performance.now();
   if (spec.stdin.mode === 'closed') child.stdin.end();
   else if (spec.stdin.mode === 'text') child.stdin.end(spec.stdin.text);
   // 'terminal': the pipe stays open and silent until the run ends.
@@ -195,17 +269,22 @@ export async function executeRun(spec: SandboxRunSpec, options: ExecuteOptions):
     output.push(record);
     spec.onOutput?.(record);
   };
-  child.stdout.on('data', onOutput('stdout'));
-  child.stderr.on('data', onOutput('stderr'));
-  const hiddenStream = child.stdio[4] as Writable;
-  hiddenStream.on('error', () => undefined);
-  hiddenStream.end(spec.hidden ?? '');
+  child.stdout.removeAllListeners('data');
+  child.stderr.removeAllListeners('data');
   const resultStream = child.stdio[3] as Readable;
-  resultStream.on('data', (chunk: Buffer) => {
+  resultStream.removeAllListeners('data');
+  const onResult = (chunk: Buffer) => {
     resultBytes += chunk.length;
     if (resultBytes <= MAX_RESULT_DOCUMENT_BYTES) resultChunks.push(chunk);
-  });
-  resultStream.on('error', () => undefined);
+  };
+  launched.early.stdout.forEach(onOutput('stdout'));
+  launched.early.stderr.forEach(onOutput('stderr'));
+  launched.early.result.forEach(onResult);
+  child.stdout.on('data', onOutput('stdout'));
+  child.stderr.on('data', onOutput('stderr'));
+  resultStream.on('data', onResult);
+  // "go" releases the waiting harness; hidden material (grading) follows on the same pipe.
+  (child.stdio[4] as Writable).end(`go\n${spec.hidden ?? ''}`);
 
   const onAbort = () => stop('cancel');
   if (spec.signal?.aborted) onAbort();

@@ -8,22 +8,27 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PythonRuntime } from '../core/runtime.js';
 import { harnessEnvironment } from './environment.js';
-import { executeRun, type LaunchPlan } from './execute.js';
-import type { Sandbox, SandboxOutcome, SandboxRunSpec } from './types.js';
+import { executeRun, type ExecuteOptions, type LaunchPlan } from './execute.js';
+import type { SandboxOutcome, SandboxRunSpec } from './types.js';
+import type { LaunchableSandbox } from './pool.js';
 
-export class ProcessSandbox implements Sandbox {
+export class ProcessSandbox implements LaunchableSandbox {
   readonly name = 'process (not isolated)';
   readonly isolated = false;
   constructor(private readonly options: { runtime: PythonRuntime }) {}
 
   run(spec: SandboxRunSpec): Promise<SandboxOutcome> {
+    return executeRun(spec, this.executeOptions());
+  }
+
+  executeOptions(): ExecuteOptions {
     const { runtime } = this.options;
-    return executeRun(spec, {
+    return {
       backendName: this.name,
       isolated: false,
       useCgroups: false,
       dropPrivileges: null,
-      plan: async (staged): Promise<LaunchPlan> => {
+      plan: async (staged, launch): Promise<LaunchPlan> => {
         const workDir = join(staged.dir, 'work');
         await mkdir(workDir, { mode: 0o700 });
         const env = {
@@ -32,7 +37,7 @@ export class ProcessSandbox implements Sandbox {
             workDir,
             harnessDir: runtime.harnessDir,
             socketPath: staged.socketPath,
-            extra: spec.env,
+            extra: launch.env,
           }),
           PERFLAB_INPUT_DIR: staged.inputDir,
           PERFLAB_JOB_FILE: staged.jobFile,
@@ -45,6 +50,6 @@ export class ProcessSandbox implements Sandbox {
           infrastructureCommands: [],
         };
       },
-    });
+    };
   }
 }

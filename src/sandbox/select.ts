@@ -2,6 +2,7 @@ import type { PythonRuntime } from '../core/runtime.js';
 import { BwrapSandbox, bwrapWorks } from './bwrap.js';
 import { ProcessSandbox } from './process-backend.js';
 import type { Sandbox } from './types.js';
+import { WarmPool, type LaunchableSandbox } from './pool.js';
 
 export type BackendChoice = 'auto' | 'bwrap' | 'process';
 
@@ -14,11 +15,15 @@ export class SandboxUnavailableError extends Error {
  * (or when asked for explicitly). Asking for bwrap where it cannot run is an error, never
  * a silent downgrade.
  */
-export function selectSandbox(runtime: PythonRuntime, choice: BackendChoice = 'auto'): Sandbox {
+export function selectSandbox(runtime: PythonRuntime, choice: BackendChoice = 'auto', warmPoolSize = 0): Sandbox {
+  const backend = pickBackend(runtime, choice);
+  return warmPoolSize > 0 ? new WarmPool(backend, { size: warmPoolSize }) : backend;
+}
+
+function pickBackend(runtime: PythonRuntime, choice: BackendChoice): LaunchableSandbox {
   if (choice === 'process') return new ProcessSandbox({ runtime });
   const probe = bwrapWorks();
   if (probe.ok) return new BwrapSandbox({ runtime });
-  if (choice === 'bwrap')
-    throw new SandboxUnavailableError(`the bubblewrap sandbox is unavailable: ${probe.reason}`);
+  if (choice === 'bwrap') throw new SandboxUnavailableError(`the bubblewrap sandbox is unavailable: ${probe.reason}`);
   return new ProcessSandbox({ runtime });
 }

@@ -88,4 +88,6 @@ export interface Sandbox {
   readonly name: string;
   readonly isolated: boolean;
   run(spec: SandboxRunSpec): Promise<SandboxOutcome>;
+  /** Releases what the sandbox keeps between runs (a warm pool's idle sandboxes). */
+  close?(): Promise<void>;
 }

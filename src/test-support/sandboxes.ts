@@ -4,6 +4,7 @@ import { loadRuntime } from '../pyenv/runtime.js';
 import { BwrapSandbox, bwrapWorks } from '../sandbox/bwrap.js';
 import { resolveLimits, type ResourceLimits } from '../sandbox/limits.js';
 import { ProcessSandbox } from '../sandbox/process-backend.js';
+import { WarmPool } from '../sandbox/pool.js';
 import type { JobFile, Sandbox, SandboxRunSpec, StdinSpec } from '../sandbox/types.js';
 
 export const runtime = loadRuntime();
@@ -17,7 +18,10 @@ export function requireBwrap(): BwrapSandbox {
 
 export function availableSandboxes(): { name: string; make: () => Sandbox }[] {
   const list: { name: string; make: () => Sandbox }[] = [];
-  if (bwrapWorks().ok || process.env.CI) list.push({ name: 'bubblewrap', make: () => requireBwrap() });
+  if (bwrapWorks().ok || process.env.CI) {
+    list.push({ name: 'bubblewrap', make: () => requireBwrap() });
+    list.push({ name: 'bubblewrap warm pool', make: () => new WarmPool(requireBwrap(), { size: 2 }) });
+  }
   list.push({ name: 'process', make: () => new ProcessSandbox({ runtime }) });
   return list;
 }
