@@ -20,7 +20,6 @@ from perflab_harness.sandbox_setup import (
     SetupFailure,
     apply_rlimits,
     claim_result_fd,
-    close_hidden_fd,
     drop_privileges,
     prepare_work_dir,
 )
@@ -122,7 +121,6 @@ def _mode_module(mode):
 def main():
     run = HarnessRun()
     run.result_fd = claim_result_fd()
-    close_hidden_fd()
     os.register_at_fork(after_in_child=run.forget_in_fork_child)
     atexit.register(run.write_document)
     try:
@@ -154,6 +152,7 @@ def _run_job(run):
     from perflab_harness.go_signal import close_hidden_pipe, wait_for_go
 
     wait_for_go()
+    run.started_s = time.perf_counter()  # a warm pool's wait for the job is not part of the run
     raw_job = job_module.read_job_document(job_module.job_file_path())
     run.mode = job_module.peek_mode(raw_job)
     if run.mode != "grade":

@@ -6,7 +6,6 @@ a hand-written job: the checks are strict and the messages say exactly which fie
 
 import json
 import os
-from dataclasses import dataclass, field
 
 JOB_SCHEMA = "perflab.job/1"
 MODES = ("run", "profile", "lines", "memory", "timeit", "repeat")
@@ -22,29 +21,32 @@ class BadJob(Exception):
     """The job document is missing, unreadable or does not match perflab.job/1."""
 
 
-@dataclass
 class LineTarget:
-    file: str  # relative to the work dir
-    line: int  # first line of the function (its `def`, or its first decorator)
-    name: str  # function name, or qualified name such as "Counter.add"
+    """One function to time line by line (plain classes here, not dataclasses: importing
+    dataclasses pulls in inspect, which alone costs milliseconds on every run)."""
+
+    def __init__(self, file, line, name):
+        self.file = file  # relative to the work dir
+        self.line = line  # first line of the function (its `def`, or its first decorator)
+        self.name = name  # function name, or qualified name such as "Counter.add"
 
 
-@dataclass
 class Job:
-    mode: str
-    entry: str
-    argv: list
-    rlimits: dict
-    drop_privileges: tuple = None  # (uid, gid) or None
-    line_targets: list = field(default_factory=list)
-    memory_top_sites: int = 15
-    memory_top_types: int = 15
-    timeit_candidates: list = field(default_factory=list)
-    timeit_rounds: int = 5
-    timeit_min_batch_s: float = 0.2
-    timeit_gc_enabled: bool = False
-    repeat_times: int = 50
-    repeat_timeout_s: float = 10.0
+    def __init__(self, mode, entry, argv, rlimits, drop_privileges=None):
+        self.mode = mode
+        self.entry = entry
+        self.argv = argv
+        self.rlimits = rlimits
+        self.drop_privileges = drop_privileges  # (uid, gid) or None
+        self.line_targets = []
+        self.memory_top_sites = 15
+        self.memory_top_types = 15
+        self.timeit_candidates = []
+        self.timeit_rounds = 5
+        self.timeit_min_batch_s = 0.2
+        self.timeit_gc_enabled = False
+        self.repeat_times = 50
+        self.repeat_timeout_s = 10.0
 
 
 def job_file_path():

@@ -11,22 +11,20 @@ import os
 import pkgutil  # noqa: F401 - runpy.run_path imports it lazily; loaded here so that its import
 import runpy  # is not measured as part of the program (profile, memory)
 import sys
-import traceback
-from dataclasses import dataclass
 
 from perflab_harness.paths import is_harness_file
 from perflab_harness.sandbox_setup import SetupFailure
 
 
-@dataclass
 class ProgramOutcome:
-    exit_code: int
-    # The program's own SystemExit, re-raised by the harness so CPython prints its message
-    # (sys.exit("text")) and exits exactly as it would have.
-    system_exit: BaseException = None
-    exception: dict = None
-    # The module's globals at the end: memory mode measures what they keep alive.
-    module_globals: dict = None
+    def __init__(self, exit_code, system_exit=None, exception=None, module_globals=None):
+        self.exit_code = exit_code
+        # The program's own SystemExit, re-raised by the harness so CPython prints its
+        # message (sys.exit("text")) and exits exactly as it would have.
+        self.system_exit = system_exit
+        self.exception = exception
+        # The module's globals at the end: memory mode measures what they keep alive.
+        self.module_globals = module_globals
 
 
 def resolve_entry(work_dir, entry):
@@ -140,6 +138,8 @@ def print_like_python(error):
     try:
         sys.excepthook(type(error), error, error.__traceback__)
     except Exception:  # noqa: BLE001 - a failing custom hook: fall back like CPython does
+        import traceback
+
         traceback.print_exception(error)
     try:
         sys.stderr.flush()
@@ -162,6 +162,8 @@ def describe_exception(error, locator):
         message = str(error)
     except Exception:  # noqa: BLE001 - a broken __str__ in learner code
         message = f"<unprintable {type(error).__name__} object>"
+    import traceback  # only when there is an exception: the import costs milliseconds
+
     try:
         formatted = "".join(traceback.format_exception(error))
     except Exception:  # noqa: BLE001

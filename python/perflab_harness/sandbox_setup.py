@@ -7,7 +7,6 @@ import resource
 import stat
 
 RESULT_FD_ENV = "PERFLAB_RESULT_FD"
-HIDDEN_FD_ENV = "PERFLAB_HIDDEN_FD"
 
 # Learner code tends to use low descriptors (dup2 onto 3, closerange(3, 64), ...); parking
 # the result pipe up here keeps it out of the way.
@@ -52,19 +51,6 @@ def claim_result_fd():
     except (ValueError, OSError):
         return None
     return park_high_fd(fd)
-
-
-def close_hidden_fd():
-    """Closes the grading material pipe (PERFLAB_HIDDEN_FD), which the host opens for every
-    run but fills only for grading: the modes here never read it, and learner code and the
-    program's forked children must not find it open."""
-    raw = os.environ.pop(HIDDEN_FD_ENV, None)
-    if raw is None:
-        return
-    try:
-        os.close(int(raw))
-    except (ValueError, OSError):
-        pass
 
 
 def copy_input_tree(source_dir, target_dir, owner=None):

@@ -99,7 +99,12 @@ async function main(): Promise<void> {
       bareMs.push(bare);
       ratios.push(s / bare);
     }
-    return { ratio: median(ratios), p90: quantile(ratios, 0.9), sandboxMs: median(sandboxMs), bareMs: median(bareMs) };
+    return {
+      ratio: median(ratios),
+      p90: quantile(ratios, 0.9),
+      sandboxMs: median(sandboxMs),
+      bareMs: median(bareMs),
+    };
   };
   const cold = await latency('cold start', session.sandbox, 0);
   rows.push({

@@ -7,14 +7,17 @@
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, UsageError } from './errors.js';
 import { colour } from './format.js';
-import { EnvironmentError } from './shared.js';
-import { runCommand } from './commands/run.js';
-import { profileCommand } from './commands/profile.js';
-import { timeitCommand } from './commands/timeit.js';
-import { doctorCommand } from './commands/doctor.js';
-import { demoCommand } from './commands/demo.js';
-import { verifyCommand } from './commands/verify.js';
-import { checkCommand } from './commands/check.js';
+import { EnvironmentError } from './environment-error.js';
+// Commands are imported when used: start-up time counts against every run (see docs/benchmarks.md).
+const commands = {
+  run: () => import('./commands/run.js'),
+  profile: () => import('./commands/profile.js'),
+  timeit: () => import('./commands/timeit.js'),
+  doctor: () => import('./commands/doctor.js'),
+  demo: () => import('./commands/demo.js'),
+  verify: () => import('./commands/verify.js'),
+  check: () => import('./commands/check.js'),
+};
 
 const EXIT_CODES_HELP = `
 Exit status:
@@ -64,7 +67,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
       'after',
       '\nExamples:\n  perflab run slow.py\n  perflab run reader.py --stdin terminal --timeout 3\n  perflab run counter.py --repeat 50 --switch-interval 0.00001\n  perflab run tool.py -- --input data.csv',
     )
-    .action(async (file: string, args: string[], options) => setExit(await runCommand(file, args, options)));
+    .action(async (file: string, args: string[], options) =>
+      setExit(await (await commands.run()).runCommand(file, args, options)),
+    );
 
   program
     .command('profile')
@@ -92,7 +97,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
       '\nExamples:\n  perflab profile words.py\n  perflab profile words.py --lines --sort tottime\n  perflab profile words.py --out words.speedscope.json',
     )
     .action(async (file: string, args: string[], options) =>
-      setExit(await profileCommand(file, args, options)),
+      setExit(await (await commands.profile()).profileCommand(file, args, options)),
     );
 
   program
@@ -108,28 +113,40 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addOption(sandboxOption())
     .addHelpText('after', '\nExample:\n  perflab timeit words.py count_with_scans count_with_counter')
     .action(async (file: string, names: string[], options) =>
-      setExit(await timeitCommand(file, names, options)),
+      setExit(await (await commands.timeit()).timeitCommand(file, names, options)),
     );
 
   program
     .command('verify')
     .description("grade a learner's files against an exercise: every check with its evidence")
     .argument('<exercise>', 'the exercise folder (holds meta.yaml)')
-    .option('--solution <path>', 'a folder (or single file) with your versions of the editable files; default: grade the starter')
+    .option(
+      '--solution <path>',
+      'a folder (or single file) with your versions of the editable files; default: grade the starter',
+    )
     .option('--seed <n>', 'fix the hidden inputs (default: fresh every time)')
     .option('--json', 'print the whole report as one JSON document')
     .addOption(sandboxOption())
-    .addHelpText('after', '\nExamples:\n  perflab verify course/exercises/word-frequency\n  perflab verify course/exercises/word-frequency --solution my-words.py')
-    .action(async (dir: string, options) => setExit(await verifyCommand(dir, options)));
+    .addHelpText(
+      'after',
+      '\nExamples:\n  perflab verify course/exercises/word-frequency\n  perflab verify course/exercises/word-frequency --solution my-words.py',
+    )
+    .action(async (dir: string, options) =>
+      setExit(await (await commands.verify()).verifyCommand(dir, options)),
+    );
 
   program
     .command('check')
-    .description('for authors: every exercise\'s starter fails exactly its declared checks and its solution passes all')
+    .description(
+      "for authors: every exercise's starter fails exactly its declared checks and its solution passes all",
+    )
     .argument('[course]', 'the course folder (default: the built-in course)')
     .option('--only <text>', 'only exercises whose path contains this text')
     .option('--json', 'print the result as JSON')
     .addOption(sandboxOption())
-    .action(async (dir: string | undefined, options) => setExit(await checkCommand(dir, options)));
+    .action(async (dir: string | undefined, options) =>
+      setExit(await (await commands.check()).checkCommand(dir, options)),
+    );
 
   program
     .command('doctor')
@@ -137,13 +154,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
       'check Python, the virtual environment, packages and the sandbox, and say how to fix what is missing',
     )
     .option('--json', 'print the report as JSON')
-    .action(async (options) => setExit(await doctorCommand(options)));
+    .action(async (options) => setExit(await (await commands.doctor()).doctorCommand(options)));
 
   program
     .command('demo')
     .description('profile a bundled slow script (what `npm start` does)')
     .addOption(sandboxOption())
-    .action(async (options) => setExit(await demoCommand(options)));
+    .action(async (options) => setExit(await (await commands.demo()).demoCommand(options)));
 
   return program;
 }

@@ -3,7 +3,7 @@
  * on a terminal (stderr), appears after a short delay so quick commands stay quiet, and
  * gets out of the way whenever the program prints.
  */
-import ora, { type Ora } from 'ora';
+import type { Ora } from 'ora';
 
 const SHOW_AFTER_MS = 1000;
 
@@ -25,11 +25,21 @@ export class Progress {
     return `${this.label} ${((performance.now() - this.startedAt) / 1000).toFixed(1)} s`;
   }
 
+  private loading = false;
+
   private tick(): void {
-    if (performance.now() - this.startedAt < SHOW_AFTER_MS) return;
-    if (!this.spinner)
+    if (performance.now() - this.startedAt < SHOW_AFTER_MS || this.loading) return;
+    if (this.spinner) {
+      this.spinner.text = this.text();
+      return;
+    }
+    // Loaded only when a command actually runs long enough to show progress.
+    this.loading = true;
+    void import('ora').then(({ default: ora }) => {
+      this.loading = false;
+      if (this.timer === null) return;
       this.spinner = ora({ text: this.text(), stream: process.stderr, discardStdin: false }).start();
-    else this.spinner.text = this.text();
+    });
   }
 
   setLabel(label: string): void {
@@ -45,6 +55,7 @@ export class Progress {
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+    this.timer = null;
     this.spinner?.stop();
     this.spinner = null;
   }

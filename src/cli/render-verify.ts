@@ -11,20 +11,31 @@ export function renderVerifyReport(report: VerifyReport): string {
       lines.push(colour.dim('    where it was stuck:'));
       for (const line of stuck) lines.push(`      ${line}`);
     }
-    const outcomes = check.evidence.outcomes as { count: number; exitCode: number | null; stdout?: string; label?: string; passedTests?: boolean }[] | undefined;
+    const outcomes = check.evidence.outcomes as
+      | { count: number; exitCode: number | null; stdout?: string; label?: string; passedTests?: boolean }[]
+      | undefined;
     if (!check.passed && outcomes && check.kind === 'race') {
-      for (const o of outcomes) lines.push(`      ${String(o.count).padStart(4)}× exit ${o.exitCode ?? 'signal'}: ${JSON.stringify(o.stdout)}`);
+      for (const o of outcomes)
+        lines.push(
+          `      ${String(o.count).padStart(4)}× exit ${o.exitCode ?? 'signal'}: ${JSON.stringify(o.stdout)}`,
+        );
     }
     if (check.kind === 'growth' && Array.isArray(check.evidence.learner)) {
       const points = check.evidence.learner as { n: number; timeS: number }[];
-      lines.push(colour.dim(`      n → time: ${points.map((p) => `${p.n}: ${formatMs(p.timeS * 1000)}`).join(', ')}`));
+      lines.push(
+        colour.dim(`      n → time: ${points.map((p) => `${p.n}: ${formatMs(p.timeS * 1000)}`).join(', ')}`),
+      );
     }
   }
   const passed = report.checks.filter((c) => c.passed).length;
   lines.push(
     '',
-    (report.passed ? colour.green(`All ${report.checks.length} checks pass.`) : colour.red(`${passed} of ${report.checks.length} checks pass.`)) +
-      colour.dim(` (${formatMs(report.wallMs)}, sandbox ${report.sandbox}${report.isolated ? '' : ', NOT isolated'})`),
+    (report.passed
+      ? colour.green(`All ${report.checks.length} checks pass.`)
+      : colour.red(`${passed} of ${report.checks.length} checks pass.`)) +
+      colour.dim(
+        ` (${formatMs(report.wallMs)}, sandbox ${report.sandbox}${report.isolated ? '' : ', NOT isolated'})`,
+      ),
   );
   return lines.join('\n');
 }

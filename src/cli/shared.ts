@@ -7,6 +7,7 @@ import { SandboxUnavailableError, type BackendChoice } from '../sandbox/select.j
 import type { StdinSpec } from '../sandbox/types.js';
 import { diagnoseHang } from '../core/hang.js';
 import { EXIT, UsageError } from './errors.js';
+import { EnvironmentError } from './environment-error.js';
 import { colour, formatKb, formatMs } from './format.js';
 
 export interface CommonOptions {
@@ -100,11 +101,6 @@ export async function withSession<T>(
     process.off('SIGTERM', onSignal);
     await session.close();
   }
-}
-
-/** perflab itself cannot work here (no Python environment, no sandbox): exit status 3. */
-export class EnvironmentError extends Error {
-  override name = 'EnvironmentError';
 }
 
 export function exitCodeFor(report: AnyJobReport): number {

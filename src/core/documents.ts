@@ -47,7 +47,13 @@ const callField = z.string().regex(/^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$/, 'must 
 
 /** One function-level check as the grader runs it (docs/harness-protocol.md, "Grading mode"). */
 export const gradeCheckSchema = z.discriminatedUnion('kind', [
-  z.object({ id: z.string(), kind: z.literal('correctness'), call: callField, casesFile: z.string(), compare: z.enum(['equal', 'sorted', 'approx']) }),
+  z.object({
+    id: z.string(),
+    kind: z.literal('correctness'),
+    call: callField,
+    casesFile: z.string(),
+    compare: z.enum(['equal', 'sorted', 'approx']),
+  }),
   z.object({
     id: z.string(),
     kind: z.literal('speed'),
@@ -67,8 +73,21 @@ export const gradeCheckSchema = z.discriminatedUnion('kind', [
     repeats: z.number().int().min(1),
     withReference: z.boolean(),
   }),
-  z.object({ id: z.string(), kind: z.literal('memory-per-instance'), call: callField, count: z.number().int().min(1), noDict: z.boolean() }),
-  z.object({ id: z.string(), kind: z.literal('overlap'), call: callField, inputFile: z.string(), inputFunction: z.string(), latencyMs: z.number().positive() }),
+  z.object({
+    id: z.string(),
+    kind: z.literal('memory-per-instance'),
+    call: callField,
+    count: z.number().int().min(1),
+    noDict: z.boolean(),
+  }),
+  z.object({
+    id: z.string(),
+    kind: z.literal('overlap'),
+    call: callField,
+    inputFile: z.string(),
+    inputFunction: z.string(),
+    latencyMs: z.number().positive(),
+  }),
   z.object({
     id: z.string(),
     kind: z.literal('cpu-scaling'),
@@ -106,7 +125,10 @@ export const measurementSchema = z.discriminatedUnion('kind', [
     baselineS: z.array(z.number()),
     candidateS: z.array(z.number()),
     loopsPerSample: z.number().int(),
-    wrongResult: z.object({ argsSummary: z.string(), expectedRepr: z.string(), actualRepr: z.string() }).nullable().optional(),
+    wrongResult: z
+      .object({ argsSummary: z.string(), expectedRepr: z.string(), actualRepr: z.string() })
+      .nullable()
+      .optional(),
     error: nullableError,
   }),
   z.object({

@@ -5,21 +5,36 @@
 import { z } from 'zod';
 import { GROWTH_MODELS } from './growth.js';
 
-const id = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be lowercase-kebab-case, like "word-frequency"');
+const id = z
+  .string()
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be lowercase-kebab-case, like "word-frequency"');
 const call = z
   .string()
   .regex(/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$/, 'must name module.function, like "words.word_frequencies"');
-const fileFunction = z.string().regex(/^[^:]+\.py:[A-Za-z_]\w*$/, 'must be FILE.py:FUNCTION, like "tests/inputs.py:big_text"');
+const fileFunction = z
+  .string()
+  .regex(/^[^:]+\.py:[A-Za-z_]\w*$/, 'must be FILE.py:FUNCTION, like "tests/inputs.py:big_text"');
 const relativePath = z
   .string()
   .min(1)
-  .refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), 'must be a path inside the exercise folder');
+  .refine(
+    (p) => !p.startsWith('/') && !p.split('/').includes('..'),
+    'must be a path inside the exercise folder',
+  );
 const stdinSpec = z.union([z.enum(['closed', 'terminal']), z.object({ text: z.string() })]);
 
 const base = { id, title: z.string().optional() };
 
 export const authoredCheckSchema = z.discriminatedUnion('kind', [
-  z.object({ ...base, kind: z.literal('correctness'), call, cases: relativePath, compare: z.enum(['equal', 'sorted', 'approx']).default('equal') }).strict(),
+  z
+    .object({
+      ...base,
+      kind: z.literal('correctness'),
+      call,
+      cases: relativePath,
+      compare: z.enum(['equal', 'sorted', 'approx']).default('equal'),
+    })
+    .strict(),
   z
     .object({
       ...base,
@@ -31,7 +46,10 @@ export const authoredCheckSchema = z.discriminatedUnion('kind', [
       rounds: z.number().int().min(3).max(25).default(7),
     })
     .strict()
-    .refine((c) => (c.atLeast === undefined) !== (c.within === undefined), 'give exactly one of atLeast (× faster than the starter) or within (× of the reference)'),
+    .refine(
+      (c) => (c.atLeast === undefined) !== (c.within === undefined),
+      'give exactly one of atLeast (× faster than the starter) or within (× of the reference)',
+    ),
   z
     .object({
       ...base,
@@ -43,8 +61,19 @@ export const authoredCheckSchema = z.discriminatedUnion('kind', [
       repeats: z.number().int().min(1).max(9).default(3),
     })
     .strict()
-    .refine((c) => Math.max(...c.sizes) / Math.min(...c.sizes) >= 100, 'sizes must span at least two decades (largest ≥ 100 × smallest)'),
-  z.object({ ...base, kind: z.literal('memory-peak'), entry: relativePath, args: z.array(z.string()).default([]), maxMb: z.number().positive() }).strict(),
+    .refine(
+      (c) => Math.max(...c.sizes) / Math.min(...c.sizes) >= 100,
+      'sizes must span at least two decades (largest ≥ 100 × smallest)',
+    ),
+  z
+    .object({
+      ...base,
+      kind: z.literal('memory-peak'),
+      entry: relativePath,
+      args: z.array(z.string()).default([]),
+      maxMb: z.number().positive(),
+    })
+    .strict(),
   z
     .object({
       ...base,
@@ -78,7 +107,14 @@ export const authoredCheckSchema = z.discriminatedUnion('kind', [
     })
     .strict(),
   z
-    .object({ ...base, kind: z.literal('cpu-scaling'), call, input: fileFunction, serial: call, rounds: z.number().int().min(1).max(9).default(3) })
+    .object({
+      ...base,
+      kind: z.literal('cpu-scaling'),
+      call,
+      input: fileFunction,
+      serial: call,
+      rounds: z.number().int().min(1).max(9).default(3),
+    })
     .strict(),
   z
     .object({
@@ -124,7 +160,11 @@ export const exerciseMetaSchema = z
     edit: z.array(relativePath).min(1),
     run: relativePath.optional(),
     limits: z
-      .object({ wallS: z.number().positive(), memoryMb: z.number().int().positive(), cpuS: z.number().positive() })
+      .object({
+        wallS: z.number().positive(),
+        memoryMb: z.number().int().positive(),
+        cpuS: z.number().positive(),
+      })
       .partial()
       .strict()
       .default({}),
@@ -135,11 +175,21 @@ export const exerciseMetaSchema = z
   .superRefine((meta, ctx) => {
     const ids = new Set<string>();
     meta.checks.forEach((check, index) => {
-      if (ids.has(check.id)) ctx.addIssue({ code: 'custom', path: ['checks', index, 'id'], message: `duplicate check id "${check.id}"` });
+      if (ids.has(check.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['checks', index, 'id'],
+          message: `duplicate check id "${check.id}"`,
+        });
       ids.add(check.id);
     });
     meta.starterFails.forEach((failing, index) => {
-      if (!ids.has(failing)) ctx.addIssue({ code: 'custom', path: ['starterFails', index], message: `no check has id "${failing}"` });
+      if (!ids.has(failing))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['starterFails', index],
+          message: `no check has id "${failing}"`,
+        });
     });
   });
 export type ExerciseMeta = z.infer<typeof exerciseMetaSchema>;

@@ -35,7 +35,16 @@ describe('growth fitting', () => {
 describe('speed verdicts', () => {
   it('passes a clear speed-up, fails a clear slow-down, and waits when unsure', () => {
     const base = [1, 1.1, 0.9, 1.05, 0.95, 1, 1.02];
-    expect(decideSpeedup(pairedSpeedup(base, base.map((x) => x / 10)), 5, false)).toBe('pass');
+    expect(
+      decideSpeedup(
+        pairedSpeedup(
+          base,
+          base.map((x) => x / 10),
+        ),
+        5,
+        false,
+      ),
+    ).toBe('pass');
     expect(decideSpeedup(pairedSpeedup(base, base), 5, false)).toBe('fail');
     const noisy = pairedSpeedup([1, 1, 1, 1], [0.2, 0.5, 0.15, 0.6]);
     expect(decideSpeedup(noisy, 3, false)).toBe('undecided');

@@ -92,7 +92,10 @@ export function logLogSlope(points: readonly GrowthPoint[]): number {
  */
 export function fitGrowth(points: readonly GrowthPoint[], tolerance = 0.25, floor = 0.03): GrowthFit {
   if (points.length < 3) throw new RangeError('growth fitting needs at least three sizes');
-  const errors = Object.fromEntries(GROWTH_MODELS.map((m) => [m, fitModel(points, SHAPES[m])])) as Record<GrowthModel, number>;
+  const errors = Object.fromEntries(GROWTH_MODELS.map((m) => [m, fitModel(points, SHAPES[m])])) as Record<
+    GrowthModel,
+    number
+  >;
   const best = Math.min(...Object.values(errors));
   const model = GROWTH_MODELS.find((m) => errors[m] <= best * (1 + tolerance) + floor) as GrowthModel;
   return { model, relativeError: errors[model], logLogSlope: logLogSlope(points), errors };

@@ -86,7 +86,9 @@ describe('profile model', () => {
     expect(displayName({ name: '<built-in method builtins.len>', origin: 'builtin' })).toBe('len');
     expect(displayName({ name: 'count_words', origin: 'user' })).toBe('count_words');
     expect(shortPath('/usr/lib/python3.11/random.py')).toBe('random.py');
-    expect(shortPath('/x/.venv/lib/python3.11/site-packages/numpy/core/numeric.py')).toBe('numpy/core/numeric.py');
+    expect(shortPath('/x/.venv/lib/python3.11/site-packages/numpy/core/numeric.py')).toBe(
+      'numpy/core/numeric.py',
+    );
     expect(shortPath('main.py')).toBe('main.py');
   });
 });

@@ -29,13 +29,26 @@ export function pairedSpeedup(
   const random = seededRandom(seed);
   const medians: number[] = [];
   for (let r = 0; r < resamples; r++) {
-    medians.push(median(Array.from({ length: ratios.length }, () => ratios[Math.floor(random() * ratios.length)] as number)));
+    medians.push(
+      median(
+        Array.from({ length: ratios.length }, () => ratios[Math.floor(random() * ratios.length)] as number),
+      ),
+    );
   }
-  return { speedup: median(ratios), low: quantile(medians, 0.025), high: quantile(medians, 0.975), rounds: ratios.length };
+  return {
+    speedup: median(ratios),
+    low: quantile(medians, 0.025),
+    high: quantile(medians, 0.975),
+    rounds: ratios.length,
+  };
 }
 
 /** Is the candidate at least `minSpeedup`× faster than the baseline? (Use 1/K for "within K× of".) */
-export function decideSpeedup(estimate: SpeedupEstimate, minSpeedup: number, finalRound: boolean): SpeedDecision {
+export function decideSpeedup(
+  estimate: SpeedupEstimate,
+  minSpeedup: number,
+  finalRound: boolean,
+): SpeedDecision {
   if (estimate.low >= minSpeedup) return 'pass';
   if (estimate.high < minSpeedup) return 'fail';
   if (!finalRound) return 'undecided';

@@ -38,7 +38,11 @@ async function readTree(root: string): Promise<{ text: FileTree; binary: Record<
   return { text, binary };
 }
 
-function lineOf(doc: ReturnType<typeof parseDocument>, counter: LineCounter, path: (string | number)[]): number {
+function lineOf(
+  doc: ReturnType<typeof parseDocument>,
+  counter: LineCounter,
+  path: (string | number)[],
+): number {
   for (let length = path.length; length >= 0; length--) {
     const node = doc.getIn(path.slice(0, length), true);
     if (isNode(node) && node.range) return counter.linePos(node.range[0]).line;
@@ -51,12 +55,15 @@ export async function loadExercise(dir: string): Promise<Exercise> {
   const metaPath = join(dir, 'meta.yaml');
   const info = await stat(dir).catch(() => null);
   if (!info?.isDirectory()) throw new ExerciseError([`${dir}: not an exercise folder (no such directory)`]);
-  if (!existsSync(metaPath)) throw new ExerciseError([`${metaPath}:1: missing (every exercise needs a meta.yaml)`]);
+  if (!existsSync(metaPath))
+    throw new ExerciseError([`${metaPath}:1: missing (every exercise needs a meta.yaml)`]);
   const source = await readFile(metaPath, 'utf8');
   const counter = new LineCounter();
   const doc = parseDocument(source, { lineCounter: counter, prettyErrors: false });
   for (const error of doc.errors) {
-    problems.push(`${metaPath}:${counter.linePos(error.pos[0]).line}: YAML syntax: ${error.message.split('\n')[0]}`);
+    problems.push(
+      `${metaPath}:${counter.linePos(error.pos[0]).line}: YAML syntax: ${error.message.split('\n')[0]}`,
+    );
   }
   if (problems.length > 0) throw new ExerciseError(problems);
   const parsed = exerciseMetaSchema.safeParse(doc.toJS());
@@ -78,10 +85,13 @@ export async function loadExercise(dir: string): Promise<Exercise> {
   const solution = await readTree(join(dir, 'solution'));
   const tests = await readTree(join(dir, 'tests'));
   meta.edit.forEach((file, i) => {
-    if (starter.text[file] === undefined) problems.push(`${line(['edit', i])}: edit: starter/${file} does not exist`);
-    if (solution.text[file] === undefined) problems.push(`${line(['edit', i])}: edit: solution/${file} does not exist`);
+    if (starter.text[file] === undefined)
+      problems.push(`${line(['edit', i])}: edit: starter/${file} does not exist`);
+    if (solution.text[file] === undefined)
+      problems.push(`${line(['edit', i])}: edit: solution/${file} does not exist`);
   });
-  if (meta.run && starter.text[meta.run] === undefined) problems.push(`${line(['run'])}: run: starter/${meta.run} does not exist`);
+  if (meta.run && starter.text[meta.run] === undefined)
+    problems.push(`${line(['run'])}: run: starter/${meta.run} does not exist`);
   meta.checks.forEach((check, i) => {
     const needTest = (field: string, value: string) => {
       const file = value.split(':')[0] as string;
@@ -90,7 +100,8 @@ export async function loadExercise(dir: string): Promise<Exercise> {
       }
     };
     const needStarter = (field: string, file: string) => {
-      if (starter.text[file] === undefined) problems.push(`${line(['checks', i, field])}: checks.${i}.${field}: starter/${file} does not exist`);
+      if (starter.text[file] === undefined)
+        problems.push(`${line(['checks', i, field])}: checks.${i}.${field}: starter/${file} does not exist`);
     };
     switch (check.kind) {
       case 'correctness':
@@ -113,11 +124,18 @@ export async function loadExercise(dir: string): Promise<Exercise> {
         break;
       case 'tests-of-tests':
         check.tests.forEach((file, j) => {
-          if (starter.text[file] === undefined) problems.push(`${line(['checks', i, 'tests', j])}: checks.${i}.tests: starter/${file} does not exist`);
+          if (starter.text[file] === undefined)
+            problems.push(
+              `${line(['checks', i, 'tests', j])}: checks.${i}.tests: starter/${file} does not exist`,
+            );
         });
         needStarter('implementation', check.implementation);
-        if (!Object.keys(tests.text).some((p) => `tests/${p}`.startsWith(check.mutants.replace(/\/?$/, '/')))) {
-          problems.push(`${line(['checks', i, 'mutants'])}: checks.${i}.mutants: no mutant files under ${check.mutants}`);
+        if (
+          !Object.keys(tests.text).some((p) => `tests/${p}`.startsWith(check.mutants.replace(/\/?$/, '/')))
+        ) {
+          problems.push(
+            `${line(['checks', i, 'mutants'])}: checks.${i}.mutants: no mutant files under ${check.mutants}`,
+          );
         }
         break;
       case 'memory-per-instance':
@@ -151,7 +169,8 @@ export async function findExerciseDirs(courseDir: string): Promise<string[]> {
       return;
     }
     for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
-      if (entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'node_modules') await walk(join(dir, entry.name));
+      if (entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'node_modules')
+        await walk(join(dir, entry.name));
     }
   };
   await walk(courseDir);

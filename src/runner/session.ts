@@ -30,7 +30,11 @@ export function openSession(options: PerflabSessionOptions = {}): PerflabSession
   const runtime = options.runtime ?? loadRuntime();
   const envBackend = process.env.PERFLAB_SANDBOX as BackendChoice | undefined;
   const queue = createMemoryQueue({ concurrency: options.concurrency });
-  const sandbox = selectSandbox(runtime, options.backend ?? envBackend ?? 'auto', options.warmPool ? queue.stats().concurrency : 0);
+  const sandbox = selectSandbox(
+    runtime,
+    options.backend ?? envBackend ?? 'auto',
+    options.warmPool ? queue.stats().concurrency : 0,
+  );
   return {
     runtime,
     sandbox,

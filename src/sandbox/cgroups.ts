@@ -95,19 +95,21 @@ export class RunCgroup {
     return text.split('\n').filter(Boolean).map(Number);
   }
 
-  /** Removes the groups; the caller has killed every process in them. Retries while the kernel reaps. */
+  /** Removes the groups; the caller has killed every process in them. Retries (for up to 2 s) while the kernel reaps. */
   async remove(): Promise<void> {
-    for (const dir of Object.values(this.dirs)) {
-      for (let attempt = 0; attempt < 50; attempt++) {
-        try {
-          await rmdir(dir);
-          break;
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code === 'ENOENT') break;
-          await new Promise((resolve) => setTimeout(resolve, 20));
+    await Promise.all(
+      Object.values(this.dirs).map(async (dir) => {
+        for (let attempt = 0; attempt < 400; attempt++) {
+          try {
+            await rmdir(dir);
+            return;
+          } catch (error) {
+            if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+            await new Promise((resolve) => setTimeout(resolve, attempt < 20 ? 1 : 10));
+          }
         }
-      }
-    }
+      }),
+    );
   }
 }
 

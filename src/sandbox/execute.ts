@@ -40,7 +40,10 @@ export interface ExecuteOptions {
   useCgroups: boolean;
   /** The uid/gid the harness drops to before learner code runs, when the sandbox starts as root. */
   dropPrivileges: { uid: number; gid: number } | null;
-  plan: (staged: StagedRun, launch: { scratchMb: number; env: Record<string, string> }) => Promise<LaunchPlan> | LaunchPlan;
+  plan: (
+    staged: StagedRun,
+    launch: { scratchMb: number; env: Record<string, string> },
+  ) => Promise<LaunchPlan> | LaunchPlan;
 }
 
 const SAMPLE_INTERVAL_MS = 50;
@@ -142,7 +145,14 @@ export async function launchSandbox(
     // Join the groups before exec'ing the sandbox so every descendant is accounted for.
     const procsFiles = cgroup.procsFiles();
     const joins = procsFiles.map((_, i) => `echo $$ > "$${i + 1}"`).join(' && ');
-    args = ['-c', `${joins} && shift ${procsFiles.length} && exec "$@"`, 'sh', ...procsFiles, command, ...args];
+    args = [
+      '-c',
+      `${joins} && shift ${procsFiles.length} && exec "$@"`,
+      'sh',
+      ...procsFiles,
+      command,
+      ...args,
+    ];
     command = '/bin/sh';
   }
   const child = spawn(command, args, {
@@ -159,7 +169,8 @@ export async function launchSandbox(
   child.stdout.on('data', buffer(early.stdout));
   child.stderr.on('data', buffer(early.stderr));
   (child.stdio[3] as Readable).on('data', buffer(early.result));
-  for (const stream of [child.stdin, child.stdio[3], child.stdio[4]] as (Readable | Writable)[]) stream.on('error', () => undefined);
+  for (const stream of [child.stdin, child.stdio[3], child.stdio[4]] as (Readable | Writable)[])
+    stream.on('error', () => undefined);
   const launched: LaunchedSandbox = {
     options,
     staged,
@@ -348,18 +359,23 @@ export async function dispatchRun(launched: LaunchedSandbox, spec: SandboxRunSpe
   clearTimeout(wallTimer);
   clearInterval(sampler);
   spec.signal?.removeEventListener('abort', onAbort);
+  const trace = process.env.PERFLAB_TRACE_PHASES
+    ? (phase: string) =>
+        process.stderr.write(`[perflab] ${phase} +${(performance.now() - startedAt).toFixed(1)} ms\n`)
+    : () => undefined;
+  trace('exited');
   // Whatever outlived the main process (daemons, background children) dies with the run.
   await killEverything();
+  trace('killed');
   if (cgroup) {
     const kernel = await cgroup.usage();
     cpuMs = Math.max(cpuMs, kernel.cpuMs);
     peakMemoryKb = Math.max(peakMemoryKb, kernel.peakMemoryKb);
     if (limitHit === null && kernel.memoryLimitHit) limitHit = 'memory-limit';
     if (limitHit === null && kernel.taskLimitHit) limitHit = 'process-limit';
-    await cgroup.remove();
   }
-  await diag.close();
-  await rm(staged.dir, { recursive: true, force: true });
+  await Promise.all([cgroup?.remove(), diag.close(), rm(staged.dir, { recursive: true, force: true })]);
+  trace('cleaned up');
 
   let harnessDocument: unknown = null;
   let harnessDocumentError: string | null = null;

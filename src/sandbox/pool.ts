@@ -5,7 +5,13 @@
  * one run (never reused: no state can pass between runs) and is replaced in the background.
  */
 import { DEFAULT_LIMITS } from './limits.js';
-import { dispatchRun, executeRun, launchSandbox, type ExecuteOptions, type LaunchedSandbox } from './execute.js';
+import {
+  dispatchRun,
+  executeRun,
+  launchSandbox,
+  type ExecuteOptions,
+  type LaunchedSandbox,
+} from './execute.js';
 import type { Sandbox, SandboxOutcome, SandboxRunSpec } from './types.js';
 
 /** A backend that can be pre-started: it describes how to launch one of its sandboxes. */
@@ -47,13 +53,18 @@ export class WarmPool implements Sandbox {
   async run(spec: SandboxRunSpec): Promise<SandboxOutcome> {
     if (this.closed || !this.fits(spec) || this.ready.length === 0) return this.backend.run(spec);
     const next = this.ready.shift() as Promise<LaunchedSandbox | null>;
-    this.refill();
     const launched = await next;
-    if (!launched || launched.child.exitCode !== null || launched.child.signalCode !== null) {
-      await launched?.discard();
-      return executeRun(spec, this.backend.executeOptions());
+    try {
+      if (!launched || launched.child.exitCode !== null || launched.child.signalCode !== null) {
+        await launched?.discard();
+        return await executeRun(spec, this.backend.executeOptions());
+      }
+      return await dispatchRun(launched, spec);
+    } finally {
+      // Replaced after the run rather than during it, so the start-up of the next sandbox
+      // does not compete for CPU with the run being measured.
+      this.refill();
     }
-    return dispatchRun(launched, spec);
   }
 
   /** Kills every sandbox still waiting; runs in progress finish normally. */

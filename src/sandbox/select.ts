@@ -15,7 +15,11 @@ export class SandboxUnavailableError extends Error {
  * (or when asked for explicitly). Asking for bwrap where it cannot run is an error, never
  * a silent downgrade.
  */
-export function selectSandbox(runtime: PythonRuntime, choice: BackendChoice = 'auto', warmPoolSize = 0): Sandbox {
+export function selectSandbox(
+  runtime: PythonRuntime,
+  choice: BackendChoice = 'auto',
+  warmPoolSize = 0,
+): Sandbox {
   const backend = pickBackend(runtime, choice);
   return warmPoolSize > 0 ? new WarmPool(backend, { size: warmPoolSize }) : backend;
 }
@@ -24,6 +28,7 @@ function pickBackend(runtime: PythonRuntime, choice: BackendChoice): LaunchableS
   if (choice === 'process') return new ProcessSandbox({ runtime });
   const probe = bwrapWorks();
   if (probe.ok) return new BwrapSandbox({ runtime });
-  if (choice === 'bwrap') throw new SandboxUnavailableError(`the bubblewrap sandbox is unavailable: ${probe.reason}`);
+  if (choice === 'bwrap')
+    throw new SandboxUnavailableError(`the bubblewrap sandbox is unavailable: ${probe.reason}`);
   return new ProcessSandbox({ runtime });
 }

@@ -48,7 +48,14 @@ export interface VerifyOptions {
   onProgress?: (line: string) => void;
 }
 
-const FUNCTION_LEVEL = new Set(['correctness', 'speed', 'growth', 'memory-per-instance', 'overlap', 'cpu-scaling']);
+const FUNCTION_LEVEL = new Set([
+  'correctness',
+  'speed',
+  'growth',
+  'memory-per-instance',
+  'overlap',
+  'cpu-scaling',
+]);
 const MAX_SPEED_ROUNDS = 25;
 const GRADE_WALL_S = 600;
 
@@ -56,17 +63,27 @@ const GRADE_WALL_S = 600;
 export function learnerTree(exercise: Exercise, edits: FileTree): JobFile[] {
   const files: JobFile[] = [];
   for (const [path, content] of Object.entries(exercise.starter)) {
-    files.push({ path, content: exercise.meta.edit.includes(path) && edits[path] !== undefined ? edits[path] : content });
+    files.push({
+      path,
+      content: exercise.meta.edit.includes(path) && edits[path] !== undefined ? edits[path] : content,
+    });
   }
   for (const [path, content] of Object.entries(exercise.starterData)) files.push({ path, content });
   return files;
 }
 
 function toGradeCheck(check: AuthoredCheck, rounds?: number): GradeCheck | null {
-  const [inputFile, inputFunction] = 'input' in check ? (check.input.split(':') as [string, string]) : ['', ''];
+  const [inputFile, inputFunction] =
+    'input' in check ? (check.input.split(':') as [string, string]) : ['', ''];
   switch (check.kind) {
     case 'correctness':
-      return { id: check.id, kind: 'correctness', call: check.call, casesFile: check.cases, compare: check.compare };
+      return {
+        id: check.id,
+        kind: 'correctness',
+        call: check.call,
+        casesFile: check.cases,
+        compare: check.compare,
+      };
     case 'speed':
       return {
         id: check.id,
@@ -89,11 +106,32 @@ function toGradeCheck(check: AuthoredCheck, rounds?: number): GradeCheck | null 
         withReference: true,
       };
     case 'memory-per-instance':
-      return { id: check.id, kind: 'memory-per-instance', call: check.call, count: check.count, noDict: check.noDict };
+      return {
+        id: check.id,
+        kind: 'memory-per-instance',
+        call: check.call,
+        count: check.count,
+        noDict: check.noDict,
+      };
     case 'overlap':
-      return { id: check.id, kind: 'overlap', call: check.call, inputFile, inputFunction, latencyMs: check.latencyMs };
+      return {
+        id: check.id,
+        kind: 'overlap',
+        call: check.call,
+        inputFile,
+        inputFunction,
+        latencyMs: check.latencyMs,
+      };
     case 'cpu-scaling':
-      return { id: check.id, kind: 'cpu-scaling', call: check.call, inputFile, inputFunction, serialCall: check.serial, rounds: check.rounds };
+      return {
+        id: check.id,
+        kind: 'cpu-scaling',
+        call: check.call,
+        inputFile,
+        inputFunction,
+        serialCall: check.serial,
+        rounds: check.rounds,
+      };
     default:
       return null;
   }
@@ -121,18 +159,33 @@ async function runGrade(
     entry: exercise.meta.run ?? (exercise.meta.edit[0] as string),
     hidden,
     modeOptions: { grade: { seed, checks } },
-    limits: { wallS: GRADE_WALL_S, cpuS: GRADE_WALL_S * 2, memoryMb: Math.max(1024, exercise.meta.limits.memoryMb ?? 0), tasks: 512 },
+    limits: {
+      wallS: GRADE_WALL_S,
+      cpuS: GRADE_WALL_S * 2,
+      memoryMb: Math.max(1024, exercise.meta.limits.memoryMb ?? 0),
+      tasks: 512,
+    },
   });
   const measurements = new Map((report.document?.measurements ?? []).map((m) => [m.id, m]));
-  const failure = report.document ? null : `the grader did not finish: ${report.message}${report.documentError ? ` (${report.documentError})` : ''}`;
+  const failure = report.document
+    ? null
+    : `the grader did not finish: ${report.message}${report.documentError ? ` (${report.documentError})` : ''}`;
   return { measurements, failure };
 }
 
 const fmt = (x: number) => (x >= 10 ? x.toFixed(0) : x >= 1 ? x.toFixed(1) : x.toFixed(2));
 
-function decideFunctionCheck(check: AuthoredCheck, m: Measurement | undefined, finalRound: boolean): CheckResult | 'more' {
+function decideFunctionCheck(
+  check: AuthoredCheck,
+  m: Measurement | undefined,
+  finalRound: boolean,
+): CheckResult | 'more' {
   const title = check.title ?? check.id;
-  const result = (passed: boolean, sentence: string, evidence: Record<string, unknown> = {}): CheckResult => ({
+  const result = (
+    passed: boolean,
+    sentence: string,
+    evidence: Record<string, unknown> = {},
+  ): CheckResult => ({
     id: check.id,
     kind: check.kind,
     title,
@@ -145,26 +198,41 @@ function decideFunctionCheck(check: AuthoredCheck, m: Measurement | undefined, f
   switch (m.kind) {
     case 'correctness': {
       const failed = m.cases.filter((c) => !c.passed);
-      if (failed.length === 0) return result(true, `all ${m.cases.length} hidden cases match the reference`, { cases: m.cases.length });
+      if (failed.length === 0)
+        return result(true, `all ${m.cases.length} hidden cases match the reference`, {
+          cases: m.cases.length,
+        });
       const first = failed[0];
       const detail = first?.error
         ? `${first.argsSummary} raised ${first.error}`
         : `${first?.argsSummary} returned ${first?.actualRepr}, expected ${first?.expectedRepr}`;
-      return result(false, `${failed.length} of ${m.cases.length} hidden cases differ from the reference; first: ${detail}`, {
-        failed: failed.slice(0, 5),
-        cases: m.cases.length,
-      });
+      return result(
+        false,
+        `${failed.length} of ${m.cases.length} hidden cases differ from the reference; first: ${detail}`,
+        {
+          failed: failed.slice(0, 5),
+          cases: m.cases.length,
+        },
+      );
     }
     case 'speed': {
       if (check.kind !== 'speed') break;
       if (m.wrongResult) {
-        return result(false, `returns a wrong result while timed: ${m.wrongResult.argsSummary} gave ${m.wrongResult.actualRepr}, expected ${m.wrongResult.expectedRepr}`, {
-          wrongResult: m.wrongResult,
-        });
+        return result(
+          false,
+          `returns a wrong result while timed: ${m.wrongResult.argsSummary} gave ${m.wrongResult.actualRepr}, expected ${m.wrongResult.expectedRepr}`,
+          {
+            wrongResult: m.wrongResult,
+          },
+        );
       }
       const estimate = pairedSpeedup(m.baselineS, m.candidateS);
       const threshold = check.atLeast ?? 1 / (check.within as number);
-      const decision = decideSpeedup(estimate, threshold, finalRound || m.baselineS.length >= MAX_SPEED_ROUNDS);
+      const decision = decideSpeedup(
+        estimate,
+        threshold,
+        finalRound || m.baselineS.length >= MAX_SPEED_ROUNDS,
+      );
       if (decision === 'undecided') return 'more';
       const evidence = {
         speedup: estimate.speedup,
@@ -176,7 +244,11 @@ function decideFunctionCheck(check: AuthoredCheck, m: Measurement | undefined, f
       };
       const measured = `${fmt(estimate.speedup)}× (95% interval ${fmt(estimate.low)}–${fmt(estimate.high)}×, ${estimate.rounds} interleaved rounds)`;
       if (check.atLeast !== undefined) {
-        return result(decision === 'pass', `${decision === 'pass' ? '' : 'not yet fast enough: '}${measured} faster than the starter; needs at least ${check.atLeast}×`, evidence);
+        return result(
+          decision === 'pass',
+          `${decision === 'pass' ? '' : 'not yet fast enough: '}${measured} faster than the starter; needs at least ${check.atLeast}×`,
+          evidence,
+        );
       }
       const slower = 1 / estimate.speedup;
       return result(
@@ -187,20 +259,30 @@ function decideFunctionCheck(check: AuthoredCheck, m: Measurement | undefined, f
     }
     case 'growth': {
       if (check.kind !== 'growth') break;
-      if (m.learner.length < 3) return result(false, 'too few sizes finished to fit a growth curve (each call over 5 s?)', { measurement: m });
+      if (m.learner.length < 3)
+        return result(false, 'too few sizes finished to fit a growth curve (each call over 5 s?)', {
+          measurement: m,
+        });
       const learnerFit: GrowthFit = fitGrowth(m.learner.map((p) => ({ n: p.n, time: p.timeS })));
-      const referenceFit = m.reference && m.reference.length >= 3 ? fitGrowth(m.reference.map((p) => ({ n: p.n, time: p.timeS }))) : null;
+      const referenceFit =
+        m.reference && m.reference.length >= 3
+          ? fitGrowth(m.reference.map((p) => ({ n: p.n, time: p.timeS })))
+          : null;
       const limit = check.max === 'reference' ? (referenceFit?.model ?? 'n') : check.max;
       // A curve cut short because calls got too slow is itself evidence of steep growth.
       const passed = growthTier(learnerFit.model) <= growthTier(limit) && !m.stoppedAtN;
       const ref = referenceFit ? `, the reference like ${referenceFit.model}` : '';
-      return result(passed, `grows like ${learnerFit.model} (log-log slope ${learnerFit.logLogSlope.toFixed(2)})${ref}; allowed: ${limit}${m.stoppedAtN ? `; stopped before n=${m.stoppedAtN} because one call took over 5 s` : ''}`, {
-        learner: m.learner,
-        reference: m.reference ?? null,
-        learnerFit,
-        referenceFit,
-        limit,
-      });
+      return result(
+        passed,
+        `grows like ${learnerFit.model} (log-log slope ${learnerFit.logLogSlope.toFixed(2)})${ref}; allowed: ${limit}${m.stoppedAtN ? `; stopped before n=${m.stoppedAtN} because one call took over 5 s` : ''}`,
+        {
+          learner: m.learner,
+          reference: m.reference ?? null,
+          learnerFit,
+          referenceFit,
+          limit,
+        },
+      );
     }
     case 'memory-per-instance': {
       if (check.kind !== 'memory-per-instance') break;
@@ -210,7 +292,11 @@ function decideFunctionCheck(check: AuthoredCheck, m: Measurement | undefined, f
       return result(
         passed,
         `${Number.isFinite(bytes) ? bytes.toFixed(0) : '?'} bytes per ${m.className ?? 'instance'} (allowed ${check.maxBytes})` +
-          (check.noDict ? (m.hasDict ? '; instances still carry a __dict__' : '; no per-instance __dict__') : ''),
+          (check.noDict
+            ? m.hasDict
+              ? '; instances still carry a __dict__'
+              : '; no per-instance __dict__'
+            : ''),
         { bytesPerInstance: m.bytesPerInstance, hasDict: m.hasDict, className: m.className ?? null },
       );
     }
@@ -226,7 +312,13 @@ function decideFunctionCheck(check: AuthoredCheck, m: Measurement | undefined, f
         `${m.requestsServed} blocking calls of ${check.latencyMs} ms took ${fmt(wall)} s with at most ${m.maxInFlight} in flight ` +
           `(one after another would take ${fmt(sequentialS)} s; overlapped should be under ${fmt(budgetS)} s)` +
           (m.resultOk ? '' : '; the results differ from the reference'),
-        { wallS: m.wallS, maxInFlight: m.maxInFlight, requestsServed: m.requestsServed, budgetS, sequentialS },
+        {
+          wallS: m.wallS,
+          maxInFlight: m.maxInFlight,
+          requestsServed: m.requestsServed,
+          budgetS,
+          sequentialS,
+        },
       );
     }
     case 'cpu-scaling': {
@@ -246,32 +338,77 @@ function decideFunctionCheck(check: AuthoredCheck, m: Measurement | undefined, f
 }
 
 function stdoutOf(report: AnyJobReport): string {
-  return report.outcome.output.filter((c) => c.stream === 'stdout').map((c) => c.text).join('');
+  return report.outcome.output
+    .filter((c) => c.stream === 'stdout')
+    .map((c) => c.text)
+    .join('');
 }
 
 function tail(text: string, chars = 600): string {
   return text.length > chars ? `…${text.slice(-chars)}` : text;
 }
 
-async function programCheck(check: AuthoredCheck, exercise: Exercise, files: JobFile[], options: VerifyOptions): Promise<CheckResult> {
+async function programCheck(
+  check: AuthoredCheck,
+  exercise: Exercise,
+  files: JobFile[],
+  options: VerifyOptions,
+): Promise<CheckResult> {
   const { runner } = options;
   const title = check.title ?? check.id;
-  const result = (passed: boolean, sentence: string, evidence: Record<string, unknown> = {}): CheckResult => ({ id: check.id, kind: check.kind, title, passed, sentence, evidence });
+  const result = (
+    passed: boolean,
+    sentence: string,
+    evidence: Record<string, unknown> = {},
+  ): CheckResult => ({ id: check.id, kind: check.kind, title, passed, sentence, evidence });
   switch (check.kind) {
     case 'hang': {
-      const stdin = check.stdin === 'closed' ? { mode: 'closed' as const } : check.stdin === 'terminal' ? { mode: 'terminal' as const } : { mode: 'text' as const, text: check.stdin.text };
-      const report = await runner.run({ mode: 'run', files, entry: check.entry, argv: check.args, stdin, limits: { ...exercise.meta.limits, wallS: check.withinS } });
+      const stdin =
+        check.stdin === 'closed'
+          ? { mode: 'closed' as const }
+          : check.stdin === 'terminal'
+            ? { mode: 'terminal' as const }
+            : { mode: 'text' as const, text: check.stdin.text };
+      const report = await runner.run({
+        mode: 'run',
+        files,
+        entry: check.entry,
+        argv: check.args,
+        stdin,
+        limits: { ...exercise.meta.limits, wallS: check.withinS },
+      });
       const stdout = stdoutOf(report);
-      const stderr = report.outcome.output.filter((c) => c.stream === 'stderr').map((c) => c.text).join('');
-      const evidence = { wallMs: report.outcome.wallMs, exitCode: report.exitCode, stdout: tail(stdout), stderr: tail(stderr), stuck: report.hang?.lines ?? [] };
+      const stderr = report.outcome.output
+        .filter((c) => c.stream === 'stderr')
+        .map((c) => c.text)
+        .join('');
+      const evidence = {
+        wallMs: report.outcome.wallMs,
+        exitCode: report.exitCode,
+        stdout: tail(stdout),
+        stderr: tail(stderr),
+        stuck: report.hang?.lines ?? [],
+      };
       if (report.limitHit === 'timeout') {
-        return result(false, `did not finish within ${check.withinS} s; ${report.hang?.lines[0] ?? 'no stacks were captured'}`, evidence);
+        return result(
+          false,
+          `did not finish within ${check.withinS} s; ${report.hang?.lines[0] ?? 'no stacks were captured'}`,
+          evidence,
+        );
       }
       if (report.status !== 'ok') return result(false, report.message, evidence);
       if (check.expectStdout !== undefined && stdout !== check.expectStdout) {
-        return result(false, `finished in ${(report.outcome.wallMs / 1000).toFixed(2)} s but printed ${JSON.stringify(tail(stdout, 120))}, expected ${JSON.stringify(check.expectStdout)}`, evidence);
+        return result(
+          false,
+          `finished in ${(report.outcome.wallMs / 1000).toFixed(2)} s but printed ${JSON.stringify(tail(stdout, 120))}, expected ${JSON.stringify(check.expectStdout)}`,
+          evidence,
+        );
       }
-      return result(true, `finished in ${(report.outcome.wallMs / 1000).toFixed(2)} s (limit ${check.withinS} s)${check.expectStdout !== undefined ? ' with the expected output' : ''}`, evidence);
+      return result(
+        true,
+        `finished in ${(report.outcome.wallMs / 1000).toFixed(2)} s (limit ${check.withinS} s)${check.expectStdout !== undefined ? ' with the expected output' : ''}`,
+        evidence,
+      );
     }
     case 'race': {
       const report = await runner.run({
@@ -280,11 +417,23 @@ async function programCheck(check: AuthoredCheck, exercise: Exercise, files: Job
         entry: check.entry,
         env: { PERFLAB_SWITCH_INTERVAL_S: String(check.switchIntervalS) },
         modeOptions: { repeat: { times: check.repeat, timeoutS: exercise.meta.limits.wallS ?? 20 } },
-        limits: { ...exercise.meta.limits, wallS: Math.min(900, (exercise.meta.limits.wallS ?? 20) * check.repeat + 10) },
+        limits: {
+          ...exercise.meta.limits,
+          wallS: Math.min(900, (exercise.meta.limits.wallS ?? 20) * check.repeat + 10),
+        },
       });
       const outcomes = report.document?.outcomes ?? [];
-      const good = outcomes.filter((o) => o.exitCode === 0 && o.stdout === check.expectStdout).reduce((s, o) => s + o.count, 0);
-      const evidence = { outcomes: outcomes.map((o) => ({ count: o.count, exitCode: o.exitCode, stdout: tail(o.stdout, 200) })), switchIntervalS: check.switchIntervalS };
+      const good = outcomes
+        .filter((o) => o.exitCode === 0 && o.stdout === check.expectStdout)
+        .reduce((s, o) => s + o.count, 0);
+      const evidence = {
+        outcomes: outcomes.map((o) => ({
+          count: o.count,
+          exitCode: o.exitCode,
+          stdout: tail(o.stdout, 200),
+        })),
+        switchIntervalS: check.switchIntervalS,
+      };
       if (!report.document) return result(false, report.message, evidence);
       const passed = good === check.repeat;
       return result(
@@ -296,37 +445,78 @@ async function programCheck(check: AuthoredCheck, exercise: Exercise, files: Job
       );
     }
     case 'memory-peak': {
-      const report = await runner.run({ mode: 'run', files, entry: check.entry, argv: check.args, limits: exercise.meta.limits });
+      const report = await runner.run({
+        mode: 'run',
+        files,
+        entry: check.entry,
+        argv: check.args,
+        limits: exercise.meta.limits,
+      });
       const peakMb = report.peakMemoryKb / 1024;
       if (report.status !== 'ok') return result(false, report.message, { peakMb });
-      return result(peakMb <= check.maxMb, `peak memory ${peakMb.toFixed(1)} MB (allowed ${check.maxMb} MB)`, { peakMb, maxMb: check.maxMb });
+      return result(
+        peakMb <= check.maxMb,
+        `peak memory ${peakMb.toFixed(1)} MB (allowed ${check.maxMb} MB)`,
+        { peakMb, maxMb: check.maxMb },
+      );
     }
     case 'memory-streaming': {
       const peaks: number[] = [];
       for (const scale of check.scales) {
         const dataFiles = generateData(exercise, check.data, scale, options.runtime);
         const argv = [check.arg.replace('{path}', dataFiles.name)];
-        const report = await runner.run({ mode: 'run', files: [...files, dataFiles.file], entry: check.entry, argv, limits: exercise.meta.limits });
+        const report = await runner.run({
+          mode: 'run',
+          files: [...files, dataFiles.file],
+          entry: check.entry,
+          argv,
+          limits: exercise.meta.limits,
+        });
         if (report.status !== 'ok') return result(false, `at ${scale}× input: ${report.message}`);
         peaks.push(report.peakMemoryKb / 1024);
       }
       const [small = 1, large = 1] = peaks;
       const growth = large / small;
-      return result(growth <= check.maxGrowth, `peak memory ${small.toFixed(1)} MB at ${check.scales[0]}× input and ${large.toFixed(1)} MB at ${check.scales[1]}× (${growth.toFixed(2)}×; allowed ${check.maxGrowth}×)`, { peaksMb: peaks });
+      return result(
+        growth <= check.maxGrowth,
+        `peak memory ${small.toFixed(1)} MB at ${check.scales[0]}× input and ${large.toFixed(1)} MB at ${check.scales[1]}× (${growth.toFixed(2)}×; allowed ${check.maxGrowth}×)`,
+        { peaksMb: peaks },
+      );
     }
     case 'tests-of-tests': {
-      const implementations: { label: string; source: string }[] = [{ label: 'the correct implementation', source: exercise.solution[check.implementation] ?? exercise.starter[check.implementation] ?? '' }];
+      const implementations: { label: string; source: string }[] = [
+        {
+          label: 'the correct implementation',
+          source: exercise.solution[check.implementation] ?? exercise.starter[check.implementation] ?? '',
+        },
+      ];
       const prefix = check.mutants.replace(/^tests\//, '').replace(/\/?$/, '/');
       for (const [path, source] of Object.entries(exercise.tests).sort()) {
-        if (path.startsWith(prefix) && path.endsWith('.py')) implementations.push({ label: `mutant ${path.slice(prefix.length)}`, source });
+        if (path.startsWith(prefix) && path.endsWith('.py'))
+          implementations.push({ label: `mutant ${path.slice(prefix.length)}`, source });
       }
       const outcomes: { label: string; exitCode: number | null; passedTests: boolean; output: string }[] = [];
       for (const impl of implementations) {
-        const variant = files.filter((f) => f.path !== check.implementation).concat({ path: check.implementation, content: impl.source });
-        variant.push({ path: '_perflab_run_tests.py', content: `import sys\nimport pytest\nsys.exit(pytest.main([${check.tests.map((t) => JSON.stringify(t)).join(', ')}, "-q", "-p", "no:cacheprovider", "--no-header"]))\n` });
-        const report = await runner.run({ mode: 'run', files: variant, entry: '_perflab_run_tests.py', limits: { ...exercise.meta.limits, wallS: exercise.meta.limits.wallS ?? 60 } });
+        const variant = files
+          .filter((f) => f.path !== check.implementation)
+          .concat({ path: check.implementation, content: impl.source });
+        variant.push({
+          path: '_perflab_run_tests.py',
+          content: `import sys\nimport pytest\nsys.exit(pytest.main([${check.tests.map((t) => JSON.stringify(t)).join(', ')}, "-q", "-p", "no:cacheprovider", "--no-header"]))\n`,
+        });
+        const report = await runner.run({
+          mode: 'run',
+          files: variant,
+          entry: '_perflab_run_tests.py',
+          limits: { ...exercise.meta.limits, wallS: exercise.meta.limits.wallS ?? 60 },
+        });
         const output = report.outcome.output.map((c) => c.text).join('');
-        outcomes.push({ label: impl.label, exitCode: report.exitCode, passedTests: report.exitCode === 0, output: tail(output, 800) });
+        outcomes.push({
+          label: impl.label,
+          exitCode: report.exitCode,
+          passedTests: report.exitCode === 0,
+          output: tail(output, 800),
+        });
       }
       const [correct, ...mutants] = outcomes;
       const noTests = outcomes.some((o) => o.exitCode === 5);
@@ -334,9 +524,12 @@ async function programCheck(check: AuthoredCheck, exercise: Exercise, files: Job
       const passed = Boolean(correct?.passedTests) && missed.length === 0 && !noTests;
       let sentence: string;
       if (noTests) sentence = 'pytest collected no tests from your test files';
-      else if (!correct?.passedTests) sentence = 'your tests fail against the correct implementation (see the pytest output)';
-      else if (missed.length > 0) sentence = `your tests pass against the correct implementation but also against ${missed.length} of ${mutants.length} broken versions (${missed.map((m) => m.label).join(', ')})`;
-      else sentence = `your tests pass against the correct implementation and catch all ${mutants.length} broken versions`;
+      else if (!correct?.passedTests)
+        sentence = 'your tests fail against the correct implementation (see the pytest output)';
+      else if (missed.length > 0)
+        sentence = `your tests pass against the correct implementation but also against ${missed.length} of ${mutants.length} broken versions (${missed.map((m) => m.label).join(', ')})`;
+      else
+        sentence = `your tests pass against the correct implementation and catch all ${mutants.length} broken versions`;
       return result(passed, sentence, { outcomes });
     }
     default:
@@ -344,14 +537,23 @@ async function programCheck(check: AuthoredCheck, exercise: Exercise, files: Job
   }
 }
 
-function generateData(exercise: Exercise, spec: string, scale: number, runtime: PythonRuntime): { name: string; file: JobFile } {
+function generateData(
+  exercise: Exercise,
+  spec: string,
+  scale: number,
+  runtime: PythonRuntime,
+): { name: string; file: JobFile } {
   const [file, fn] = spec.split(':') as [string, string];
   const dir = mkdtempSync(join(tmpdir(), 'perflab-data-'));
   try {
     const out = join(dir, 'input.data');
     const script = `import runpy, sys\nns = runpy.run_path(sys.argv[1])\nns[sys.argv[2]](sys.argv[3], float(sys.argv[4]))\n`;
     const generator = join(exercise.dir, file);
-    const run = spawnSync(join(runtime.venvDir, 'bin', 'python'), ['-c', script, generator, fn, out, String(scale)], { encoding: 'utf8' });
+    const run = spawnSync(
+      join(runtime.venvDir, 'bin', 'python'),
+      ['-c', script, generator, fn, out, String(scale)],
+      { encoding: 'utf8' },
+    );
     if (run.status !== 0) throw new Error(`data generator ${spec} failed: ${run.stderr}`);
     return { name: 'input.data', file: { path: 'input.data', content: readFileSync(out) } };
   } finally {
@@ -359,7 +561,11 @@ function generateData(exercise: Exercise, spec: string, scale: number, runtime: 
   }
 }
 
-export async function verifyExercise(exercise: Exercise, edits: FileTree, options: VerifyOptions): Promise<VerifyReport> {
+export async function verifyExercise(
+  exercise: Exercise,
+  edits: FileTree,
+  options: VerifyOptions,
+): Promise<VerifyReport> {
   const started = performance.now();
   const files = learnerTree(exercise, edits);
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
@@ -370,7 +576,13 @@ export async function verifyExercise(exercise: Exercise, edits: FileTree, option
   const gradeTask = (async () => {
     if (functionChecks.length === 0) return;
     options.onProgress?.(`grading ${functionChecks.map((c) => c.id).join(', ')}`);
-    const grade = await runGrade(exercise, files, functionChecks.map((c) => toGradeCheck(c) as GradeCheck), options, seed);
+    const grade = await runGrade(
+      exercise,
+      files,
+      functionChecks.map((c) => toGradeCheck(c) as GradeCheck),
+      options,
+      seed,
+    );
     let pending = functionChecks;
     let measurements = grade.measurements;
     let extraSeed = seed + 1000;
@@ -378,7 +590,14 @@ export async function verifyExercise(exercise: Exercise, edits: FileTree, option
       const undecided: AuthoredCheck[] = [];
       for (const check of pending) {
         if (grade.failure && !measurements.has(check.id)) {
-          results.set(check.id, { id: check.id, kind: check.kind, title: check.title ?? check.id, passed: false, sentence: grade.failure, evidence: {} });
+          results.set(check.id, {
+            id: check.id,
+            kind: check.kind,
+            title: check.title ?? check.id,
+            passed: false,
+            sentence: grade.failure,
+            evidence: {},
+          });
           continue;
         }
         const decision = decideFunctionCheck(check, measurements.get(check.id), false);
@@ -388,14 +607,24 @@ export async function verifyExercise(exercise: Exercise, edits: FileTree, option
       if (undecided.length === 0) return;
       // Noise left the speed interval straddling the threshold: measure more rounds and decide again.
       options.onProgress?.(`measuring more rounds for ${undecided.map((c) => c.id).join(', ')}`);
-      const more = await runGrade(exercise, files, undecided.map((c) => toGradeCheck(c, 6) as GradeCheck), options, extraSeed);
+      const more = await runGrade(
+        exercise,
+        files,
+        undecided.map((c) => toGradeCheck(c, 6) as GradeCheck),
+        options,
+        extraSeed,
+      );
       extraSeed += 1000;
       const merged = new Map(measurements);
       for (const check of undecided) {
         const before = measurements.get(check.id);
         const after = more.measurements.get(check.id);
         if (before?.kind === 'speed' && after?.kind === 'speed') {
-          merged.set(check.id, { ...after, baselineS: [...before.baselineS, ...after.baselineS], candidateS: [...before.candidateS, ...after.candidateS] });
+          merged.set(check.id, {
+            ...after,
+            baselineS: [...before.baselineS, ...after.baselineS],
+            candidateS: [...before.candidateS, ...after.candidateS],
+          });
         } else if (after) merged.set(check.id, after);
       }
       measurements = merged;

@@ -32,7 +32,10 @@ async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Prom
   return results;
 }
 
-export async function checkCommand(courseDir: string | undefined, options: CommonOptions & { only?: string }): Promise<number> {
+export async function checkCommand(
+  courseDir: string | undefined,
+  options: CommonOptions & { only?: string },
+): Promise<number> {
   const root = courseDir ?? join(PROJECT_ROOT, 'course');
   let dirs = await findExerciseDirs(root);
   if (options.only) dirs = dirs.filter((d) => d.includes(options.only as string));
@@ -53,13 +56,31 @@ export async function checkCommand(courseDir: string | undefined, options: Commo
         const expectedFails = [...exercise.meta.starterFails].sort();
         const solutionFails = solution.checks.filter((c) => !c.passed).map((c) => c.id);
         const problems = [
-          ...starter.checks.filter((c) => c.passed === expectedFails.includes(c.id)).map((c) => `starter ${c.passed ? 'passes' : 'fails'} ${c.id}: ${c.sentence}`),
+          ...starter.checks
+            .filter((c) => c.passed === expectedFails.includes(c.id))
+            .map((c) => `starter ${c.passed ? 'passes' : 'fails'} ${c.id}: ${c.sentence}`),
           ...solution.checks.filter((c) => !c.passed).map((c) => `solution fails ${c.id}: ${c.sentence}`),
         ];
-        return { exercise: name, ok: problems.length === 0, expectedFails, actualFails: actualFails.sort(), solutionFails, problems, wallMs: performance.now() - started };
+        return {
+          exercise: name,
+          ok: problems.length === 0,
+          expectedFails,
+          actualFails: actualFails.sort(),
+          solutionFails,
+          problems,
+          wallMs: performance.now() - started,
+        };
       } catch (error) {
         const problems = error instanceof ExerciseError ? error.problems : [(error as Error).message];
-        return { exercise: name, ok: false, expectedFails: [], actualFails: [], solutionFails: [], problems, wallMs: performance.now() - started };
+        return {
+          exercise: name,
+          ok: false,
+          expectedFails: [],
+          actualFails: [],
+          solutionFails: [],
+          problems,
+          wallMs: performance.now() - started,
+        };
       } finally {
         done++;
         progress.setLabel(`checked ${done} of ${dirs.length} exercises`);
@@ -68,11 +89,15 @@ export async function checkCommand(courseDir: string | undefined, options: Commo
     progress.stop();
     const allOk = rows.every((r) => r.ok);
     if (options.json) {
-      process.stdout.write(JSON.stringify({ schema: 'perflab.check/1', ok: allOk, exercises: rows }, null, 2) + '\n');
+      process.stdout.write(
+        JSON.stringify({ schema: 'perflab.check/1', ok: allOk, exercises: rows }, null, 2) + '\n',
+      );
       return allOk ? 0 : 1;
     }
     const table = new Table({
-      head: ['exercise', 'starter fails (declared)', 'starter fails (measured)', 'solution', 'time', ''].map((h) => colour.bold(h)),
+      head: ['exercise', 'starter fails (declared)', 'starter fails (measured)', 'solution', 'time', ''].map(
+        (h) => colour.bold(h),
+      ),
       style: { head: [], border: [] },
     });
     for (const row of rows) {
@@ -90,7 +115,13 @@ export async function checkCommand(courseDir: string | undefined, options: Commo
       console.log(colour.red(`\n${row.exercise}:`));
       for (const problem of row.problems) console.log(`  ${problem}`);
     }
-    console.log(allOk ? colour.green(`\n${rows.length} exercises: all as declared.`) : colour.red(`\n${rows.filter((r) => !r.ok).length} of ${rows.length} exercises do not behave as declared.`));
+    console.log(
+      allOk
+        ? colour.green(`\n${rows.length} exercises: all as declared.`)
+        : colour.red(
+            `\n${rows.filter((r) => !r.ok).length} of ${rows.length} exercises do not behave as declared.`,
+          ),
+    );
     return allOk ? 0 : 1;
   });
 }

@@ -22,11 +22,19 @@ export async function readEdits(editable: string[], path: string): Promise<FileT
     for (const file of editable) {
       if (existsSync(join(path, file))) edits[file] = await readFile(join(path, file), 'utf8');
     }
-    if (Object.keys(edits).length === 0) throw new UsageError(`--solution ${path} holds none of the files this exercise edits (${editable.join(', ')})`);
+    if (Object.keys(edits).length === 0)
+      throw new UsageError(
+        `--solution ${path} holds none of the files this exercise edits (${editable.join(', ')})`,
+      );
     return edits;
   }
-  const match = editable.find((file) => basename(file) === basename(path)) ?? (editable.length === 1 ? editable[0] : undefined);
-  if (!match) throw new UsageError(`--solution ${path}: this exercise edits ${editable.join(', ')}; pass a folder holding them`);
+  const match =
+    editable.find((file) => basename(file) === basename(path)) ??
+    (editable.length === 1 ? editable[0] : undefined);
+  if (!match)
+    throw new UsageError(
+      `--solution ${path}: this exercise edits ${editable.join(', ')}; pass a folder holding them`,
+    );
   edits[match] = await readFile(path, 'utf8');
   return edits;
 }
@@ -35,7 +43,8 @@ export async function loadOrExplain(dir: string) {
   try {
     return await loadExercise(dir);
   } catch (error) {
-    if (error instanceof ExerciseError) throw new UsageError(`the exercise is not valid:\n${error.problems.join('\n')}`);
+    if (error instanceof ExerciseError)
+      throw new UsageError(`the exercise is not valid:\n${error.problems.join('\n')}`);
     throw error;
   }
 }

@@ -1,0 +1,554 @@
+"""grade: the verification engine's measurements (docs/harness-protocol.md, "Grading mode").
+
+The harness process becomes the grader. It never imports learner code: every piece of
+learner, starter or reference code runs in a fresh worker process (grade_process.py,
+grade_worker.py), and the grader only sends inputs, keeps the time with its own clock, reads
+memory from /proc and compares results. The hidden material (reference and starter trees,
+hidden test files) arrives on a pipe and stays in this process's memory; this process is
+made non-dumpable so that workers, which run as the same user, cannot read it through /proc.
+
+Decisions (pass/fail, thresholds, statistics, growth fits) are the host's: this module
+reports raw measurements, one per check, in the job's order. A check that fails to measure
+reports an `error` sentence and the grader moves on to the next check.
+"""
+
+import ctypes
+import importlib
+import json
+import math
+import os
+import pickle
+import random
+import re
+import sys
+
+from perflab_harness import job as job_module
+from perflab_harness import result
+from perflab_harness.grade_fetch_server import LatencyServer
+from perflab_harness.grade_process import LEARNER, REFERENCE, STARTER, WorkerFailure, WorkerProcess
+from perflab_harness.grade_values import describe_pair, describe_value, summarize_args, values_match
+from perflab_harness.grade_worker import TreeFinder
+from perflab_harness.program import ProgramOutcome
+from perflab_harness.sandbox_setup import SetupFailure
+
+HIDDEN_SCHEMA = "perflab.hidden/1"
+HIDDEN_FD_ENV = "PERFLAB_HIDDEN_FD"
+FETCH_SOCKET_ENV = "PERFLAB_FETCH_SOCKET"
+
+DEFAULT_REQUEST_TIMEOUT_S = 30.0
+# speed: loops per timed request, the same for both sides. Enough that the faster side's
+# batch is well above the grader's per-request overhead (about 0.1 ms), but the slower
+# side's batch must stay affordable when the two differ a hundredfold.
+MIN_BATCH_S = 0.05
+MAX_LOOPS = 10_000
+MAX_SLOW_BATCH_S = 2.0
+CALIBRATION_ATTEMPTS = 6
+# growth: a call this slow ends the series (larger sizes would only be slower).
+GROWTH_STOP_S = 5.0
+# Results of speed, growth, overlap and cpu-scaling checks: floats within 1e-6 relative,
+# because a faster algorithm may legitimately add floats in a different order.
+RESULT_COMPARE = "approx"
+
+CHECK_KINDS = ("correctness", "speed", "growth", "memory-per-instance", "overlap", "cpu-scaling")
+_CALL_PATTERN = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
+
+PR_SET_DUMPABLE = 4
+
+
+class CheckProblem(Exception):
+    """The check cannot be measured for a reason that is the exercise's (a broken hidden
+    input function, a missing tree), not the learner's code."""
+
+
+def empty_fields():
+    return {"measurements": []}
+
+
+def run(context):
+    work_dir = context.work_dir
+    # _run_job put the work dir (the learner's files) first on sys.path for the program.
+    # The grader imports modules lazily (and runs hidden test code that imports); none of
+    # them may come from the learner's files.
+    sys.path[:] = [
+        path
+        for path in sys.path
+        if path not in ("", ".")
+        and os.path.abspath(path) not in (work_dir, os.path.abspath(job_module.input_dir_path()))
+    ]
+    _make_non_dumpable()
+    hidden = read_hidden_document()
+    grade = parse_grade_section(job_module.read_job_document(job_module.job_file_path()))
+    grader = Grader(hidden, grade, job_module.input_dir_path())
+    measurements = context.run.mode_fields["measurements"]
+    for check in grade["checks"]:
+        # Appended one by one: should the grader itself die, the finished checks still count.
+        measurements.append(grader.run_check(check))
+    return ProgramOutcome(exit_code=0)
+
+
+def _make_non_dumpable():
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_SET_DUMPABLE) failed")
+    except (OSError, AttributeError) as error:
+        # Fail closed: without it, a worker could read the hidden material from /proc.
+        raise SetupFailure("harness", f"cannot make the grader non-dumpable: {error}") from None
+
+
+def read_hidden_document():
+    raw_fd = os.environ.pop(HIDDEN_FD_ENV, None)
+    if raw_fd is None:
+        raise SetupFailure(
+            "harness", f"grade mode needs the hidden document on the descriptor named by {HIDDEN_FD_ENV}"
+        )
+    try:
+        fd = int(raw_fd)
+        chunks = []
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.close(fd)
+        document = json.loads(b"".join(chunks).decode("utf-8"))
+    except (ValueError, OSError) as error:
+        raise SetupFailure("harness", f"cannot read the hidden document: {error}") from None
+    if not isinstance(document, dict) or document.get("schema") != HIDDEN_SCHEMA:
+        raise SetupFailure("harness", f"the hidden document is not {HIDDEN_SCHEMA}")
+    trees = document.get("trees", {})
+    tests = document.get("tests", {})
+    if not isinstance(trees, dict) or not all(_is_file_map(tree) for tree in trees.values()) or not _is_file_map(tests):
+        raise SetupFailure("harness", "the hidden document's trees and tests must map file paths to source text")
+    return {"trees": trees, "tests": tests}
+
+
+def _is_file_map(value):
+    return isinstance(value, dict) and all(
+        isinstance(path, str) and isinstance(source, str) for path, source in value.items()
+    )
+
+
+# -- the job's grade section ------------------------------------------------------------------
+
+
+def parse_grade_section(raw_job):
+    grade = raw_job.get("grade") if isinstance(raw_job, dict) else None
+    if not isinstance(grade, dict):
+        raise job_module.BadJob("mode 'grade' needs a 'grade' section")
+    seed = grade.get("seed")
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise job_module.BadJob("grade.seed must be an integer")
+    checks = grade.get("checks")
+    if not isinstance(checks, list):
+        raise job_module.BadJob("grade.checks must be a list")
+    timeout_s = grade.get("requestTimeoutS", DEFAULT_REQUEST_TIMEOUT_S)
+    if isinstance(timeout_s, bool) or not isinstance(timeout_s, (int, float)) or not timeout_s > 0:
+        raise job_module.BadJob("grade.requestTimeoutS must be a positive number")
+    for index, check in enumerate(checks):
+        _validate_check(check, f"grade.checks[{index}]")
+    return {"seed": seed, "checks": checks, "requestTimeoutS": float(timeout_s)}
+
+
+def _validate_check(check, where):
+    if not isinstance(check, dict):
+        raise job_module.BadJob(f"{where} must be an object")
+    kind = check.get("kind")
+    if kind not in CHECK_KINDS:
+        raise job_module.BadJob(f"{where}.kind {kind!r} is not one of {', '.join(CHECK_KINDS)}")
+
+    def need(name, test, description):
+        if not test(check.get(name)):
+            raise job_module.BadJob(f"{where}.{name} must be {description}")
+
+    def is_text(value):
+        return isinstance(value, str) and value != ""
+
+    def is_call(value):
+        return isinstance(value, str) and _CALL_PATTERN.match(value) is not None
+
+    def is_count(value):
+        return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+    need("id", is_text, "a non-empty string")
+    need("call", is_call, "module.function")
+    if kind == "correctness":
+        need("casesFile", is_text, "a file path")
+        need("compare", lambda value: value in (None, "equal", "sorted", "approx"), "equal, sorted or approx")
+        return
+    if kind == "memory-per-instance":
+        need("count", is_count, "a positive integer")
+        return
+    need("inputFile", is_text, "a file path")
+    need("inputFunction", lambda value: isinstance(value, str) and value.isidentifier(), "a function name")
+    if kind == "speed":
+        need("baseline", lambda value: value in ("starter", "reference"), "starter or reference")
+        need("rounds", is_count, "a positive integer")
+    elif kind == "growth":
+        need(
+            "sizes",
+            lambda value: isinstance(value, list) and value and all(is_count(size) for size in value),
+            "a non-empty list of positive integers",
+        )
+        need("repeats", is_count, "a positive integer")
+        need("withReference", lambda value: isinstance(value, bool), "a boolean")
+    elif kind == "overlap":
+        need(
+            "latencyMs",
+            lambda value: isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0,
+            "a positive number",
+        )
+    elif kind == "cpu-scaling":
+        need("serialCall", is_call, "module.function")
+        need("rounds", is_count, "a positive integer")
+
+
+# -- hidden test code ---------------------------------------------------------------------------
+
+
+def _module_name(path):
+    parts = path[: -len(".py")].split("/") if path.endswith(".py") else []
+    if parts and parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts) if parts and all(part.isidentifier() for part in parts) else None
+
+
+class HiddenTests:
+    """The hidden test files, importable in the grader from memory. Their input functions
+    are trusted exercise code and run here, each with a freshly seeded random.Random."""
+
+    def __init__(self, files):
+        self._files = files
+        sys.meta_path.insert(0, TreeFinder(files))
+
+    def function(self, path, name):
+        module_name = _module_name(path)
+        if path not in self._files or module_name is None:
+            raise CheckProblem(f"{path} is not among the exercise's hidden test files")
+        try:
+            module = importlib.import_module(module_name)
+        except Exception as error:  # noqa: BLE001 - exercise code
+            raise CheckProblem(f"the hidden test file {path} failed to load: {type(error).__name__}: {error}") from None
+        function = getattr(module, name, None)
+        if not callable(function):
+            raise CheckProblem(f"the hidden test file {path} has no function {name}")
+        return function
+
+    @staticmethod
+    def produce(function, *leading):
+        try:
+            return function(*leading)
+        except Exception as error:  # noqa: BLE001 - exercise code
+            raise CheckProblem(
+                f"the hidden function {function.__name__} raised {type(error).__name__}: {error}"
+            ) from None
+
+    def make_input(self, function, seed, *leading):
+        """(args, kwargs) from an input function called as f(*leading, rng)."""
+        return _args_and_kwargs(self.produce(function, *leading, random.Random(seed)), function.__name__)
+
+    def cases(self, function, seed):
+        produced = self.produce(function, random.Random(seed))
+        if not isinstance(produced, (list, tuple)):
+            raise CheckProblem(f"the hidden function {function.__name__} must return a list of (args, kwargs)")
+        return [_args_and_kwargs(case, function.__name__) for case in produced]
+
+
+def _args_and_kwargs(produced, name):
+    if not (isinstance(produced, (list, tuple)) and len(produced) == 2):
+        raise CheckProblem(f"the hidden function {name} must produce (args, kwargs) pairs")
+    args, kwargs = produced
+    kwargs = {} if kwargs is None else kwargs
+    if (
+        not isinstance(args, (list, tuple))
+        or not isinstance(kwargs, dict)
+        or not all(isinstance(key, str) for key in kwargs)
+    ):
+        raise CheckProblem(f"the hidden function {name} must produce (args, kwargs) pairs: a list or tuple and a dict")
+    try:
+        pickle.dumps((args, kwargs), protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as error:  # noqa: BLE001 - anything unpicklable
+        raise CheckProblem(f"an input from {name} cannot be sent to a worker ({error}); use built-in types") from None
+    return tuple(args), kwargs
+
+
+# -- the checks -----------------------------------------------------------------------------------
+
+
+def _module_of(call):
+    return call.rpartition(".")[0]
+
+
+def blank_measurement(check):
+    kind = check["kind"]
+    fields = {
+        "correctness": {"cases": []},
+        "speed": {"baselineS": [], "candidateS": [], "loopsPerSample": 0, "wrongResult": None},
+        "growth": {"learner": [], "reference": [] if check.get("withReference") else None, "stoppedAtN": None},
+        "memory-per-instance": {"bytesPerInstance": None, "hasDict": None, "className": None},
+        "overlap": {"wallS": None, "maxInFlight": 0, "requestsServed": 0, "resultOk": False},
+        "cpu-scaling": {"learnerS": [], "serialS": [], "cpusAvailable": result.cpus_available(), "resultOk": False},
+    }[kind]
+    return {"id": check["id"], "kind": kind, **fields, "error": None}
+
+
+class Grader:
+    def __init__(self, hidden, grade, input_dir):
+        self.trees = hidden["trees"]
+        self.tests = HiddenTests(hidden["tests"])
+        self.seed = grade["seed"]
+        self.timeout_s = grade["requestTimeoutS"]
+        self.input_dir = input_dir
+
+    def run_check(self, check):
+        measurement = blank_measurement(check)
+        handler = {
+            "correctness": self._correctness,
+            "speed": self._speed,
+            "growth": self._growth,
+            "memory-per-instance": self._memory_per_instance,
+            "overlap": self._overlap,
+            "cpu-scaling": self._cpu_scaling,
+        }[check["kind"]]
+        try:
+            handler(check, measurement)
+        except WorkerFailure as failure:
+            measurement["error"] = failure.sentence
+        except CheckProblem as problem:
+            measurement["error"] = f"the exercise's check {check['id']} is broken: {problem}"
+        except Exception as error:  # noqa: BLE001 - a grader bug costs this check only
+            measurement["error"] = f"the grader failed on check {check['id']}: {type(error).__name__}: {error}"
+        return measurement
+
+    def worker(self, side, extra_env=None):
+        tree = None
+        if side != LEARNER:
+            tree = self.trees.get(side)
+            if tree is None:
+                raise CheckProblem(f"the hidden material has no {side} tree")
+        return WorkerProcess(side, self.input_dir, tree=tree, extra_env=extra_env)
+
+    def _imported_worker(self, side, call, extra_env=None):
+        worker = self.worker(side, extra_env)
+        try:
+            worker.start(self.timeout_s)
+            worker.import_module(_module_of(call), self.timeout_s)
+        except BaseException:
+            worker.close()
+            raise
+        return worker
+
+    def _timed_call(self, side, call, args, kwargs, loops=1, timeout_s=None, extra_env=None):
+        """A fresh worker for one timed sample."""
+        worker = self._imported_worker(side, call, extra_env)
+        with worker:
+            return worker.call(call, args, kwargs, loops, timeout_s or self.timeout_s)
+
+    # correctness ---------------------------------------------------------------------------
+
+    def _correctness(self, check, measurement):
+        call = check["call"]
+        compare = check.get("compare") or "equal"
+        cases = self.tests.cases(self.tests.function(check["casesFile"], "cases"), self.seed)
+        with self._imported_worker(REFERENCE, call) as reference:
+            expected = []
+            for index, (args, kwargs) in enumerate(cases):
+                try:
+                    expected.append(reference.call(call, args, kwargs, 1, self.timeout_s).value)
+                except WorkerFailure as failure:
+                    raise CheckProblem(f"case {index}: {failure.sentence}") from None
+        for index, (args, kwargs) in enumerate(cases):
+            case = {
+                "index": index,
+                "passed": False,
+                "argsSummary": summarize_args(args, kwargs),
+                "expectedRepr": describe_value(expected[index]),
+                "actualRepr": None,
+                "error": None,
+            }
+            # A fresh worker per case: nothing computed for one case can be reused in the next.
+            try:
+                worker = self._imported_worker(LEARNER, call)
+            except WorkerFailure as failure:
+                measurement["error"] = failure.sentence  # importing fails the same way for every case
+                return
+            with worker:
+                try:
+                    actual = worker.call(call, args, kwargs, 1, self.timeout_s).value
+                except WorkerFailure as failure:
+                    case["error"] = failure.sentence
+                    measurement["cases"].append(case)
+                    if failure.timed_out:
+                        measurement["error"] = f"stopped after case {index}: {failure.sentence}"
+                        return
+                    continue
+            case["passed"] = values_match(expected[index], actual, compare)
+            if not case["passed"]:
+                case["expectedRepr"], case["actualRepr"] = describe_pair(expected[index], actual, compare)
+            else:
+                case["actualRepr"] = describe_value(actual)
+            measurement["cases"].append(case)
+
+    # speed -------------------------------------------------------------------------------------
+
+    def _speed(self, check, measurement):
+        call, baseline = check["call"], check["baseline"]
+        make_input = self.tests.function(check["inputFile"], check["inputFunction"])
+        sides = [baseline, LEARNER]
+        args, kwargs = self.tests.make_input(make_input, self.seed)
+        per_call_s = {}
+        needed_loops = {}
+        for side in sides:
+            needed_loops[side], per_call_s[side] = self._calibrate(side, call, args, kwargs)
+        loops = max(needed_loops.values())
+        slowest_s = max(per_call_s.values())
+        loops = max(1, min(loops, MAX_LOOPS, math.floor(MAX_SLOW_BATCH_S / slowest_s) if slowest_s > 0 else MAX_LOOPS))
+        measurement["loopsPerSample"] = loops
+        timeouts = {side: self.timeout_s + 4 * loops * per_call_s[side] for side in sides}
+        order_rng = random.Random(self.seed)
+        oracle = self._imported_worker(REFERENCE, call) if baseline == STARTER else None
+        try:
+            for round_index in range(check["rounds"]):
+                args, kwargs = self.tests.make_input(make_input, self.seed + round_index)
+                order = list(sides)
+                order_rng.shuffle(order)
+                outcomes = {side: self._timed_call(side, call, args, kwargs, loops, timeouts[side]) for side in order}
+                if oracle is not None:
+                    expected = oracle.call(call, args, kwargs, 1, self.timeout_s).value
+                else:
+                    expected = outcomes[REFERENCE].value
+                actual = outcomes[LEARNER].value
+                if not values_match(expected, actual, RESULT_COMPARE):
+                    expected_repr, actual_repr = describe_pair(expected, actual, RESULT_COMPARE)
+                    measurement["wrongResult"] = {
+                        "argsSummary": summarize_args(args, kwargs),
+                        "expectedRepr": expected_repr,
+                        "actualRepr": actual_repr,
+                    }
+                    return
+                measurement["baselineS"].append(outcomes[baseline].elapsed_s / loops)
+                measurement["candidateS"].append(outcomes[LEARNER].elapsed_s / loops)
+        finally:
+            if oracle is not None:
+                oracle.close()
+
+    def _calibrate(self, side, call, args, kwargs):
+        """(loops for a batch of at least MIN_BATCH_S, seconds per call), like timeit's
+        autorange, in one fresh worker."""
+        with self._imported_worker(side, call) as worker:
+            loops = 1
+            for _ in range(CALIBRATION_ATTEMPTS):
+                elapsed_s = worker.call(call, args, kwargs, loops, self.timeout_s + 4 * loops * MIN_BATCH_S).elapsed_s
+                if elapsed_s >= MIN_BATCH_S or loops >= MAX_LOOPS:
+                    break
+                # Aim past the target from what this batch showed, growing at most 100-fold:
+                # a first call is often slower than the rest (cold caches, lazy imports).
+                wanted = math.ceil(loops * MIN_BATCH_S * 1.2 / max(elapsed_s, 1e-9))
+                loops = min(MAX_LOOPS, max(loops * 2, min(wanted, loops * 100)))
+            return loops, elapsed_s / loops
+
+    # growth ------------------------------------------------------------------------------------
+
+    def _growth(self, check, measurement):
+        call = check["call"]
+        make_input = self.tests.function(check["inputFile"], check["inputFunction"])
+        sides = [LEARNER, REFERENCE] if check["withReference"] else [LEARNER]
+        points = {LEARNER: measurement["learner"], REFERENCE: measurement["reference"]}
+        stopped = {side: False for side in sides}
+        for size_index, n in enumerate(check["sizes"]):
+            if all(stopped.values()):
+                break
+            args, kwargs = self.tests.make_input(make_input, self.seed + size_index, n)
+            results = {}
+            for side in sides:
+                if stopped[side]:
+                    continue
+                best_s, too_slow, value = self._growth_point(side, call, args, kwargs, check["repeats"])
+                if best_s is None:
+                    stopped[side] = True  # did not finish in time: this size is not measured
+                    if side == LEARNER:
+                        measurement["stoppedAtN"] = n
+                    continue
+                points[side].append({"n": n, "timeS": best_s})
+                results[side] = value
+                if too_slow:
+                    stopped[side] = True
+                    if side == LEARNER and size_index + 1 < len(check["sizes"]):
+                        measurement["stoppedAtN"] = check["sizes"][size_index + 1]
+            if (
+                len(results) == 2
+                and measurement["error"] is None
+                and not values_match(results[REFERENCE], results[LEARNER], RESULT_COMPARE)
+            ):
+                # Kept measuring: the times still say how the code grows.
+                measurement["error"] = f"{call} returned a different result from the reference solution for n={n}"
+
+    def _growth_point(self, side, call, args, kwargs, repeats):
+        """(best time, whether a call exceeded GROWTH_STOP_S, result), or (None, True, None)
+        when a call did not finish within the request timeout."""
+        best_s = None
+        value = None
+        with self._imported_worker(side, call) as worker:
+            for _ in range(repeats):
+                try:
+                    outcome = worker.call(call, args, kwargs, 1, self.timeout_s)
+                except WorkerFailure as failure:
+                    if failure.timed_out:
+                        return None, True, None
+                    raise
+                value = outcome.value
+                best_s = outcome.elapsed_s if best_s is None else min(best_s, outcome.elapsed_s)
+                if outcome.elapsed_s > GROWTH_STOP_S:
+                    return best_s, True, value
+        return best_s, False, value
+
+    # memory-per-instance ---------------------------------------------------------------------
+
+    def _memory_per_instance(self, check, measurement):
+        call, count = check["call"], check["count"]
+        with self._imported_worker(LEARNER, call) as worker:
+            worker.ready(self.timeout_s)
+            before_bytes = worker.rss_bytes()
+            has_dict, class_name = worker.instances(call, count, self.timeout_s)
+            after_bytes = worker.rss_bytes()
+        measurement["bytesPerInstance"] = (after_bytes - before_bytes) / count
+        measurement["hasDict"] = has_dict
+        measurement["className"] = class_name
+
+    # overlap ---------------------------------------------------------------------------------
+
+    def _overlap(self, check, measurement):
+        call = check["call"]
+        make_input = self.tests.function(check["inputFile"], check["inputFunction"])
+        args, kwargs = self.tests.make_input(make_input, self.seed)
+        server = LatencyServer(check["latencyMs"] / 1000)
+        try:
+            env = {FETCH_SOCKET_ENV: server.socket_path}
+            expected = self._timed_call(REFERENCE, call, args, kwargs, extra_env=env).value
+            with self._imported_worker(LEARNER, call, env) as worker:
+                server.reset()  # fetches made while importing do not count
+                outcome = worker.call(call, args, kwargs, 1, self.timeout_s)
+                max_in_flight, served = server.counts()
+        finally:
+            server.close()
+        measurement["wallS"] = outcome.elapsed_s
+        measurement["maxInFlight"] = max_in_flight
+        measurement["requestsServed"] = served
+        measurement["resultOk"] = values_match(expected, outcome.value, RESULT_COMPARE)
+
+    # cpu-scaling -----------------------------------------------------------------------------
+
+    def _cpu_scaling(self, check, measurement):
+        call, serial_call = check["call"], check["serialCall"]
+        make_input = self.tests.function(check["inputFile"], check["inputFunction"])
+        order_rng = random.Random(self.seed)
+        all_match = True
+        for round_index in range(check["rounds"]):
+            args, kwargs = self.tests.make_input(make_input, self.seed + round_index)
+            order = [(LEARNER, call), (REFERENCE, serial_call)]
+            order_rng.shuffle(order)
+            outcomes = {side: self._timed_call(side, function, args, kwargs) for side, function in order}
+            all_match = all_match and values_match(outcomes[REFERENCE].value, outcomes[LEARNER].value, RESULT_COMPARE)
+            measurement["learnerS"].append(outcomes[LEARNER].elapsed_s)
+            measurement["serialS"].append(outcomes[REFERENCE].elapsed_s)
+            measurement["resultOk"] = all_match
