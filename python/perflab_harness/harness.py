@@ -113,6 +113,8 @@ def _mode_module(mode):
         from perflab_harness import mode_memory as module
     elif mode == "timeit":
         from perflab_harness import mode_timeit as module
+    elif mode == "grade":
+        from perflab_harness import mode_grade as module
     else:
         from perflab_harness import mode_repeat as module
     return module

@@ -8,7 +8,7 @@ import json
 import os
 
 JOB_SCHEMA = "perflab.job/1"
-MODES = ("run", "profile", "lines", "memory", "timeit", "repeat")
+MODES = ("run", "profile", "lines", "memory", "timeit", "repeat", "grade")
 
 DEFAULT_JOB_FILE = "/perflab/job.json"
 DEFAULT_INPUT_DIR = "/perflab/input"

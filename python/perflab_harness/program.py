@@ -8,9 +8,13 @@ it in their workers), absolute paths in tracebacks, and sys.path[0] = the script
 """
 
 import os
-import pkgutil  # noqa: F401 - runpy.run_path imports it lazily; loaded here so that its import
-import runpy  # is not measured as part of the program (profile, memory)
+
+# runpy.run_path imports pkgutil lazily; imported here, that import is not measured as part
+# of the program in profile and memory modes.
+import pkgutil  # noqa: F401
+import runpy
 import sys
+import traceback
 
 from perflab_harness.paths import is_harness_file
 from perflab_harness.sandbox_setup import SetupFailure
@@ -138,8 +142,6 @@ def print_like_python(error):
     try:
         sys.excepthook(type(error), error, error.__traceback__)
     except Exception:  # noqa: BLE001 - a failing custom hook: fall back like CPython does
-        import traceback
-
         traceback.print_exception(error)
     try:
         sys.stderr.flush()
@@ -162,8 +164,6 @@ def describe_exception(error, locator):
         message = str(error)
     except Exception:  # noqa: BLE001 - a broken __str__ in learner code
         message = f"<unprintable {type(error).__name__} object>"
-    import traceback  # only when there is an exception: the import costs milliseconds
-
     try:
         formatted = "".join(traceback.format_exception(error))
     except Exception:  # noqa: BLE001

@@ -16,6 +16,7 @@ import gc
 import itertools
 import json
 import os
+import runpy
 import sys
 import time
 import traceback
@@ -100,8 +101,6 @@ def main():
     sys.argv = [entry_path, *request["argv"]]
     sys.path[0] = os.path.dirname(entry_path)
     locator = CodeLocator(request["workDir"])
-
-    import runpy
 
     try:
         namespace = runpy.run_path(entry_path, run_name=TIMEIT_MODULE_NAME)
