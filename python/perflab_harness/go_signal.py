@@ -37,7 +37,7 @@ def _preload() -> None:
 
 def close_hidden_pipe() -> None:
     """Modes that take no hidden material close the pipe so learner code never inherits it."""
-    fd_text = os.environ.get("PERFLAB_HIDDEN_FD")
+    fd_text = os.environ.pop("PERFLAB_HIDDEN_FD", None)
     if fd_text:
         try:
             os.close(int(fd_text))

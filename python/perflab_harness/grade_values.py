@@ -21,47 +21,75 @@ class BadValue(Exception):
     """A reply's value does not follow the tagged encoding."""
 
 
+def _int(payload):
+    if type(payload) is not str:
+        raise BadValue("malformed int")
+    try:
+        return int(payload, 16)
+    except ValueError:
+        raise BadValue("malformed int") from None
+
+
+def _float(payload):
+    if type(payload) is not str:
+        raise BadValue("malformed float")
+    try:
+        return float(payload)
+    except ValueError:
+        raise BadValue("malformed float") from None
+
+
+def _str(payload):
+    if type(payload) is not str:
+        raise BadValue("malformed str")
+    return payload
+
+
+def _bool(payload):
+    if type(payload) is not bool:
+        raise BadValue("malformed bool")
+    return payload
+
+
+def _bytes(payload):
+    if type(payload) is not str:
+        raise BadValue("malformed bytes")
+    try:
+        return binascii.a2b_base64(payload.encode("ascii"))
+    except (ValueError, binascii.Error):
+        raise BadValue("malformed bytes") from None
+
+
+_SCALARS = {"int": _int, "float": _float, "str": _str, "bool": _bool, "bytes": _bytes}
+
+
 def decode_value(tagged, depth=0):
-    """The Python value of one tagged-encoding node (see grade_worker.make_value_encoder)."""
+    """The Python value of one tagged-encoding node (see grade_worker.make_value_encoder).
+    Every node is checked: a worker can send anything."""
     if depth > MAX_DECODE_DEPTH:
         raise BadValue("value nested too deeply")
-    if not isinstance(tagged, list) or not tagged or not isinstance(tagged[0], str):
+    if type(tagged) is not list or not tagged:
         raise BadValue("value node is not a tagged array")
     tag = tagged[0]
     if tag == "none" and len(tagged) == 1:
         return None
-    if len(tagged) != 2:
-        raise BadValue(f"malformed {tag!r} node")
+    if len(tagged) != 2 or type(tag) is not str:
+        raise BadValue("malformed value node")
     payload = tagged[1]
-    if tag == "bool" and isinstance(payload, bool):
-        return payload
-    if tag == "int" and isinstance(payload, str):
+    scalar = _SCALARS.get(tag)
+    if scalar is not None:
+        return scalar(payload)
+    if type(payload) is not list:
+        raise BadValue(f"malformed {tag!r} node")
+    if tag in _SEQUENCE_TAGS:
         try:
-            return int(payload, 16)
-        except ValueError:
-            raise BadValue("malformed int") from None
-    if tag == "float" and isinstance(payload, str):
-        try:
-            return float(payload)
-        except ValueError:
-            raise BadValue("malformed float") from None
-    if tag == "str" and isinstance(payload, str):
-        return payload
-    if tag == "bytes" and isinstance(payload, str):
-        try:
-            return binascii.a2b_base64(payload.encode("ascii"))
-        except (ValueError, binascii.Error):
-            raise BadValue("malformed bytes") from None
-    if tag in _SEQUENCE_TAGS and isinstance(payload, list):
-        items = [decode_value(item, depth + 1) for item in payload]
-        try:
-            return _SEQUENCE_TAGS[tag](items)
+            return _SEQUENCE_TAGS[tag](_decode_items(payload, depth + 1))
         except TypeError:
             raise BadValue(f"unhashable member in a {tag}") from None
-    if tag == "dict" and isinstance(payload, list):
+    if tag == "dict":
         result = {}
         for pair in payload:
-            if not isinstance(pair, list) or len(pair) != 2:
+            if type(pair) is not list or len(pair) != 2:
                 raise BadValue("malformed dict entry")
             key = decode_value(pair[0], depth + 1)
             try:
@@ -70,6 +98,19 @@ def decode_value(tagged, depth=0):
                 raise BadValue("unhashable dict key") from None
         return result
     raise BadValue(f"unknown value tag {tag!r}")
+
+
+def _decode_items(payload, depth):
+    items = []
+    append = items.append
+    scalars = _SCALARS
+    for node in payload:
+        # Flat lists of scalars are the common large result: decoded without recursion.
+        if type(node) is list and len(node) == 2 and type(node[0]) is str and node[0] in scalars:
+            append(scalars[node[0]](node[1]))
+        else:
+            append(decode_value(node, depth))
+    return items
 
 
 def _is_number(value):

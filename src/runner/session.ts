@@ -3,6 +3,7 @@ import { loadRuntime } from '../pyenv/runtime.js';
 import { createMemoryQueue } from '../queue/memory-queue.js';
 import type { JobQueue } from '../queue/types.js';
 import { selectSandbox, type BackendChoice } from '../sandbox/select.js';
+import { settleCleanups } from '../sandbox/execute.js';
 import type { Sandbox } from '../sandbox/types.js';
 import { Runner } from './runner.js';
 
@@ -43,6 +44,7 @@ export function openSession(options: PerflabSessionOptions = {}): PerflabSession
     close: async () => {
       await queue.close();
       await sandbox.close?.();
+      await settleCleanups();
     },
   };
 }

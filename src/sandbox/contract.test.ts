@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { settleCleanups } from './execute.js';
 import { availableSandboxes, program, stderrOf, stdoutOf } from '../test-support/sandboxes.js';
 
 describe.each(availableSandboxes())('sandbox contract: $name', ({ make }) => {
@@ -172,6 +173,7 @@ if __name__ == "__main__":
     );
     expect(stdoutOf(outcome)).toBe("['data', 'main.py']\n1 2 3\n");
     expect(outcome.stagingDir).toContain('perflab-runs');
+    await settleCleanups();
     expect(existsSync(outcome.stagingDir)).toBe(false);
   });
 

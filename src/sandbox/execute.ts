@@ -202,6 +202,18 @@ export async function launchSandbox(
   return launched;
 }
 
+const pendingCleanups = new Set<Promise<unknown>>();
+
+function trackCleanup(cleanup: Promise<unknown>): void {
+  const tracked = cleanup.catch(() => undefined).finally(() => pendingCleanups.delete(tracked));
+  pendingCleanups.add(tracked);
+}
+
+/** Resolves when every finished run's staging folder, socket and cgroup are gone. */
+export async function settleCleanups(): Promise<void> {
+  while (pendingCleanups.size > 0) await Promise.all([...pendingCleanups]);
+}
+
 export async function executeRun(spec: SandboxRunSpec, options: ExecuteOptions): Promise<SandboxOutcome> {
   const launched = await launchSandbox(options, spec.limits.scratchMb, spec.env ?? {});
   return dispatchRun(launched, spec);
@@ -374,8 +386,13 @@ export async function dispatchRun(launched: LaunchedSandbox, spec: SandboxRunSpe
     if (limitHit === null && kernel.memoryLimitHit) limitHit = 'memory-limit';
     if (limitHit === null && kernel.taskLimitHit) limitHit = 'process-limit';
   }
-  await Promise.all([cgroup?.remove(), diag.close(), rm(staged.dir, { recursive: true, force: true })]);
-  trace('cleaned up');
+  // Removing the cgroup waits for the kernel to reap the processes; nobody needs to wait for
+  // that before seeing the result, so it finishes in the background (see settleCleanups).
+  trackCleanup(
+    Promise.all([cgroup?.remove(), diag.close(), rm(staged.dir, { recursive: true, force: true })]).then(() =>
+      trace('cleaned up'),
+    ),
+  );
 
   let harnessDocument: unknown = null;
   let harnessDocumentError: string | null = null;

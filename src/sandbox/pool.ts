@@ -9,6 +9,7 @@ import {
   dispatchRun,
   executeRun,
   launchSandbox,
+  settleCleanups,
   type ExecuteOptions,
   type LaunchedSandbox,
 } from './execute.js';
@@ -72,5 +73,6 @@ export class WarmPool implements Sandbox {
     this.closed = true;
     const waiting = this.ready.splice(0);
     await Promise.all(waiting.map(async (p) => (await p)?.discard()));
+    await settleCleanups();
   }
 }

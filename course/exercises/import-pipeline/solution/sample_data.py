@@ -3,7 +3,6 @@
 - rows_for_page(payload) turns a downloaded page into its user rows. The real service
   returns CSV; here perflab_exercise.blocking_fetch(key) returns "data:" + key, and the
   rows are generated from the page number, the same on every run.
-- make_record(i) builds one realistic UserRecord; the memory check calls it 100 000 times.
 """
 import random
 
@@ -42,19 +41,3 @@ def rows_for_page(payload: str) -> list[tuple[int, str, str, str, str, int, bool
         email = f"{display_name.lower()}.{user_id}@mail.example"
         rows.append((user_id, email, display_name, rng.choice(COUNTRIES), rng.choice(PLANS), rng.randint(17_500, 20_500), rng.random() < 0.9))
     return rows
-
-
-def make_record(i: int):
-    """One UserRecord, as the pipeline builds them (its own strings, shared country and plan)."""
-    from pipeline import UserRecord
-
-    user_id = 100_000 + i
-    return UserRecord(
-        user_id=user_id,
-        email=f"user{user_id}@mail.example",
-        display_name=f"user{user_id}",
-        country=COUNTRIES[i % len(COUNTRIES)],
-        plan=PLANS[i % len(PLANS)],
-        signup_day=17_500 + i % 3_000,
-        active=i % 10 != 0,
-    )
