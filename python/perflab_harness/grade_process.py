@@ -63,6 +63,7 @@ class _Task:
     subject: str  # "words.count" or "importing words": what raised, what did not finish
     during: str  # "before words.count returned", "while importing words"
     at_import: bool = False
+    at_startup: bool = False  # before any exercise code ran: a failure is not the learner's
 
 
 class _CapturedOutput:
@@ -200,7 +201,8 @@ class WorkerProcess:
             self._pidfd = os.pidfd_open(self._process.pid)
         except (AttributeError, OSError):
             self._pidfd = None  # old kernel: liveness is polled instead
-        self._exchange({"op": "setup", "tree": self._tree}, _Task("starting the worker", "while the worker was starting"), timeout_s)
+        task = _Task("starting the worker", "while the worker was starting", at_startup=True)
+        self._expect_ok(self._exchange({"op": "setup", "tree": self._tree}, task, timeout_s), task)
 
     def close(self):
         if self._process is not None:
@@ -399,6 +401,8 @@ class WorkerProcess:
             except ValueError:
                 name = f"signal {-status}"
             return WorkerFailure(f"{self.who}'s worker process was killed by {name} {task.during}" + note)
+        if task.at_startup:
+            return WorkerFailure(f"the worker process for {self.who} could not start (exit status {status})" + note)
         if status is None:
             return WorkerFailure(f"{self.who} closed the worker's connection to the grader {task.during}" + note)
         hint = "os._exit() or sys.exit() at import?" if task.at_import else "os._exit()?"

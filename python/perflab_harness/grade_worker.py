@@ -36,7 +36,6 @@ import importlib
 import importlib.abc
 import importlib.util
 import json.encoder
-import linecache
 import os
 import pickle
 import sys
@@ -155,6 +154,8 @@ def make_value_encoder():
 
 
 class _TreeLoader(importlib.abc.Loader):
+    # No get_source and nothing put in linecache: tracebacks and the host's stack dumps then
+    # name the file, line and function of starter, reference or hidden code, never its text.
     def __init__(self, filename, source):
         self._filename = filename
         self._source = source
@@ -163,20 +164,14 @@ class _TreeLoader(importlib.abc.Loader):
         return None  # the default module object
 
     def exec_module(self, module):
-        filename = self._filename or f"<{module.__name__}>"
-        # Registered so that tracebacks and inspect show the source of in-memory modules.
-        linecache.cache[filename] = (len(self._source), None, self._source.splitlines(True), filename)
-        code = compile(self._source, filename, "exec", dont_inherit=True)
+        code = compile(self._source, self._filename or f"<{module.__name__}>", "exec", dont_inherit=True)
         exec(code, module.__dict__)  # noqa: S102 - this is what importing a module does
-
-    def get_source(self, name):
-        return self._source
 
 
 class TreeFinder(importlib.abc.MetaPathFinder):
     """Serves a tree of Python sources held in memory ({"pkg/mod.py": source}) as importable
     modules; folders without an __init__.py become empty packages, as they would on disk.
-    Module files are named by their path in the tree ("words.py") in tracebacks."""
+    A module's __file__ (and its name in tracebacks) is its path in the tree ("words.py")."""
 
     def __init__(self, files):
         self._modules = {}

@@ -118,7 +118,7 @@ describe.each(availableSandboxes())('sandbox contract: $name', ({ make }) => {
 
   it('stops a run that starts more threads than its task limit', async () => {
     const source =
-      'import threading, time\nfor _ in range(500):\n    threading.Thread(target=time.sleep, args=(30,), daemon=True).start()\n';
+      'import threading, time\nfor _ in range(500):\n    threading.Thread(target=time.sleep, args=(30,), daemon=True).start()\ntime.sleep(10)\n';
     const outcome = await sandbox.run(program(source, { limits: { tasks: 64 } }));
     const exceptionType = (outcome.harnessDocument as { exception?: { type: string } } | null)?.exception
       ?.type;
