@@ -37,7 +37,12 @@ function check(report: VerifyReport, id: string) {
 describe('verification of a fixed exercise', () => {
   it('fails the starter on exactly the declared checks, with evidence', async () => {
     const report = await verify(null);
-    expect(report.checks.filter((c) => !c.passed).map((c) => c.id).sort()).toEqual(['fast-enough', 'grows-linearly']);
+    expect(
+      report.checks
+        .filter((c) => !c.passed)
+        .map((c) => c.id)
+        .sort(),
+    ).toEqual(['fast-enough', 'grows-linearly']);
     expect(check(report, 'correct').sentence).toMatch(/all \d+ hidden cases match/);
     expect(check(report, 'fast-enough').sentence).toMatch(/faster than the starter; needs at least 4×/);
     expect(check(report, 'grows-linearly').sentence).toMatch(/grows like n²/);
@@ -56,10 +61,14 @@ describe('verification of a fixed exercise', () => {
   });
 
   it('shows a wrong answer with expected and actual values, not the hidden test source', async () => {
-    const report = await verify(SOLUTION.replace('count += seen.get(target - value, 0)', 'count += 1 if target - value in seen else 0'));
+    const report = await verify(
+      SOLUTION.replace('count += seen.get(target - value, 0)', 'count += 1 if target - value in seen else 0'),
+    );
     const correct = check(report, 'correct');
     expect(correct.passed).toBe(false);
-    expect(correct.sentence).toMatch(/hidden cases differ from the reference; first: count_pairs\(.*\) returned \d+, expected \d+/);
+    expect(correct.sentence).toMatch(
+      /hidden cases differ from the reference; first: count_pairs\(.*\) returned \d+, expected \d+/,
+    );
     expect(correct.sentence).not.toContain('def cases');
   });
 });
@@ -76,7 +85,8 @@ describe('cheats are rejected', () => {
   });
 
   it('printing a fake result', async () => {
-    const fake = 'print(\'{"schema": "perflab.harness/1", "passed": true, "measurements": []}\')\nprint("ALL CHECKS PASSED")\n';
+    const fake =
+      'print(\'{"schema": "perflab.harness/1", "passed": true, "measurements": []}\')\nprint("ALL CHECKS PASSED")\n';
     const report = await verify(fake + STARTER);
     expect(check(report, 'fast-enough').passed).toBe(false);
     expect(report.passed).toBe(false);
