@@ -53,7 +53,7 @@ function ensureVenv(log: (line: string) => void): SetupResult {
     return {
       status: 'no-python',
       message:
-        'perflab needs Python 3.10 or newer on PATH to run learner code, and found none ' +
+        'Python 3.10 or newer is needed on PATH to run learner code, and none was found ' +
         `(${tried.join('; ')}). Install it (Debian/Ubuntu: \`sudo apt-get install python3 python3-venv\`; ` +
         'macOS: `brew install python`), or point PERFLAB_PYTHON at an interpreter, then run `npm install` again. ' +
         'Until then perflab commands that run Python will say so and stop.',
