@@ -33,6 +33,8 @@ ERROR_TEXT_CHARS = 2000
 READ_CHUNK_BYTES = 1 << 20
 # Without a pidfd, how often a wait looks whether the worker is still alive.
 POLL_SLICE_S = 0.05
+# How long a worker whose pipe closed may take to finish exiting before it counts as alive.
+EXIT_GRACE_S = 0.5
 # After the "done" frame the result should follow within what encoding it takes. A worker
 # that needs much longer kept computing after the grader's clock stopped.
 ENCODE_GAP_SLACK_NS = 50_000_000
@@ -373,6 +375,14 @@ class WorkerProcess:
             if self._pidfd is None and self._has_exited():
                 raise self._died(task)
 
+    def _exits_within(self, seconds):
+        deadline = time.monotonic() + seconds
+        while not self._has_exited():
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.01)
+        return True
+
     def _has_exited(self):
         try:
             # WNOWAIT: look without reaping, so the group can still be signalled safely.
@@ -392,19 +402,22 @@ class WorkerProcess:
         return ""
 
     def _died(self, task):
+        # The reply pipe reaches end-of-file a moment before the process becomes a zombie.
+        ended_by_itself = self._exits_within(EXIT_GRACE_S)
         self._kill()
         note = self._output_note()
         status = self._process.returncode
+        if not ended_by_itself:
+            return WorkerFailure(f"{self.who} closed the worker's connection to the grader {task.during}" + note)
         if status is not None and status < 0:
             try:
                 name = signal.Signals(-status).name
             except ValueError:
                 name = f"signal {-status}"
-            return WorkerFailure(f"{self.who}'s worker process was killed by {name} {task.during}" + note)
+            hint = " (out of memory?)" if status == -signal.SIGKILL else ""
+            return WorkerFailure(f"{self.who}'s worker process was killed by {name}{hint} {task.during}" + note)
         if task.at_startup:
             return WorkerFailure(f"the worker process for {self.who} could not start (exit status {status})" + note)
-        if status is None:
-            return WorkerFailure(f"{self.who} closed the worker's connection to the grader {task.during}" + note)
         hint = "os._exit() or sys.exit() at import?" if task.at_import else "os._exit()?"
         return WorkerFailure(f"{self.who} ended the worker process {task.during} (exit status {status}; {hint})" + note)
 

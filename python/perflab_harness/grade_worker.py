@@ -213,6 +213,13 @@ def _park_high(fd):
 
 
 def _die_with_parent():
+    # When the sandbox runs out of memory, the kernel should pick a worker, not the grader
+    # (which then reports the failure); an unprivileged process may raise its own score.
+    try:
+        with open("/proc/self/oom_score_adj", "w") as score:
+            score.write("1000")
+    except OSError:
+        pass
     # A grader killed by the host must not leave a learner's endless loop running behind it.
     try:
         import ctypes

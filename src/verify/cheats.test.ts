@@ -176,3 +176,36 @@ def count_pairs(numbers, target):
     expect(check(report, 'fast-enough').passed).toBe(false);
   });
 });
+
+const testsExercise = await loadExercise(
+  join(import.meta.dirname, '..', '..', 'course', 'exercises', 'patch-wrong-place'),
+);
+
+describe('cheats against tests of tests are rejected', () => {
+  const fixedTests = testsExercise.solution['test_weather_report.py'] as string;
+
+  function verifyTests(source: string): Promise<VerifyReport> {
+    return verifyExercise(
+      testsExercise,
+      { 'test_weather_report.py': source },
+      { runner, runtime, gradedLabel: 'test', seed: 3 },
+    );
+  }
+
+  it('accepts the honest fix', async () => {
+    expect((await verifyTests(fixedTests)).passed).toBe(true);
+  });
+
+  it.each([
+    ['ending the test process with status 0', 'import os\nos._exit(0)\n'],
+    [
+      'monkeypatching pytest so every test passes',
+      'import pytest\npytest.fail = lambda *a, **k: None\nimport _pytest.python\n_pytest.python.Function.runtest = lambda self: None\n',
+    ],
+  ])('%s', async (_name, cheat) => {
+    const report = await verifyTests(cheat + fixedTests);
+    const result = report.checks[0];
+    expect(result?.passed).toBe(false);
+    expect(result?.sentence).toMatch(/broken versions|fail against the correct/);
+  });
+});
