@@ -153,7 +153,11 @@ class WorkerProcess:
 
     def __enter__(self):
         if self._process is None:
-            self.start()
+            try:
+                self.start()
+            except BaseException:
+                self.close()  # __exit__ does not run when __enter__ fails
+                raise
         return self
 
     def __exit__(self, *exc_info):
@@ -162,8 +166,8 @@ class WorkerProcess:
     # -- life cycle ---------------------------------------------------------------------
 
     def start(self, timeout_s=30.0):
-        self._cwd = tempfile.mkdtemp()
         try:
+            self._cwd = tempfile.mkdtemp()
             if self.side == LEARNER:
                 copy_input_tree(self._input_dir, self._cwd)
             elif os.path.isdir(self._input_dir):
@@ -248,7 +252,7 @@ class WorkerProcess:
     def call(self, function_path, args, kwargs, loops, timeout_s):
         """Calls `module.function` `loops` times on this input: the elapsed time runs from
         sending the request (which carries the input) to the worker's "done" frame."""
-        module, _, name = function_path.rpartition(".")
+        name = function_path.rpartition(".")[2]
         task = _Task(function_path, f"before {function_path} returned")
         request = {"op": "call", "function": name, "args": tuple(args), "kwargs": dict(kwargs), "loops": loops}
         first, elapsed_ns = self._exchange(request, task, timeout_s, timed=True)

@@ -38,7 +38,7 @@ FETCH_SOCKET_ENV = "PERFLAB_FETCH_SOCKET"
 
 DEFAULT_REQUEST_TIMEOUT_S = 30.0
 # speed: loops per timed request, the same for both sides. Enough that the faster side's
-# batch is well above the grader's per-request overhead (about 0.1 ms), but the slower
+# batch dwarfs the per-request overhead (about 20 µs) and timer noise, but the slower
 # side's batch must stay affordable when the two differ a hundredfold.
 MIN_BATCH_S = 0.05
 MAX_LOOPS = 10_000

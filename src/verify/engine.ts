@@ -203,9 +203,11 @@ function decideFunctionCheck(
           cases: m.cases.length,
         });
       const first = failed[0];
+      const callName = check.kind === 'correctness' ? (check.call.split('.').pop() as string) : '';
+      const shown = (summary: string | undefined) => `${callName}${summary?.startsWith('(') ? '' : ' '}${summary ?? ''}`;
       const detail = first?.error
-        ? `${first.argsSummary} raised ${first.error}`
-        : `${first?.argsSummary} returned ${first?.actualRepr}, expected ${first?.expectedRepr}`;
+        ? `${shown(first.argsSummary)} raised ${first.error}`
+        : `${shown(first?.argsSummary)} returned ${first?.actualRepr}, expected ${first?.expectedRepr}`;
       return result(
         false,
         `${failed.length} of ${m.cases.length} hidden cases differ from the reference; first: ${detail}`,
