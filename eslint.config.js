@@ -8,13 +8,14 @@ import globals from 'globals';
  * sibling folders it must not import. Pure core logic imports nothing of ours and no Node APIs.
  */
 const forbiddenImports = {
-  core: ['sandbox', 'queue', 'pyenv', 'runner', 'exercises', 'verify', 'cli', 'bench'],
-  sandbox: ['queue', 'pyenv', 'runner', 'exercises', 'verify', 'cli', 'bench'],
-  queue: ['sandbox', 'pyenv', 'runner', 'exercises', 'verify', 'cli', 'bench'],
-  pyenv: ['sandbox', 'queue', 'runner', 'exercises', 'verify', 'cli', 'bench'],
-  exercises: ['sandbox', 'queue', 'pyenv', 'runner', 'verify', 'cli', 'bench'],
-  runner: ['exercises', 'verify', 'cli', 'bench'],
-  verify: ['cli', 'bench'],
+  core: ['sandbox', 'queue', 'pyenv', 'runner', 'exercises', 'verify', 'course', 'cli', 'bench'],
+  sandbox: ['queue', 'pyenv', 'runner', 'exercises', 'verify', 'course', 'cli', 'bench'],
+  queue: ['sandbox', 'pyenv', 'runner', 'exercises', 'verify', 'course', 'cli', 'bench'],
+  pyenv: ['sandbox', 'queue', 'runner', 'exercises', 'verify', 'course', 'cli', 'bench'],
+  exercises: ['sandbox', 'queue', 'pyenv', 'runner', 'verify', 'course', 'cli', 'bench'],
+  course: ['sandbox', 'queue', 'pyenv', 'verify', 'cli', 'bench'],
+  runner: ['exercises', 'verify', 'course', 'cli', 'bench'],
+  verify: ['course', 'cli', 'bench'],
   cli: ['bench'],
 };
 

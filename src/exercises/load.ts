@@ -4,7 +4,8 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { LineCounter, parseDocument, isNode } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
+import { lineOf } from './yaml-errors.js';
 import { exerciseMetaSchema, splitHints, type Exercise, type FileTree } from '../core/exercise.js';
 
 export class ExerciseError extends Error {
@@ -36,18 +37,6 @@ async function readTree(root: string): Promise<{ text: FileTree; binary: Record<
   };
   await walk(root);
   return { text, binary };
-}
-
-function lineOf(
-  doc: ReturnType<typeof parseDocument>,
-  counter: LineCounter,
-  path: (string | number)[],
-): number {
-  for (let length = path.length; length >= 0; length--) {
-    const node = doc.getIn(path.slice(0, length), true);
-    if (isNode(node) && node.range) return counter.linePos(node.range[0]).line;
-  }
-  return 1;
 }
 
 export async function loadExercise(dir: string): Promise<Exercise> {

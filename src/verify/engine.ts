@@ -204,7 +204,8 @@ function decideFunctionCheck(
         });
       const first = failed[0];
       const callName = check.kind === 'correctness' ? (check.call.split('.').pop() as string) : '';
-      const shown = (summary: string | undefined) => `${callName}${summary?.startsWith('(') ? '' : ' '}${summary ?? ''}`;
+      const shown = (summary: string | undefined) =>
+        `${callName}${summary?.startsWith('(') ? '' : ' '}${summary ?? ''}`;
       const detail = first?.error
         ? `${shown(first.argsSummary)} raised ${first.error}`
         : `${shown(first?.argsSummary)} returned ${first?.actualRepr}, expected ${first?.expectedRepr}`;

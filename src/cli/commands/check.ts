@@ -1,7 +1,13 @@
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import Table from 'cli-table3';
+import { existsSync } from 'node:fs';
+import type { Exercise } from '../../core/exercise.js';
+import type { PythonRuntime } from '../../core/runtime.js';
+import { checkCompareBlock, checkRunBlock } from '../../course/check-blocks.js';
+import { loadCourse, type Course, type Lesson } from '../../course/load.js';
 import { ExerciseError, findExerciseDirs, loadExercise } from '../../exercises/load.js';
+import type { Runner } from '../../runner/runner.js';
 import { PROJECT_ROOT } from '../../pyenv/paths.js';
 import { verifyExercise } from '../../verify/engine.js';
 import { UsageError } from '../errors.js';
@@ -32,95 +38,259 @@ async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Prom
   return results;
 }
 
+interface LessonRow {
+  lesson: string;
+  ok: boolean;
+  runOk: number;
+  runTotal: number;
+  claimsOk: number;
+  claimsTotal: number;
+  problems: string[];
+  wallMs: number;
+}
+
+async function checkExercise(
+  exercise: Exercise,
+  name: string,
+  runner: Runner,
+  runtime: PythonRuntime,
+): Promise<Row> {
+  const started = performance.now();
+  const [starter, solution] = await Promise.all([
+    verifyExercise(exercise, {}, { runner, runtime, gradedLabel: 'starter' }),
+    verifyExercise(exercise, exercise.solution, { runner, runtime, gradedLabel: 'solution' }),
+  ]);
+  const actualFails = starter.checks.filter((c) => !c.passed).map((c) => c.id);
+  const expectedFails = [...exercise.meta.starterFails].sort();
+  const solutionFails = solution.checks.filter((c) => !c.passed).map((c) => c.id);
+  const problems = [
+    ...starter.checks
+      .filter((c) => c.passed === expectedFails.includes(c.id))
+      .map((c) => `starter ${c.passed ? 'passes' : 'fails'} ${c.id}: ${c.sentence}`),
+    ...solution.checks.filter((c) => !c.passed).map((c) => `solution fails ${c.id}: ${c.sentence}`),
+  ];
+  return {
+    exercise: name,
+    ok: problems.length === 0,
+    expectedFails,
+    actualFails: actualFails.sort(),
+    solutionFails,
+    problems,
+    wallMs: performance.now() - started,
+  };
+}
+
+async function checkLesson(lesson: Lesson, runner: Runner): Promise<LessonRow> {
+  const started = performance.now();
+  const problems: string[] = [];
+  let runOk = 0;
+  let claimsOk = 0;
+  for (const block of lesson.blocks) {
+    const result =
+      block.kind === 'run' ? await checkRunBlock(runner, block) : await checkCompareBlock(runner, block);
+    if (result.ok) {
+      if (block.kind === 'run') runOk++;
+      else claimsOk++;
+    } else problems.push(`${lesson.file}:${block.line}: ${result.detail}`);
+  }
+  const runTotal = lesson.blocks.filter((b) => b.kind === 'run').length;
+  const claimsTotal = lesson.blocks.length - runTotal;
+  return {
+    lesson: lesson.id,
+    ok: problems.length === 0,
+    runOk,
+    runTotal,
+    claimsOk,
+    claimsTotal,
+    problems,
+    wallMs: performance.now() - started,
+  };
+}
+
 export async function checkCommand(
   courseDir: string | undefined,
   options: CommonOptions & { only?: string },
 ): Promise<number> {
   const root = courseDir ?? join(PROJECT_ROOT, 'course');
-  let dirs = await findExerciseDirs(root);
-  if (options.only) dirs = dirs.filter((d) => d.includes(options.only as string));
-  if (dirs.length === 0) throw new UsageError(`no exercises (folders with meta.yaml) under ${root}`);
-  return withSession(options, async ({ runner, runtime }) => {
-    const progress = new Progress(`checking ${dirs.length} exercises`, !options.json);
-    let done = 0;
-    const rows = await mapLimited(dirs, availableParallelism(), async (dir): Promise<Row> => {
-      const started = performance.now();
-      const name = relative(root, dir) || dir;
+  const only = options.only;
+  const matches = (id: string, path = '') => !only || id.includes(only) || path.includes(only);
+  let course: Course | null = null;
+  let exercises: { exercise: Exercise | null; dir: string; problems: string[] }[] = [];
+  const loadProblems: string[] = [];
+  if (existsSync(join(root, 'course.yaml'))) {
+    try {
+      course = await loadCourse(root);
+    } catch (error) {
+      if (error instanceof ExerciseError)
+        throw new UsageError(`the course is not valid:\n${error.problems.join('\n')}`);
+      throw error;
+    }
+    loadProblems.push(...course.problems.filter((p) => !only || p.includes(only)));
+    exercises = course.exercises
+      .filter((e) => matches(e.meta.id, e.dir))
+      .map((exercise) => ({ exercise, dir: exercise.dir, problems: [] }));
+  } else {
+    const dirs = (await findExerciseDirs(root)).filter((d) => matches(d, d));
+    for (const dir of dirs) {
       try {
-        const exercise = await loadExercise(dir);
-        const [starter, solution] = await Promise.all([
-          verifyExercise(exercise, {}, { runner, runtime, gradedLabel: 'starter' }),
-          verifyExercise(exercise, exercise.solution, { runner, runtime, gradedLabel: 'solution' }),
-        ]);
-        const actualFails = starter.checks.filter((c) => !c.passed).map((c) => c.id);
-        const expectedFails = [...exercise.meta.starterFails].sort();
-        const solutionFails = solution.checks.filter((c) => !c.passed).map((c) => c.id);
-        const problems = [
-          ...starter.checks
-            .filter((c) => c.passed === expectedFails.includes(c.id))
-            .map((c) => `starter ${c.passed ? 'passes' : 'fails'} ${c.id}: ${c.sentence}`),
-          ...solution.checks.filter((c) => !c.passed).map((c) => `solution fails ${c.id}: ${c.sentence}`),
-        ];
-        return {
-          exercise: name,
-          ok: problems.length === 0,
-          expectedFails,
-          actualFails: actualFails.sort(),
-          solutionFails,
-          problems,
-          wallMs: performance.now() - started,
-        };
+        exercises.push({ exercise: await loadExercise(dir), dir, problems: [] });
       } catch (error) {
-        const problems = error instanceof ExerciseError ? error.problems : [(error as Error).message];
-        return {
-          exercise: name,
-          ok: false,
-          expectedFails: [],
-          actualFails: [],
-          solutionFails: [],
-          problems,
-          wallMs: performance.now() - started,
-        };
+        exercises.push({
+          exercise: null,
+          dir,
+          problems: error instanceof ExerciseError ? error.problems : [(error as Error).message],
+        });
+      }
+    }
+  }
+  const lessons = (course?.lessons ?? []).filter((l) => matches(l.id, l.file));
+  if (exercises.length === 0 && lessons.length === 0 && loadProblems.length === 0) {
+    throw new UsageError(`nothing to check under ${root}${only ? ` matching "${only}"` : ''}`);
+  }
+
+  return withSession(options, async ({ runner, runtime }) => {
+    const total = exercises.length + lessons.length;
+    const progress = new Progress(`checking ${total} lessons and exercises`, !options.json);
+    let done = 0;
+    const tick = () => progress.setLabel(`checked ${++done} of ${total} lessons and exercises`);
+    const exerciseRows = await mapLimited(
+      exercises,
+      availableParallelism(),
+      async ({ exercise, dir, problems }): Promise<Row> => {
+        const name = relative(root, dir) || dir;
+        try {
+          if (!exercise)
+            return {
+              exercise: name,
+              ok: false,
+              expectedFails: [],
+              actualFails: [],
+              solutionFails: [],
+              problems,
+              wallMs: 0,
+            };
+          return await checkExercise(exercise, name, runner, runtime);
+        } catch (error) {
+          return {
+            exercise: name,
+            ok: false,
+            expectedFails: [],
+            actualFails: [],
+            solutionFails: [],
+            problems: [(error as Error).message],
+            wallMs: 0,
+          };
+        } finally {
+          tick();
+        }
+      },
+    );
+    const lessonRows = await mapLimited(lessons, availableParallelism(), async (lesson) => {
+      try {
+        return await checkLesson(lesson, runner);
       } finally {
-        done++;
-        progress.setLabel(`checked ${done} of ${dirs.length} exercises`);
+        tick();
       }
     });
     progress.stop();
-    const allOk = rows.every((r) => r.ok);
+    const coverage = only ? null : (course?.coverage ?? null);
+    const allOk =
+      exerciseRows.every((r) => r.ok) && lessonRows.every((r) => r.ok) && loadProblems.length === 0;
     if (options.json) {
       process.stdout.write(
-        JSON.stringify({ schema: 'perflab.check/1', ok: allOk, exercises: rows }, null, 2) + '\n',
+        JSON.stringify(
+          {
+            schema: 'perflab.check/1',
+            ok: allOk,
+            problems: loadProblems,
+            exercises: exerciseRows,
+            lessons: lessonRows,
+            coverage,
+            drills: course?.drills.length ?? 0,
+          },
+          null,
+          2,
+        ) + '\n',
       );
       return allOk ? 0 : 1;
     }
-    const table = new Table({
-      head: ['exercise', 'starter fails (declared)', 'starter fails (measured)', 'solution', 'time', ''].map(
-        (h) => colour.bold(h),
-      ),
-      style: { head: [], border: [] },
-    });
-    for (const row of rows) {
-      table.push([
-        row.exercise,
-        row.expectedFails.join(', ') || '—',
-        row.actualFails.join(', ') || '—',
-        row.solutionFails.length === 0 ? 'all pass' : `fails ${row.solutionFails.join(', ')}`,
-        formatMs(row.wallMs),
-        row.ok ? colour.green('ok') : colour.red('MISMATCH'),
-      ]);
+    if (exerciseRows.length > 0) {
+      const table = new Table({
+        head: [
+          'exercise',
+          'starter fails (declared)',
+          'starter fails (measured)',
+          'solution',
+          'time',
+          '',
+        ].map((h) => colour.bold(h)),
+        style: { head: [], border: [] },
+      });
+      for (const row of exerciseRows) {
+        table.push([
+          row.exercise,
+          row.expectedFails.join(', ') || '—',
+          row.actualFails.join(', ') || '—',
+          row.solutionFails.length === 0 ? 'all pass' : `fails ${row.solutionFails.join(', ')}`,
+          formatMs(row.wallMs),
+          row.ok ? colour.green('ok') : colour.red('MISMATCH'),
+        ]);
+      }
+      console.log(table.toString());
     }
-    console.log(table.toString());
-    for (const row of rows.filter((r) => !r.ok)) {
+    if (lessonRows.length > 0) {
+      const table = new Table({
+        head: ['lesson', 'runnable blocks', 'claims', 'time', ''].map((h) => colour.bold(h)),
+        style: { head: [], border: [] },
+      });
+      for (const row of lessonRows) {
+        table.push([
+          row.lesson,
+          `${row.runOk}/${row.runTotal}`,
+          `${row.claimsOk}/${row.claimsTotal}`,
+          formatMs(row.wallMs),
+          row.ok ? colour.green('ok') : colour.red('FAIL'),
+        ]);
+      }
+      console.log(table.toString());
+    }
+    if (coverage) {
+      const table = new Table({
+        head: ['topic', 'lessons', 'exercises', 'drills', ''].map((h) => colour.bold(h)),
+        style: { head: [], border: [] },
+      });
+      for (const topic of coverage) {
+        const covered = topic.lessons.length > 0 && topic.exercises.length > 0 && topic.drills.length > 0;
+        table.push([
+          topic.id,
+          topic.lessons.length,
+          topic.exercises.length,
+          topic.drills.length,
+          covered ? colour.green('covered') : colour.red('GAP'),
+        ]);
+      }
+      console.log(table.toString());
+      console.log(
+        `${course?.lessons.length ?? 0} lessons, ${course?.exercises.filter((e) => e.meta.kind === 'debug').length ?? 0} debugging exercises, ` +
+          `${course?.exercises.filter((e) => e.meta.kind === 'challenge').length ?? 0} challenges, ${course?.drills.length ?? 0} drills`,
+      );
+    }
+    for (const row of exerciseRows.filter((r) => !r.ok)) {
       console.log(colour.red(`\n${row.exercise}:`));
       for (const problem of row.problems) console.log(`  ${problem}`);
     }
+    for (const row of lessonRows.filter((r) => !r.ok)) {
+      console.log(colour.red(`\n${row.lesson}:`));
+      for (const problem of row.problems) console.log(`  ${problem}`);
+    }
+    if (loadProblems.length > 0) {
+      console.log(colour.red('\nContent problems:'));
+      for (const problem of loadProblems) console.log(`  ${problem}`);
+    }
     console.log(
       allOk
-        ? colour.green(`\n${rows.length} exercises: all as declared.`)
-        : colour.red(
-            `\n${rows.filter((r) => !r.ok).length} of ${rows.length} exercises do not behave as declared.`,
-          ),
+        ? colour.green('\nEverything checked is as declared.')
+        : colour.red('\nSome content does not behave as declared (see above).'),
     );
     return allOk ? 0 : 1;
   });
