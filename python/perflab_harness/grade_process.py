@@ -270,6 +270,29 @@ class WorkerProcess:
         self._check_encode_gap(value, gap_ns, function_path)
         return CallOutcome(elapsed_s=elapsed_ns / 1e9, value=value)
 
+    def call_each(self, function_path, inputs, timeout_s):
+        """Calls `module.function` once per (args, kwargs) in `inputs`; the value is the list
+        of results. Timed like `call`, from sending the inputs to the "done" frame."""
+        name = function_path.rpartition(".")[2]
+        task = _Task(function_path, f"before {function_path} returned")
+        request = {"op": "call_each", "function": name, "inputs": [(tuple(a), dict(k)) for a, k in inputs]}
+        first, elapsed_ns = self._exchange(request, task, timeout_s, timed=True)
+        if first.get("done") is not True:
+            self._expect_ok(first, task)
+            raise self._garbled(task)
+        done_ns = time.perf_counter_ns()
+        second = self._read_frame(time.monotonic() + timeout_s, task, timeout_s)
+        gap_ns = time.perf_counter_ns() - done_ns
+        self._expect_ok(second, task)
+        try:
+            value = grade_values.decode_value(second.get("value"))
+        except (grade_values.BadValue, RecursionError):
+            raise self._garbled(task) from None
+        if not isinstance(value, list) or len(value) != len(inputs):
+            raise self._garbled(task)
+        self._check_encode_gap(value, gap_ns, function_path)
+        return CallOutcome(elapsed_s=elapsed_ns / 1e9, value=value)
+
     def ready(self, timeout_s):
         task = _Task("preparing the memory measurement", "while preparing the memory measurement")
         self._expect_ok(self._exchange({"op": "ready"}, task, timeout_s), task)

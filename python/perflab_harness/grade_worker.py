@@ -441,6 +441,16 @@ def serve(request_fd, reply_fd):
             send('{"done":true}')
             send_value(result)
             return None
+        if op == "call_each":
+            # One call per input, each input different: a learner cannot answer the later
+            # calls of a timed batch from what the first one computed.
+            function, problem = function_named(request["function"])
+            if problem:
+                return problem
+            results = [function(*args, **kwargs) for args, kwargs in request["inputs"]]
+            send('{"done":true}')
+            send_value(results)
+            return None
         if op == "ready":
             collect()
             return '{"ok":true}'

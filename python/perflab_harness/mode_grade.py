@@ -42,6 +42,10 @@ DEFAULT_REQUEST_TIMEOUT_S = 30.0
 # side's batch must stay affordable when the two differ a hundredfold.
 MIN_BATCH_S = 0.05
 MAX_LOOPS = 10_000
+# Timed batches use a distinct input per call, so their length is capped: hidden speed inputs
+# should take at least a millisecond or so per call (docs/authoring.md).
+MAX_DISTINCT_LOOPS = 64
+DISTINCT_INPUT_STRIDE = 100_000
 MAX_SLOW_BATCH_S = 2.0
 CALIBRATION_ATTEMPTS = 6
 # growth: a call this slow ends the series (larger sizes would only be slower).
@@ -409,30 +413,38 @@ class Grader:
             needed_loops[side], per_call_s[side] = self._calibrate(side, call, args, kwargs)
         loops = max(needed_loops.values())
         slowest_s = max(per_call_s.values())
-        loops = max(1, min(loops, MAX_LOOPS, math.floor(MAX_SLOW_BATCH_S / slowest_s) if slowest_s > 0 else MAX_LOOPS))
+        loops = max(1, min(loops, MAX_DISTINCT_LOOPS, math.floor(MAX_SLOW_BATCH_S / slowest_s) if slowest_s > 0 else MAX_LOOPS))
         measurement["loopsPerSample"] = loops
         timeouts = {side: self.timeout_s + 4 * loops * per_call_s[side] for side in sides}
         order_rng = random.Random(self.seed)
         oracle = self._imported_worker(REFERENCE, call) if baseline == STARTER else None
         try:
             for round_index in range(check["rounds"]):
-                args, kwargs = self.tests.make_input(make_input, self.seed + round_index)
+                # A different input for every call of every batch, so no call can reuse what
+                # an earlier one computed (memoising identical calls would fake a speed-up).
+                inputs = [
+                    self.tests.make_input(make_input, self.seed + round_index * DISTINCT_INPUT_STRIDE + call_index)
+                    for call_index in range(loops)
+                ]
                 order = list(sides)
                 order_rng.shuffle(order)
-                outcomes = {side: self._timed_call(side, call, args, kwargs, loops, timeouts[side]) for side in order}
+                outcomes = {}
+                for side in order:
+                    with self._imported_worker(side, call) as worker:
+                        outcomes[side] = worker.call_each(call, inputs, timeouts[side])
                 if oracle is not None:
-                    expected = oracle.call(call, args, kwargs, 1, self.timeout_s).value
+                    expected_values = oracle.call_each(call, inputs, self.timeout_s + 4 * loops * per_call_s[baseline]).value
                 else:
-                    expected = outcomes[REFERENCE].value
-                actual = outcomes[LEARNER].value
-                if not values_match(expected, actual, RESULT_COMPARE):
-                    expected_repr, actual_repr = describe_pair(expected, actual, RESULT_COMPARE)
-                    measurement["wrongResult"] = {
-                        "argsSummary": summarize_args(args, kwargs),
-                        "expectedRepr": expected_repr,
-                        "actualRepr": actual_repr,
-                    }
-                    return
+                    expected_values = outcomes[REFERENCE].value
+                for (args, kwargs), expected, actual in zip(inputs, expected_values, outcomes[LEARNER].value):
+                    if not values_match(expected, actual, RESULT_COMPARE):
+                        expected_repr, actual_repr = describe_pair(expected, actual, RESULT_COMPARE)
+                        measurement["wrongResult"] = {
+                            "argsSummary": summarize_args(args, kwargs),
+                            "expectedRepr": expected_repr,
+                            "actualRepr": actual_repr,
+                        }
+                        return
                 measurement["baselineS"].append(outcomes[baseline].elapsed_s / loops)
                 measurement["candidateS"].append(outcomes[LEARNER].elapsed_s / loops)
         finally:

@@ -234,10 +234,9 @@ def test_speed_and_growth_tell_quadratic_from_linear(harness):
         sample = m[check_id]
         assert sample["error"] is None and sample["wrongResult"] is None, sample
         assert len(sample["baselineS"]) == len(sample["candidateS"]) == 3
-        assert 1 <= sample["loopsPerSample"] <= 10_000
-        # Same loops for both sides; the faster side's batch is near 50 ms or more.
-        fastest_batch_s = sample["loopsPerSample"] * min(min(sample["baselineS"]), min(sample["candidateS"]))
-        assert fastest_batch_s > 0.01, sample
+        # Same number of calls for both sides, each call on a distinct input, so batches are
+        # capped (memoising repeated identical calls cannot fake a speed-up).
+        assert 1 <= sample["loopsPerSample"] <= 64
     slow, fast = m["slow-vs-reference"], m["fast-vs-starter"]
     # Seconds per call, paired by round: 1 770 comparisons against one Counter pass.
     assert statistics.median(slow["candidateS"]) > 2 * statistics.median(slow["baselineS"])

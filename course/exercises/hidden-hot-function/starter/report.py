@@ -76,14 +76,15 @@ def build_report(orders):
 def main() -> None:
     orders = make_orders()
     rows = build_report(orders)
-    print(f"{len(orders)} orders, {len(rows)} region-months")
-    shown = set()
+    print(f"{len(orders)} orders in {len(rows)} region-months")
+    by_region = {}
     for region, month, count, euros, change in rows:
-        if region in shown:
-            continue  # the demo prints each region's first month only
-        shown.add(region)
-        trend = "" if change is None else f"{change:+.1%}"
-        print(f"{region:<14} {month}  {count:5d} orders  {euros:12,.2f} EUR  {trend}")
+        by_region.setdefault(region, []).append((euros, month, count))
+    for region, months in by_region.items():
+        order_count = sum(count for _, _, count in months)
+        revenue = sum(euros for euros, _, _ in months)
+        best_euros, best_month, _ = max(months)
+        print(f"{region:<14} {order_count:6d} orders {revenue:13,.2f} EUR   best month {best_month}")
 
 
 if __name__ == "__main__":
