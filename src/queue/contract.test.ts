@@ -92,6 +92,22 @@ describe.each(implementations)('job queue contract: $name', ({ make }) => {
     await queue.close();
   });
 
+  it('runs an exclusive job alone, after what was running, and before what came later', async () => {
+    const queue = make(2);
+    const events: string[] = [];
+    const job = (name: string, ms: number) => async () => {
+      events.push(`start ${name}`);
+      await new Promise((r) => setTimeout(r, ms));
+      events.push(`end ${name}`);
+    };
+    const a = queue.submit(job('a', 30));
+    const b = queue.submit(job('b', 10), { exclusive: true });
+    const c = queue.submit(job('c', 10));
+    await Promise.all([a.result, b.result, c.result]);
+    expect(events).toEqual(['start a', 'end a', 'start b', 'end b', 'start c', 'end c']);
+    await queue.close();
+  });
+
   it('close cancels what waits and what runs', async () => {
     const queue = make(1);
     const running = queue.submit(

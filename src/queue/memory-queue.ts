@@ -12,6 +12,7 @@ import {
   type JobQueue,
   type JobState,
   type JobTask,
+  type SubmitOptions,
 } from './types.js';
 
 export interface MemoryQueueOptions {
@@ -21,6 +22,7 @@ export interface MemoryQueueOptions {
 
 interface Entry {
   id: string;
+  exclusive: boolean;
   state: JobState;
   submittedAt: number;
   startedAt: number | null;
@@ -41,14 +43,19 @@ export function createMemoryQueue(options: MemoryQueueOptions = {}): JobQueue {
 
   const pump = () => {
     while (running.size < concurrency && waiting.length > 0) {
-      const next = waiting.shift() as Entry;
+      const next = waiting[0] as Entry;
+      // Submission order is kept: an exclusive job waits for the running ones to finish,
+      // and nothing starts beside it.
+      if (next.exclusive && running.size > 0) return;
+      if ([...running].some((entry) => entry.exclusive)) return;
+      waiting.shift();
       running.add(next);
       next.start();
     }
   };
 
   return {
-    submit<T>(task: JobTask<T>): JobHandle<T> {
+    submit<T>(task: JobTask<T>, options: SubmitOptions = {}): JobHandle<T> {
       if (closed) throw new QueueClosedError();
       let resolveResult!: (value: T) => void;
       let rejectResult!: (error: Error) => void;
@@ -60,6 +67,7 @@ export function createMemoryQueue(options: MemoryQueueOptions = {}): JobQueue {
       result.catch(() => undefined);
       const entry: Entry = {
         id: randomUUID(),
+        exclusive: options.exclusive ?? false,
         state: 'queued',
         submittedAt: performance.now(),
         startedAt: null,

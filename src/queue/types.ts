@@ -22,8 +22,16 @@ export interface JobHandle<T> {
 }
 
 /** A bounded queue of jobs. Every implementation passes src/queue/contract.test-support.ts. */
+export interface SubmitOptions {
+  /**
+   * Run with the machine to itself: wait until nothing else runs, and start nothing else
+   * until done. For measurements of CPU scaling, which other jobs would distort.
+   */
+  exclusive?: boolean;
+}
+
 export interface JobQueue {
-  submit<T>(task: JobTask<T>): JobHandle<T>;
+  submit<T>(task: JobTask<T>, options?: SubmitOptions): JobHandle<T>;
   /** Jobs waiting and running right now. */
   stats(): { queued: number; running: number; concurrency: number };
   /** Cancels everything queued and running, and waits for running jobs to settle. */

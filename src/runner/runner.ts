@@ -26,6 +26,8 @@ export interface JobRequest<M extends HarnessMode> {
   env?: Record<string, string>;
   /** Hidden material for grading, passed through a pipe (never written where learner code can read it). */
   hidden?: string;
+  /** Run with nothing else beside it (CPU-scaling measurements). */
+  exclusive?: boolean;
   onOutput?: (chunk: OutputChunk) => void;
 }
 
@@ -100,19 +102,22 @@ export class Runner {
       ...request.modeOptions,
     };
     let handle: JobHandle<JobReport<M>> | null = null;
-    handle = this.queue.submit(async (signal) => {
-      const outcome = await this.sandbox.run({
-        files: request.files,
-        job,
-        stdin: request.stdin ?? { mode: 'closed' },
-        limits,
-        env: request.env,
-        hidden: request.hidden,
-        onOutput: request.onOutput,
-        signal,
-      });
-      return this.report(request.mode, outcome, limits, handle?.timing().queueWaitMs ?? 0);
-    });
+    handle = this.queue.submit(
+      async (signal) => {
+        const outcome = await this.sandbox.run({
+          files: request.files,
+          job,
+          stdin: request.stdin ?? { mode: 'closed' },
+          limits,
+          env: request.env,
+          hidden: request.hidden,
+          onOutput: request.onOutput,
+          signal,
+        });
+        return this.report(request.mode, outcome, limits, handle?.timing().queueWaitMs ?? 0);
+      },
+      { exclusive: request.exclusive },
+    );
     return handle;
   }
 

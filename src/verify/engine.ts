@@ -155,6 +155,8 @@ async function runGrade(
   });
   const report = await options.runner.run({
     mode: 'grade',
+    // Other runs on the same CPUs would make good scaling look bad.
+    exclusive: checks.some((c) => c.kind === 'cpu-scaling'),
     files,
     entry: exercise.meta.run ?? (exercise.meta.edit[0] as string),
     hidden,
@@ -579,13 +581,26 @@ export async function verifyExercise(
   const gradeTask = (async () => {
     if (functionChecks.length === 0) return;
     options.onProgress?.(`grading ${functionChecks.map((c) => c.id).join(', ')}`);
-    const grade = await runGrade(
-      exercise,
-      files,
-      functionChecks.map((c) => toGradeCheck(c) as GradeCheck),
-      options,
-      seed,
+    // CPU-scaling checks run in a job of their own, with the machine to themselves.
+    const scaling = functionChecks.filter((c) => c.kind === 'cpu-scaling');
+    const others = functionChecks.filter((c) => c.kind !== 'cpu-scaling');
+    const jobs = await Promise.all(
+      [others, scaling]
+        .filter((group) => group.length > 0)
+        .map((group) =>
+          runGrade(
+            exercise,
+            files,
+            group.map((c) => toGradeCheck(c) as GradeCheck),
+            options,
+            seed,
+          ),
+        ),
     );
+    const grade = {
+      measurements: new Map(jobs.flatMap((job) => [...job.measurements])),
+      failure: jobs.map((job) => job.failure).find((f) => f !== null) ?? null,
+    };
     let pending = functionChecks;
     let measurements = grade.measurements;
     let extraSeed = seed + 1000;

@@ -1,0 +1,103 @@
+"""Product pages for the web shop: render_product_page(product_id, locale) -> HTML.
+
+    perflab run traffic.py          replays a day of requests against this module
+
+Loading a product and laying out its page is the expensive part of a request, and popular
+products are asked for again and again, so finished pages are kept and reused.
+"""
+import gc
+import random
+
+LOCALES = ["en-GB", "de-DE", "fr-FR", "nl-NL", "sv-SE"]
+CURRENCY = {"en-GB": "£", "de-DE": "€", "fr-FR": "€", "nl-NL": "€", "sv-SE": "kr"}
+DECIMAL_COMMA = {"de-DE", "fr-FR", "nl-NL", "sv-SE"}
+SYLLABLES = ["lum", "ka", "vor", "ith", "sen", "dra", "mo", "quel", "tar", "iso", "fen", "bro"]
+KINDS = ["kettle", "lamp", "backpack", "chair", "speaker", "blender", "tent", "jacket", "router", "drill"]
+SPECS = ["Weight", "Width", "Height", "Depth", "Colour", "Material", "Power", "Warranty",
+         "Battery", "Noise", "Capacity", "Origin", "Finish", "Cable", "Rating", "Series"]
+COLOURS = ["graphite", "sand", "moss", "ink blue", "coral", "chalk", "rust", "slate"]
+MATERIALS = ["oak", "steel", "recycled nylon", "ceramic", "aluminium", "bamboo", "wool", "glass"]
+
+DELIVERY = {
+    "en-GB": "Free delivery on orders over £40. Returns accepted within 30 days of delivery.",
+    "de-DE": "Kostenlose Lieferung ab 40 €. Rückgabe innerhalb von 30 Tagen nach Lieferung.",
+    "fr-FR": "Livraison gratuite dès 40 €. Retours acceptés sous 30 jours après la livraison.",
+    "nl-NL": "Gratis bezorging vanaf € 40. Retourneren kan tot 30 dagen na levering.",
+    "sv-SE": "Fri frakt vid köp över 400 kr. Returrätt i 30 dagar efter leverans.",
+}
+
+# Pages already rendered, by (product_id, locale).
+_PAGE_CACHE = {}
+
+
+def load_product(product_id: int) -> dict:
+    """The product's record, as the database would return it (made up from its id)."""
+    rng = random.Random(product_id)
+    name = "".join(rng.choices(SYLLABLES, k=rng.randint(2, 3))).capitalize()
+    specs = {}
+    for spec in SPECS:
+        if spec in ("Colour",):
+            specs[spec] = rng.choice(COLOURS)
+        elif spec in ("Material", "Finish"):
+            specs[spec] = rng.choice(MATERIALS)
+        else:
+            specs[spec] = round(rng.uniform(0.1, 400), 2)
+    return {
+        "id": product_id,
+        "name": f"{name} {rng.choice(KINDS)}",
+        "price": round(rng.uniform(4, 900), 2),
+        "stock": rng.randint(0, 250),
+        "specs": specs,
+        "blurb": " ".join(rng.choices(SYLLABLES + KINDS + COLOURS, k=60)),
+        "related": rng.sample(range(1, 200_001), 8),
+    }
+
+
+def format_number(value: float, locale: str) -> str:
+    text = f"{value:,.2f}"
+    if locale in DECIMAL_COMMA:
+        text = text.replace(",", " ").replace(".", ",")
+    return text
+
+
+def render_product_page(product_id: int, locale: str) -> str:
+    """The product's page in `locale`, as HTML."""
+    key = (product_id, locale)
+    if key in _PAGE_CACHE:
+        return _PAGE_CACHE[key]
+    product = load_product(product_id)
+    rows = []
+    for spec, value in product["specs"].items():
+        shown = format_number(value, locale) if isinstance(value, float) else value
+        rows.append(f"    <tr><th>{spec}</th><td>{shown}</td></tr>")
+    price = format_number(product["price"], locale)
+    stock = f"{product['stock']} in stock" if product["stock"] else "out of stock"
+    page = "\n".join([
+        "<!doctype html>",
+        f'<html lang="{locale}">',
+        f"<head><title>{product['name']} | The Shop</title></head>",
+        "<body>",
+        f"  <h1>{product['name']}</h1>",
+        f'  <p class="price">{CURRENCY[locale]} {price}</p>',
+        f'  <p class="stock">{stock}</p>',
+        f"  <p>{product['blurb']}</p>",
+        f"  <p>{DELIVERY[locale]}</p>",
+        '  <ul class="related">',
+        *[f'    <li><a href="/products/{other}?lang={locale}">More like this ({other})</a></li>'
+          for other in product["related"]],
+        "  </ul>",
+        '  <table class="specs">',
+        *rows,
+        "  </table>",
+        f'  <a href="/products/{product_id}?lang={locale}">Permalink</a>',
+        "</body>",
+        "</html>",
+    ])
+    _PAGE_CACHE[key] = page
+    return page
+
+
+def housekeeping() -> None:
+    """Called by the server every 5 000 requests."""
+    # Memory kept growing in production, so we run the garbage collector by hand.
+    gc.collect()
