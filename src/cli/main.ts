@@ -17,6 +17,7 @@ const commands = {
   demo: () => import('./commands/demo.js'),
   verify: () => import('./commands/verify.js'),
   check: () => import('./commands/check.js'),
+  workflow: () => import('./commands/workflow.js'),
 };
 
 const EXIT_CODES_HELP = `
@@ -119,7 +120,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('verify')
     .description("grade a learner's files against an exercise: every check with its evidence")
-    .argument('<exercise>', 'the exercise folder (holds meta.yaml)')
+    .argument(
+      '[exercise]',
+      'the exercise folder (holds meta.yaml); default: the exercise of the current folder made by `perflab start`',
+    )
     .option(
       '--solution <path>',
       'a folder (or single file) with your versions of the editable files; default: grade the starter',
@@ -146,6 +150,50 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addOption(sandboxOption())
     .action(async (dir: string | undefined, options) =>
       setExit(await (await commands.check()).checkCommand(dir, options)),
+    );
+
+  program
+    .command('list')
+    .description('the course: modules, lessons, exercises and challenges, with your progress')
+    .option('--course <dir>', 'another course folder (default: the built-in course)')
+    .option('--json', 'print as JSON')
+    .action(async (options) => setExit(await (await commands.workflow()).listCommand(options)));
+
+  program
+    .command('start')
+    .description("copy an exercise's starter files into a folder to work on in your own editor")
+    .argument('<exercise>', 'exercise id (a unique prefix is enough)')
+    .argument('[dir]', 'where to put it (default: ./EXERCISE-ID)')
+    .option('--course <dir>', 'another course folder')
+    .action(async (id: string, dir: string | undefined, options) =>
+      setExit(await (await commands.workflow()).startCommand(id, dir, options)),
+    );
+
+  program
+    .command('hint')
+    .description('the next hint for the exercise of the current folder (gentlest first)')
+    .option('--course <dir>', 'another course folder')
+    .action(async (options) => setExit(await (await commands.workflow()).hintCommand(options)));
+
+  program
+    .command('explain')
+    .description(
+      'the full explanation of the exercise of the current folder (asks first: it gives the answer away)',
+    )
+    .option('--yes', 'do not ask')
+    .option('--course <dir>', 'another course folder')
+    .action(async (options) => setExit(await (await commands.workflow()).explainCommand(options)));
+
+  program
+    .command('show')
+    .description('render a lesson in the terminal and offer to run its examples in the sandbox')
+    .argument('<lesson>', 'lesson id or file name (a unique prefix is enough)')
+    .option('--run', 'run every example without asking')
+    .option('--no-run', 'never run the examples')
+    .option('--course <dir>', 'another course folder')
+    .addOption(sandboxOption())
+    .action(async (lesson: string, options) =>
+      setExit(await (await commands.workflow()).showCommand(lesson, options)),
     );
 
   program

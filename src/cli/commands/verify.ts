@@ -1,7 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { FileTree } from '../../core/exercise.js';
+import type { Exercise, FileTree } from '../../core/exercise.js';
+import { findExercise, openCourse } from '../workflow/course-context.js';
+import { findMarker, updateExercise } from '../workflow/progress.js';
 import { ExerciseError, loadExercise } from '../../exercises/load.js';
 import { verifyExercise } from '../../verify/engine.js';
 import { UsageError } from '../errors.js';
@@ -49,9 +51,19 @@ export async function loadOrExplain(dir: string) {
   }
 }
 
-export async function verifyCommand(dir: string, options: VerifyOptions): Promise<number> {
-  const exercise = await loadOrExplain(dir);
-  const edits = options.solution ? await readEdits(exercise.meta.edit, options.solution) : {};
+export async function verifyCommand(dir: string | undefined, options: VerifyOptions): Promise<number> {
+  // Without a folder argument: the exercise this working directory was started from.
+  const workdir = dir === undefined ? findMarker() : null;
+  if (dir === undefined && !workdir) {
+    throw new UsageError(
+      'give an exercise folder, or run `perflab verify` inside a folder made by `perflab start`',
+    );
+  }
+  const exercise = workdir
+    ? (findExercise(await openCourse(workdir.marker.courseDir), workdir.marker.exercise) as Exercise)
+    : await loadOrExplain(dir as string);
+  const solutionPath = options.solution ?? workdir?.dir;
+  const edits = solutionPath ? await readEdits(exercise.meta.edit, solutionPath) : {};
   const seed = options.seed === undefined ? undefined : Number(options.seed);
   if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError('--seed takes a whole number');
   return withSession(options, async ({ runner, runtime }) => {
@@ -59,11 +71,21 @@ export async function verifyCommand(dir: string, options: VerifyOptions): Promis
     const report = await verifyExercise(exercise, edits, {
       runner,
       runtime,
-      gradedLabel: options.solution ?? 'the starter',
+      gradedLabel: solutionPath ?? 'the starter',
       seed,
       onProgress: (line) => progress.setLabel(line),
     });
     progress.stop();
+    if (workdir) {
+      updateExercise(
+        exercise.meta.id,
+        (entry) => {
+          entry.attempts += 1;
+          if (report.passed && !entry.solvedAt) entry.solvedAt = new Date().toISOString();
+        },
+        workdir.dir,
+      );
+    }
     if (options.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     else console.log(renderVerifyReport(report));
     return report.passed ? 0 : 1;

@@ -33,26 +33,43 @@ DELIVERY = {
 PAGE_CACHE_SIZE = 4096
 
 
+def site_chrome(locale: str) -> tuple[str, str]:
+    """The header (navigation) and footer every page of the shop shares, in `locale`."""
+    departments = sorted(set(KINDS + MATERIALS + COLOURS))
+    nav = [f'    <li><a href="/{department.replace(" ", "-")}?lang={locale}">{department.title()}</a></li>'
+           for department in departments]
+    legal = [f'    <li><a href="/help/{topic}?lang={locale}">{topic.replace("-", " ").title()}</a></li>'
+             for topic in ["delivery", "returns", "warranty", "privacy", "cookies", "terms-of-sale",
+                           "accessibility", "contact-us", "gift-cards", "store-finder", "careers", "press"]]
+    header = "\n".join(['  <nav class="departments">', "  <ul>", *nav, "  </ul>", "  </nav>"])
+    footer = "\n".join(['  <footer>', "  <ul>", *legal, "  </ul>",
+                        f"  <p>{DELIVERY[locale]}</p>", "  </footer>"])
+    return header, footer
+
+
+CHROME = {locale: site_chrome(locale) for locale in LOCALES}
+
+
 def load_product(product_id: int) -> dict:
     """The product's record, as the database would return it (made up from its id)."""
     rng = random.Random(product_id)
-    name = "".join(rng.choices(SYLLABLES, k=rng.randint(2, 3))).capitalize()
+    name = "".join(rng.choice(SYLLABLES) for _ in range(2 + product_id % 2)).capitalize()
     specs = {}
     for spec in SPECS:
-        if spec in ("Colour",):
+        if spec == "Colour":
             specs[spec] = rng.choice(COLOURS)
         elif spec in ("Material", "Finish"):
             specs[spec] = rng.choice(MATERIALS)
         else:
-            specs[spec] = round(rng.uniform(0.1, 400), 2)
+            specs[spec] = round(rng.random() * 400, 2)
     return {
         "id": product_id,
         "name": f"{name} {rng.choice(KINDS)}",
-        "price": round(rng.uniform(4, 900), 2),
-        "stock": rng.randint(0, 250),
+        "price": round(4 + rng.random() * 900, 2),
+        "stock": rng.randrange(250),
         "specs": specs,
         "blurb": " ".join(rng.choices(SYLLABLES + KINDS + COLOURS, k=60)),
-        "related": rng.sample(range(1, 200_001), 8),
+        "related": [rng.randrange(1, 200_001) for _ in range(8)],
     }
 
 
@@ -78,11 +95,11 @@ def render_product_page(product_id: int, locale: str) -> str:
         f'<html lang="{locale}">',
         f"<head><title>{product['name']} | The Shop</title></head>",
         "<body>",
+        CHROME[locale][0],
         f"  <h1>{product['name']}</h1>",
         f'  <p class="price">{CURRENCY[locale]} {price}</p>',
         f'  <p class="stock">{stock}</p>',
         f"  <p>{product['blurb']}</p>",
-        f"  <p>{DELIVERY[locale]}</p>",
         '  <ul class="related">',
         *[f'    <li><a href="/products/{other}?lang={locale}">More like this ({other})</a></li>'
           for other in product["related"]],
@@ -91,6 +108,7 @@ def render_product_page(product_id: int, locale: str) -> str:
         *rows,
         "  </table>",
         f'  <a href="/products/{product_id}?lang={locale}">Permalink</a>',
+        CHROME[locale][1],
         "</body>",
         "</html>",
     ])

@@ -17,10 +17,12 @@ CATALOGUE_SIZE = 200_000
 def day_of_requests(count: int = 60_000, seed: int = 11):
     rng = random.Random(seed)
     popular = rng.sample(range(1, CATALOGUE_SIZE + 1), POPULAR)
+    # The most popular product gets twice the visits of the second, three times the third's...
     weights = [1 / (rank + 1) for rank in range(POPULAR)]
+    favourites = iter(rng.choices(popular, weights=weights, k=count))
     for _ in range(count):
         if rng.random() < 0.7:
-            product_id = rng.choices(popular, weights=weights)[0]
+            product_id = next(favourites)
         else:
             product_id = rng.randint(1, CATALOGUE_SIZE)
         yield product_id, rng.choice(LOCALES)

@@ -4,7 +4,7 @@ SITES = ["dock", "lab", "roof", "cellar", "atrium", "yard"]
 
 
 def speed_input(rng):
-    """4 000 readings from 40 sensors: one commit per row costs the starter ~0.15-0.3 s;
+    """4 000 readings from 40 sensors: one commit per row costs the starter ~0.1-0.2 s;
     one executemany in one transaction takes a few ms."""
     sensors = [f"{site}-{n:02d}" for site in SITES for n in range(1, 8)][:40]
     start = rng.randrange(1_600_000_000, 1_800_000_000)

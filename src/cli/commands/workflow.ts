@@ -1,0 +1,232 @@
+/**
+ * The terminal workflow for learners who prefer their own editor:
+ * `perflab list`, `start`, `hint`, `explain`, `show` (and `verify` inside a working dir).
+ */
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { findLesson } from '../../course/load.js';
+import { checkCompareBlock, checkRunBlock } from '../../course/check-blocks.js';
+import { UsageError } from '../errors.js';
+import { colour, formatMs } from '../format.js';
+import { withSession, type CommonOptions } from '../shared.js';
+import { findExercise, openCourse } from '../workflow/course-context.js';
+import {
+  findMarker,
+  readProgress,
+  updateExercise,
+  writeMarker,
+  writeProgress,
+} from '../workflow/progress.js';
+import { renderLessonMarkdown } from '../workflow/render-markdown.js';
+
+interface CourseOption {
+  course?: string;
+}
+
+async function ask(question: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return (await rl.question(question)).trim().toLowerCase();
+  } finally {
+    rl.close();
+  }
+}
+
+function badge(difficulty: string): string {
+  return difficulty === 'beginner'
+    ? colour.green('beginner')
+    : difficulty === 'intermediate'
+      ? colour.yellow('intermediate')
+      : colour.red('advanced');
+}
+
+export async function listCommand(options: CourseOption & { json?: boolean }): Promise<number> {
+  const course = await openCourse(options.course);
+  const progress = readProgress();
+  if (options.json) {
+    process.stdout.write(
+      JSON.stringify(
+        {
+          schema: 'perflab.list/1',
+          title: course.file.title,
+          modules: course.modules.map((m) => ({
+            id: m.id,
+            title: m.title,
+            lessons: course.lessons
+              .filter((l) => l.moduleId === m.id)
+              .map((l) => ({ id: l.id, title: l.title, opened: Boolean(progress.lessons[l.id]) })),
+            exercises: m.exercises.map((id) => ({
+              id,
+              solved: Boolean(progress.exercises[id]?.solvedAt),
+              started: Boolean(progress.exercises[id]),
+            })),
+          })),
+        },
+        null,
+        2,
+      ) + '\n',
+    );
+    return 0;
+  }
+  console.log(colour.bold(course.file.title));
+  for (const module of course.modules) {
+    console.log(`\n${colour.bold(module.title)} ${colour.dim(`(${module.id})`)}`);
+    for (const lesson of course.lessons.filter((l) => l.moduleId === module.id)) {
+      const mark = progress.lessons[lesson.id] ? colour.green('✓') : ' ';
+      console.log(
+        `  ${mark} lesson    ${lesson.id.padEnd(34)} ${lesson.title} ${colour.dim(`· ${lesson.minutes} min ·`)} ${badge(lesson.difficulty)}`,
+      );
+    }
+    for (const id of module.exercises) {
+      const exercise = course.exercises.find((e) => e.meta.id === id);
+      if (!exercise) continue;
+      const entry = progress.exercises[id];
+      const mark = entry?.solvedAt ? colour.green('✓') : entry ? colour.yellow('•') : ' ';
+      const kind = exercise.meta.kind === 'challenge' ? 'challenge' : 'exercise ';
+      console.log(
+        `  ${mark} ${kind} ${id.padEnd(34)} ${exercise.meta.title} ${colour.dim('·')} ${badge(exercise.meta.difficulty)}`,
+      );
+    }
+  }
+  console.log(colour.dim(`\n✓ done  • started   ·   perflab show LESSON   ·   perflab start EXERCISE`));
+  return 0;
+}
+
+export async function startCommand(
+  id: string,
+  dir: string | undefined,
+  options: CourseOption,
+): Promise<number> {
+  const course = await openCourse(options.course);
+  const exercise = findExercise(course, id) as NonNullable<ReturnType<typeof findExercise>>;
+  const target = resolve(dir ?? exercise.meta.id);
+  if (existsSync(target) && readdirSync(target).length > 0) {
+    throw new UsageError(
+      `${target} already exists and is not empty; pick another folder: perflab start ${exercise.meta.id} OTHER_DIR`,
+    );
+  }
+  mkdirSync(target, { recursive: true });
+  for (const [path, content] of [
+    ...Object.entries(exercise.starter),
+    ...Object.entries(exercise.starterData),
+  ]) {
+    const file = join(target, path);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, content);
+  }
+  writeFileSync(join(target, 'EXERCISE.md'), exercise.prompt);
+  writeMarker(target, { schema: 'perflab.workdir/1', exercise: exercise.meta.id, courseDir: course.dir });
+  updateExercise(
+    exercise.meta.id,
+    (entry) => {
+      entry.dir = target;
+    },
+    target,
+  );
+  console.log(`${colour.bold(exercise.meta.title)} — copied the starter into ${target}`);
+  console.log(`Edit ${exercise.meta.edit.join(', ')}; the prompt is in EXERCISE.md.`);
+  console.log(
+    colour.dim(
+      `\n  cd ${target}\n  perflab run ${exercise.meta.run ?? exercise.meta.edit[0]}      reproduce\n  perflab profile ${exercise.meta.run ?? exercise.meta.edit[0]}  measure\n  perflab hint            when stuck\n  perflab verify          prove the fix`,
+    ),
+  );
+  return 0;
+}
+
+function currentExercise() {
+  const found = findMarker();
+  if (!found) {
+    throw new UsageError(
+      'not inside an exercise folder; run `perflab start EXERCISE` first, then cd into the folder it makes',
+    );
+  }
+  return found;
+}
+
+export async function hintCommand(options: CourseOption): Promise<number> {
+  const { marker } = currentExercise();
+  const course = await openCourse(options.course ?? marker.courseDir);
+  const exercise = findExercise(course, marker.exercise) as NonNullable<ReturnType<typeof findExercise>>;
+  const shown = readProgress().exercises[exercise.meta.id]?.hintsShown ?? 0;
+  if (shown >= exercise.hints.length) {
+    console.log(
+      `All ${exercise.hints.length} hints are shown. ${colour.dim('`perflab explain` shows the full explanation.')}`,
+    );
+    for (const [i, hint] of exercise.hints.entries())
+      console.log(`\n${colour.bold(`Hint ${i + 1}`)}\n${hint}`);
+    return 0;
+  }
+  const hint = exercise.hints[shown] as string;
+  updateExercise(exercise.meta.id, (entry) => {
+    entry.hintsShown = shown + 1;
+  });
+  console.log(`${colour.bold(`Hint ${shown + 1} of ${exercise.hints.length}`)}\n${hint}`);
+  return 0;
+}
+
+export async function explainCommand(options: CourseOption & { yes?: boolean }): Promise<number> {
+  const { marker } = currentExercise();
+  const course = await openCourse(options.course ?? marker.courseDir);
+  const exercise = findExercise(course, marker.exercise) as NonNullable<ReturnType<typeof findExercise>>;
+  const solved = Boolean(readProgress().exercises[exercise.meta.id]?.solvedAt);
+  if (!options.yes && !solved) {
+    if (!process.stdin.isTTY)
+      throw new UsageError('the explanation gives the answer away; pass --yes to see it anyway');
+    const answer = await ask('The explanation gives the answer away. Show it anyway? [y/N] ');
+    if (answer !== 'y' && answer !== 'yes') {
+      console.log('Kept hidden. `perflab hint` gives a nudge instead.');
+      return 0;
+    }
+  }
+  updateExercise(exercise.meta.id, (entry) => {
+    entry.explanationShown = true;
+  });
+  console.log(renderLessonMarkdown(exercise.explanation));
+  return 0;
+}
+
+export async function showCommand(
+  query: string,
+  options: CourseOption & CommonOptions & { run?: boolean },
+): Promise<number> {
+  const course = await openCourse(options.course);
+  const lesson = findLesson(course, query);
+  if (!lesson) throw new UsageError(`no lesson "${query}"; \`perflab list\` shows them all`);
+  const progress = readProgress();
+  progress.lessons[lesson.id] = progress.lessons[lesson.id] ?? { openedAt: new Date().toISOString() };
+  writeProgress(progress);
+  console.log(`${colour.bold(lesson.title)} ${colour.dim(`· ${lesson.minutes} min · ${lesson.difficulty}`)}`);
+  console.log(colour.dim(`Objectives: ${lesson.objectives.join('; ')}\n`));
+  console.log(renderLessonMarkdown(lesson.body));
+  if (lesson.blocks.length === 0) return 0;
+  let runAll = options.run === true;
+  if (options.run === undefined) {
+    if (!process.stdin.isTTY) return 0;
+    const answer = await ask(`Run this lesson's ${lesson.blocks.length} examples in the sandbox now? [y/N] `);
+    runAll = answer === 'y' || answer === 'yes';
+  }
+  if (!runAll) return 0;
+  let failures = 0;
+  await withSession(options, async ({ runner }) => {
+    for (const [index, block] of lesson.blocks.entries()) {
+      const started = performance.now();
+      console.log(
+        colour.bold(
+          `\n[${index + 1}] ${block.kind === 'run' ? 'running' : `timing ${block.faster} against ${block.slower}`}…`,
+        ),
+      );
+      const result =
+        block.kind === 'run' ? await checkRunBlock(runner, block) : await checkCompareBlock(runner, block);
+      if (block.kind === 'run') process.stdout.write(result.output ?? '');
+      const took = colour.dim(`(${formatMs(performance.now() - started)})`);
+      if (result.ok)
+        console.log(colour.green(`✓ ${block.kind === 'run' ? 'matches the lesson' : result.detail}`), took);
+      else {
+        failures++;
+        console.log(colour.red(`✗ ${result.detail}`), took);
+      }
+    }
+  });
+  return failures === 0 ? 0 : 1;
+}
