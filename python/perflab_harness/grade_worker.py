@@ -375,21 +375,23 @@ def serve(request_fd, reply_fd):
             return None, missing(f"{module.__name__}.{name} is not a function")
         return function, None
 
-    def send_value(value):
-        # Encoding after the grader's clock stopped; gc paused so that a collection of the
-        # program's heap does not land in the grader's check of how long this took.
+    def send_result(value):
+        """Encodes the result, then says "done", then sends it. Encoding happens before "done"
+        so the grader's clock includes it: nothing the program left running (a thread still
+        filling the returned list) can finish its work after the clock has stopped."""
         was_enabled = gc_enabled()
         gc_disable()
         try:
             encoded = encode(value)
+            frame = '{"ok":true,"value":' + encoded + "}"
         except RuntimeError:
             # A dict or set changed size while it was being read: the program's own thread.
-            send('{"ok":false,"error":{"kind":"changed"}}')
-            return
+            frame = '{"ok":false,"error":{"kind":"changed"}}'
         finally:
             if was_enabled:
                 gc_enable()
-        send('{"ok":true,"value":' + encoded + "}")
+        send('{"done":true}')
+        send(frame)
 
     def has_dict(instance):
         cls = type_of(instance)
@@ -438,8 +440,7 @@ def serve(request_fd, reply_fd):
             result = None
             for _ in range_of(request["loops"]):
                 result = function(*args, **kwargs)
-            send('{"done":true}')
-            send_value(result)
+            send_result(result)
             return None
         if op == "call_each":
             # One call per input, each input different: a learner cannot answer the later
@@ -448,8 +449,7 @@ def serve(request_fd, reply_fd):
             if problem:
                 return problem
             results = [function(*args, **kwargs) for args, kwargs in request["inputs"]]
-            send('{"done":true}')
-            send_value(results)
+            send_result(results)
             return None
         if op == "ready":
             collect()

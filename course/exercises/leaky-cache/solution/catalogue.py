@@ -3,8 +3,8 @@
     perflab run traffic.py          replays a day of requests against this module
 
 Loading a product and laying out its page is the expensive part of a request, and popular
-products are asked for again and again, so finished pages are kept and reused: the most
-recently used few thousand of them, so that memory stays flat however many distinct pages
+products are asked for again and again, so finished pages are kept and reused: the two
+thousand or so used most recently, so that memory stays flat however many distinct pages
 a day brings.
 """
 import random
@@ -30,20 +30,25 @@ DELIVERY = {
 
 # Enough for every locale of the popular products, which get most of the traffic; the
 # long tail of pages asked for once a day is evicted instead of kept forever.
-PAGE_CACHE_SIZE = 4096
+PAGE_CACHE_SIZE = 2048
 
 
 def site_chrome(locale: str) -> tuple[str, str]:
-    """The header (navigation) and footer every page of the shop shares, in `locale`."""
-    departments = sorted(set(KINDS + MATERIALS + COLOURS))
-    nav = [f'    <li><a href="/{department.replace(" ", "-")}?lang={locale}">{department.title()}</a></li>'
-           for department in departments]
+    """The header (the department menu) and footer every page of the shop shares, in `locale`."""
+    menu = []
+    for kind in KINDS:
+        menu.append(f'    <li><a href="/{kind}?lang={locale}">{kind.title()}s</a>')
+        menu.append("      <ul>")
+        for material in MATERIALS:
+            slug = f"{material}-{kind}".replace(" ", "-")
+            menu.append(f'        <li><a href="/{kind}/{slug}?lang={locale}">{material.title()} {kind}s</a></li>')
+        menu.append("      </ul>")
+        menu.append("    </li>")
     legal = [f'    <li><a href="/help/{topic}?lang={locale}">{topic.replace("-", " ").title()}</a></li>'
              for topic in ["delivery", "returns", "warranty", "privacy", "cookies", "terms-of-sale",
                            "accessibility", "contact-us", "gift-cards", "store-finder", "careers", "press"]]
-    header = "\n".join(['  <nav class="departments">', "  <ul>", *nav, "  </ul>", "  </nav>"])
-    footer = "\n".join(['  <footer>', "  <ul>", *legal, "  </ul>",
-                        f"  <p>{DELIVERY[locale]}</p>", "  </footer>"])
+    header = "\n".join(['  <nav class="departments">', "  <ul>", *menu, "  </ul>", "  </nav>"])
+    footer = "\n".join(["  <footer>", "  <ul>", *legal, "  </ul>", f"  <p>{DELIVERY[locale]}</p>", "  </footer>"])
     return header, footer
 
 
@@ -68,7 +73,7 @@ def load_product(product_id: int) -> dict:
         "price": round(4 + rng.random() * 900, 2),
         "stock": rng.randrange(250),
         "specs": specs,
-        "blurb": " ".join(rng.choices(SYLLABLES + KINDS + COLOURS, k=60)),
+        "blurb": " ".join(rng.choices(SYLLABLES + KINDS + COLOURS, k=40)),
         "related": [rng.randrange(1, 200_001) for _ in range(8)],
     }
 

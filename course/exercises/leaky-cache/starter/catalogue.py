@@ -31,16 +31,21 @@ _PAGE_CACHE = {}
 
 
 def site_chrome(locale: str) -> tuple[str, str]:
-    """The header (navigation) and footer every page of the shop shares, in `locale`."""
-    departments = sorted(set(KINDS + MATERIALS + COLOURS))
-    nav = [f'    <li><a href="/{department.replace(" ", "-")}?lang={locale}">{department.title()}</a></li>'
-           for department in departments]
+    """The header (the department menu) and footer every page of the shop shares, in `locale`."""
+    menu = []
+    for kind in KINDS:
+        menu.append(f'    <li><a href="/{kind}?lang={locale}">{kind.title()}s</a>')
+        menu.append("      <ul>")
+        for material in MATERIALS:
+            slug = f"{material}-{kind}".replace(" ", "-")
+            menu.append(f'        <li><a href="/{kind}/{slug}?lang={locale}">{material.title()} {kind}s</a></li>')
+        menu.append("      </ul>")
+        menu.append("    </li>")
     legal = [f'    <li><a href="/help/{topic}?lang={locale}">{topic.replace("-", " ").title()}</a></li>'
              for topic in ["delivery", "returns", "warranty", "privacy", "cookies", "terms-of-sale",
                            "accessibility", "contact-us", "gift-cards", "store-finder", "careers", "press"]]
-    header = "\n".join(['  <nav class="departments">', "  <ul>", *nav, "  </ul>", "  </nav>"])
-    footer = "\n".join(['  <footer>', "  <ul>", *legal, "  </ul>",
-                        f"  <p>{DELIVERY[locale]}</p>", "  </footer>"])
+    header = "\n".join(['  <nav class="departments">', "  <ul>", *menu, "  </ul>", "  </nav>"])
+    footer = "\n".join(["  <footer>", "  <ul>", *legal, "  </ul>", f"  <p>{DELIVERY[locale]}</p>", "  </footer>"])
     return header, footer
 
 
@@ -65,7 +70,7 @@ def load_product(product_id: int) -> dict:
         "price": round(4 + rng.random() * 900, 2),
         "stock": rng.randrange(250),
         "specs": specs,
-        "blurb": " ".join(rng.choices(SYLLABLES + KINDS + COLOURS, k=60)),
+        "blurb": " ".join(rng.choices(SYLLABLES + KINDS + COLOURS, k=40)),
         "related": [rng.randrange(1, 200_001) for _ in range(8)],
     }
 

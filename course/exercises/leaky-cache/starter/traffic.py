@@ -10,11 +10,11 @@ import random
 
 from catalogue import LOCALES, housekeeping, render_product_page
 
-POPULAR = 500
+POPULAR = 300
 CATALOGUE_SIZE = 200_000
 
 
-def day_of_requests(count: int = 60_000, seed: int = 11):
+def day_of_requests(count: int = 30_000, seed: int = 11):
     rng = random.Random(seed)
     popular = rng.sample(range(1, CATALOGUE_SIZE + 1), POPULAR)
     # The most popular product gets twice the visits of the second, three times the third's...
