@@ -145,7 +145,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
       "for authors: every exercise's starter fails exactly its declared checks and its solution passes all",
     )
     .argument('[course]', 'the course folder (default: the built-in course)')
-    .option('--only <text>', 'only exercises whose path contains this text')
+    .option('--only <text>', 'only lessons and exercises whose id or path contains this text')
+    .option(
+      '--retry-failed',
+      'check a failing lesson or exercise once more before reporting it (both results are shown)',
+    )
     .option('--json', 'print the result as JSON')
     .addOption(sandboxOption())
     .action(async (dir: string | undefined, options) =>
