@@ -44,8 +44,9 @@ def test_timeit_ranks_slow_above_fast(harness):
         # Calibrated so that one sample (loops x time per loop) lasts about minBatchS (0.01 s)
         # or more; loose, as a loaded machine can make the calibrating round slow.
         assert candidate["loopsPerSample"] * max(candidate["samplesS"]) > 0.002
-    # A Python-level loop against the builtin sum(): about 10x apart on an idle machine.
-    assert statistics.median(slow["samplesS"]) > 2 * statistics.median(fast["samplesS"])
+    # A Python-level loop against the builtin sum(): about 10x apart on an idle machine. The
+    # minimum, as timeit itself reports, because load on a shared machine only adds time.
+    assert min(slow["samplesS"]) > 2 * min(fast["samplesS"])
 
 
 def test_timeit_names_a_failing_candidate(harness):

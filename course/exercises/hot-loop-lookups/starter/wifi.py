@@ -18,10 +18,10 @@ BANDS = [("excellent", -60.0), ("good", -70.0), ("fair", -80.0), ("weak", -90.0)
 NOISE_FLOOR_DBM = -100.0
 
 DEMO_FLOOR = {
-    "width_m": 60.0, "depth_m": 40.0, "cell_m": 0.5,
-    "tx_power_dbm": 20.0, "reference_loss_db": 40.0, "path_loss_exponent": 3.2,
+    "width_m": 80.0, "depth_m": 50.0, "cell_m": 0.25,
+    "tx_power_dbm": 20.0, "reference_loss_db": 46.0, "path_loss_exponent": 3.8,
 }
-DEMO_ACCESS_POINTS = [(10.0, 10.0), (30.0, 30.0), (50.0, 12.0), (48.0, 36.0)]
+DEMO_ACCESS_POINTS = [(12.0, 10.0), (40.0, 38.0), (70.0, 9.0), (71.5, 45.0)]
 
 
 class Radio:
