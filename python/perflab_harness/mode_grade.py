@@ -19,6 +19,7 @@ import math
 import os
 import pickle
 import random
+import time
 import re
 import signal
 import sys
@@ -58,6 +59,38 @@ CHECK_KINDS = ("correctness", "speed", "growth", "memory-per-instance", "overlap
 _CALL_PATTERN = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
 
 PR_SET_DUMPABLE = 4
+
+
+_SPIN_SOURCE = (
+    "import sys, time\n"
+    "n = int(sys.argv[1]); total = 0\n"
+    "for i in range(n):\n"
+    "    total += i * i % 7\n"
+)
+_SPIN_ITERATIONS = 1_500_000
+
+
+def _parallel_capacity(cpus):
+    """The speed-up k busy processes get over one right now (1.0 … cpus): the same fixed
+    pure-Python loop run once alone, then k times at once."""
+    import subprocess
+    import sys
+
+    def timed(copies):
+        started = time.perf_counter()
+        processes = [
+            subprocess.Popen([sys.executable, "-I", "-S", "-c", _SPIN_SOURCE, str(_SPIN_ITERATIONS)])
+            for _ in range(copies)
+        ]
+        for process in processes:
+            process.wait()
+        return time.perf_counter() - started
+
+    if cpus <= 1:
+        return 1.0
+    alone_s = timed(1)
+    together_s = timed(cpus)
+    return max(1.0, min(float(cpus), cpus * alone_s / together_s))
 
 
 class CheckProblem(Exception):
@@ -298,7 +331,7 @@ def blank_measurement(check):
         "growth": {"learner": [], "reference": [] if check.get("withReference") else None, "stoppedAtN": None},
         "memory-per-instance": {"bytesPerInstance": None, "hasDict": None, "className": None},
         "overlap": {"wallS": None, "maxInFlight": 0, "requestsServed": 0, "resultOk": False},
-        "cpu-scaling": {"learnerS": [], "serialS": [], "cpusAvailable": result.cpus_available(), "resultOk": False},
+        "cpu-scaling": {"learnerS": [], "serialS": [], "capacity": [], "cpusAvailable": result.cpus_available(), "resultOk": False},
     }[kind]
     return {"id": check["id"], "kind": kind, **fields, "error": None}
 
@@ -571,3 +604,6 @@ class Grader:
             measurement["learnerS"].append(outcomes[LEARNER].elapsed_s)
             measurement["serialS"].append(outcomes[REFERENCE].elapsed_s)
             measurement["resultOk"] = all_match
+            # What the machine can give right now: another program's load shrinks it, and no
+            # learner should be failed for a speed-up the machine could not have given.
+            measurement["capacity"].append(_parallel_capacity(measurement["cpusAvailable"]))

@@ -1,4 +1,3 @@
-import statistics
 
 from conftest import assert_well_formed, make_job
 

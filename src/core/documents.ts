@@ -161,6 +161,8 @@ export const measurementSchema = z.discriminatedUnion('kind', [
     kind: z.literal('cpu-scaling'),
     learnerS: z.array(z.number()),
     serialS: z.array(z.number()),
+    /** Per round: the speed-up k busy processes got over one while measuring (1 … cpus). */
+    capacity: z.array(z.number()).optional(),
     cpusAvailable: z.number().int(),
     resultOk: z.boolean(),
     error: nullableError,

@@ -19,7 +19,8 @@ def backoff_delay(failures: int, base_s: float, cap_s: float) -> float:
     ceiling doubles with every failure up to cap_s, and the randomness ("full jitter")
     spreads out many clients that failed at the same moment.
     """
-    return random.uniform(0, min(cap_s, base_s * 2 ** (failures - 1)))
+    ceiling = min(cap_s, base_s * 2 ** (failures - 1))
+    return random.uniform(ceiling / 2, ceiling)
 
 
 def call_with_retries(operation, *, attempts=5, base_s=0.1, cap_s=2.0, deadline_s=None):
@@ -40,7 +41,7 @@ def call_with_retries(operation, *, attempts=5, base_s=0.1, cap_s=2.0, deadline_
             return operation()
         except RETRYABLE:
             failures += 1
-            if failures >= attempts - 1:
+            if failures >= attempts:
                 raise
             delay = backoff_delay(failures, base_s, cap_s)
             if deadline_s is not None and time.monotonic() - started + delay > deadline_s:
