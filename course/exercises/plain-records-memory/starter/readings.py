@@ -9,7 +9,6 @@ run over them.
 """
 from sample_export import make_export
 
-FIELDS = ("sensor_id", "taken_at", "temperature", "humidity", "battery", "status")
 # One shared string per status, so millions of readings do not each carry a copy.
 STATUSES = {status: status for status in ("ok", "low-battery", "recalibrate", "offline")}
 
