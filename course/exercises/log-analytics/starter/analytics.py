@@ -35,13 +35,32 @@ def read_log(path: str) -> list[str]:
         return log.read().splitlines()
 
 
+def kth_smallest(values: list[float], k: int) -> float:
+    """The k-th smallest value (k = 0 is the minimum), found without sorting everything:
+    split around a pivot and keep only the side that holds it."""
+    while True:
+        pivot = values[len(values) // 2]
+        smaller = [value for value in values if value < pivot]
+        if k < len(smaller):
+            values = smaller
+            continue
+        same = sum(1 for value in values if value == pivot)
+        if k < len(smaller) + same:
+            return pivot
+        k -= len(smaller) + same
+        values = [value for value in values if value > pivot]
+
+
 def percentile(values: list[float], p: float) -> float:
-    """The p-th percentile (0-100), interpolating linearly between the two nearest ranks."""
-    ordered = sorted(values)
-    position = (len(ordered) - 1) * p / 100
+    """The p-th percentile (0-100) of a non-empty list: the value at position (n - 1) * p / 100
+    of the sorted values, interpolating linearly between the two values around it."""
+    position = (len(values) - 1) * p / 100
     below = int(position)
-    above = min(below + 1, len(ordered) - 1)
-    return ordered[below] + (ordered[above] - ordered[below]) * (position - below)
+    low = kth_smallest(values, below)
+    if below == position:
+        return low
+    high = kth_smallest(values, below + 1)
+    return low + (high - low) * (position - below)
 
 
 def latency_summary(latencies: list[float]) -> dict[str, float] | None:
