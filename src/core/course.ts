@@ -80,11 +80,12 @@ export interface CompareBlock {
 
 export type LessonBlock = RunBlock | CompareBlock;
 
+/** `key=value` words of a fence's info string (`python run expect=error`, `text file=data.csv`). */
 export function parseInfoOptions(info: string): Record<string, string> {
   const options: Record<string, string> = {};
-  for (const part of info.trim().split(/\s+/).slice(2)) {
-    const [key, ...rest] = part.split('=');
-    if (key) options[key] = rest.join('=') || 'true';
+  for (const part of info.trim().split(/\s+/)) {
+    const equals = part.indexOf('=');
+    if (equals > 0) options[part.slice(0, equals)] = part.slice(equals + 1);
   }
   return options;
 }
