@@ -5,8 +5,8 @@ seed always gives the same lines. One request per line:
 
     2024-05-14T09:31:07.412Z GET /api/cart 200 38.27 1834
 
-timestamp, method, path, status, latency in milliseconds, response size in bytes. A few
-lines are not requests (rotation banners, lines cut short when the server crashed).
+timestamp, method, path, status, latency in milliseconds, response size in bytes. About one
+line in 2 000 is not a request (rotation banners, blank lines, lines cut short by a crash).
 """
 import os
 import random
@@ -32,24 +32,24 @@ STATUSES = [200] * 80 + [201] * 4 + [204] * 3 + [304] * 6 + [400] * 2 + [404] * 
 NOT_REQUESTS = ["# log rotated by logkeeper", "", "2024-05-14T", "2024-05-14T10:00:00.000Z POST /api/pay"]
 
 
-def write_log(path: str, lines: int = 150_000, seed: int = 514) -> None:
+def write_log(path: str, lines: int = 100_000, seed: int = 514) -> None:
     """Write `lines` log lines (requests, and about one line in 2 000 that is not one) to `path`."""
     rng = random.Random(seed)
+    # A few thousand distinct requests, drawn with the endpoints' weights and reused: writing
+    # the demo log should cost far less than reading it.
     weights = [weight for *_, weight in ENDPOINTS]
-    chosen = rng.choices(ENDPOINTS, weights=weights, k=lines)
-    millis = 9 * 3_600_000
+    requests = []
+    for method, endpoint, typical_ms, _ in rng.choices(ENDPOINTS, weights=weights, k=4_000):
+        latency = typical_ms * (0.4 + rng.random()) ** 3 * (25 if rng.random() < 0.01 else 1)
+        requests.append(f"{method} {endpoint} {rng.choice(STATUSES)} {latency:.2f} {rng.randrange(80, 40_000)}\n")
     with open(path, "w", encoding="ascii") as log:
-        for method, endpoint, typical_ms, _ in chosen:
-            if rng.random() < 0.0005:
-                log.write(rng.choice(NOT_REQUESTS) + "\n")
+        for number, request in enumerate(rng.choices(requests, k=lines)):
+            if number % 2_000 == 1_999:
+                log.write(NOT_REQUESTS[number // 2_000 % len(NOT_REQUESTS)] + "\n")
                 continue
-            millis += rng.randrange(0, 40)
-            seconds, ms = divmod(millis, 1000)
-            minutes, s = divmod(seconds, 60)
-            h, m = divmod(minutes, 60)
-            latency = typical_ms * (0.4 + rng.random()) ** 3 * (25 if rng.random() < 0.01 else 1)
-            log.write(f"2024-05-14T{h % 24:02d}:{m:02d}:{s:02d}.{ms:03d}Z {method} {endpoint} "
-                      f"{rng.choice(STATUSES)} {latency:.2f} {rng.randrange(80, 40_000)}\n")
+            millis = 32_400_000 + number * 331  # one request every 0.331 s from 09:00
+            log.write(f"2024-05-14T{millis // 3_600_000:02d}:{millis // 60_000 % 60:02d}:"
+                      f"{millis // 1000 % 60:02d}.{millis % 1000:03d}Z {request}")
 
 
 def demo_log(path: str = "access.log") -> str:

@@ -1,6 +1,6 @@
-"""Hidden data generator for the flat-memory check: writes an access log of 18 000 × scale lines.
+"""Hidden data generator for the flat-memory check: writes an access log of 15 000 × scale lines.
 
-Scale 1 is about 1.2 MB, scale 10 about 12 MB. A pool of distinct request lines is drawn
+Scale 1 is about 1 MB, scale 10 about 10 MB. A pool of distinct request lines is drawn
 once and then sampled, so that writing a big log stays fast; every line the program reads
 is still a separate line of the file.
 """
@@ -30,5 +30,5 @@ def write_log(path, scale):
     rng = random.Random(2406)
     pool = [request_line(rng) for _ in range(20_000)] + ["# rotated\n", "\n", "2024-06-30T23:59:59.999Z GET /api\n"]
     with open(path, "w", encoding="ascii") as log:
-        for _ in range(int(scale) * 6):
+        for _ in range(int(scale) * 5):
             log.write("".join(rng.choices(pool, k=3_000)))

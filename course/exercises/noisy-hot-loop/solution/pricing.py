@@ -26,7 +26,8 @@ def price_lines(lines, catalogue, coupons):
     # The loop does only the pricing. No logging per line: even a debug call that is
     # filtered out costs a call, and an f-string argument is built before logging can
     # filter it. No exceptions for the common case either: most items have no coupon, so
-    # ask with .get() instead of raising and catching a KeyError for almost every line.
+    # ask with .get() instead of raising and catching an exception for almost every line
+    # (the old coupon_for raised NoCoupon for them, and is gone).
     for sku, quantity in lines:
         item = catalogue.get(sku)
         if item is None:

@@ -13,6 +13,18 @@ log = logging.getLogger(__name__)
 VAT_PERCENT = 20
 
 
+class NoCoupon(LookupError):
+    """Raised by coupon_for when an item has no coupon today."""
+
+
+def coupon_for(sku: str, coupons: dict) -> int:
+    """Today's percentage off for `sku`. Raises NoCoupon when it has none."""
+    try:
+        return coupons[sku]
+    except KeyError:
+        raise NoCoupon(f"no coupon today for {sku}") from None
+
+
 def price_lines(lines, catalogue, coupons):
     """Totals for order `lines` [(sku, quantity)], given the `catalogue`
     {sku: (name, price in cents, category)} and today's `coupons` {sku: percent off}.
@@ -32,10 +44,12 @@ def price_lines(lines, catalogue, coupons):
             continue
         amount = price * quantity
         try:
-            amount -= amount * coupons[sku] // 100
+            percent = coupon_for(sku, coupons)
+        except NoCoupon:
+            pass  # most items have no coupon today
+        else:
+            amount -= amount * percent // 100
             discounted += 1
-        except KeyError:
-            pass  # no coupon for this item today
         try:
             by_category[category] += amount
         except KeyError:
