@@ -24,8 +24,8 @@ describe('course loader', () => {
     expect(course.problems).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/drills\/basics\.yaml:1: drill "broken-link" links to lesson "no-such-lesson"/),
-        expect.stringMatching(/course\.yaml:1: topic "uncovered" has no a lesson, no an exercise or challenge, no drill questions/),
-        expect.stringMatching(/course\.yaml:1: topic "counting" has no an exercise or challenge/),
+        expect.stringMatching(/course\.yaml:1: topic "uncovered" lacks a lesson, an exercise or challenge, drill questions/),
+        expect.stringMatching(/course\.yaml:1: topic "counting" lacks an exercise or challenge/),
       ]),
     );
   });

@@ -253,7 +253,7 @@ export async function loadCourse(courseDir: string): Promise<Course> {
       topic.exercises.length === 0 ? 'an exercise or challenge' : null,
       topic.drills.length === 0 ? 'drill questions' : null,
     ].filter(Boolean);
-    if (missing.length > 0) problems.push(`${courseYaml}:1: topic "${topic.id}" has no ${missing.join(', no ')}`);
+    if (missing.length > 0) problems.push(`${courseYaml}:1: topic "${topic.id}" lacks ${missing.join(', ')}`);
   }
   return { dir: courseDir, file, modules, lessons, exercises, drills, coverage, problems };
 }
