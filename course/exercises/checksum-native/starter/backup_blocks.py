@@ -6,14 +6,14 @@ each block when the backup was written; one block has since been damaged in stor
 """
 import random
 
-BLOCK_SIZE = 96 * 1024
+BLOCK_SIZE = 256 * 1024
 BLOCK_COUNT = 16
 DAMAGED_BLOCK = 11
 
 # knot32 of each block as it was written, in order.
 MANIFEST = [
-    0x0076078d, 0x9ea7672a, 0x7f1b09ed, 0x1ee626f6, 0xa6b8948e, 0x92cb7f6d, 0xa0f45ff6, 0x450eed1c,
-    0xa3d1bee4, 0x079894c9, 0x2d62dd93, 0x58f9e69e, 0xfe912f8d, 0xcc4f77b1, 0x2cb699ed, 0x29c7c036,
+    0x395e25c4, 0x15e9c4c7, 0x989a272d, 0x85e10f24, 0x0f9ec7af, 0x04d24cdc, 0xbdd35cd3, 0x844d03d2,
+    0x721fdac6, 0x08f07bfb, 0x71c725aa, 0xfb7d9462, 0xbc39de06, 0xdd7458cc, 0x63035eaf, 0x24caef64,
 ]
 
 

@@ -9,13 +9,10 @@ faster version must give bit-for-bit the same numbers.
 """
 import backup_blocks
 
-MODULUS = 65519  # a prime just below 2**16
-
-
 def step(a: int, b: int, byte: int) -> tuple[int, int]:
-    """Fold one byte into the running pair (a, b)."""
-    a = (a + (byte ^ (b & 0xFF)) + 1) % MODULUS
-    b = (b + a) % MODULUS
+    """Fold one byte into the running pair (a, b): both are 16-bit sums (0 to 65535)."""
+    a = (a + (byte ^ (b & 0xFF)) + 1) & 0xFFFF
+    b = (b + a) & 0xFFFF
     return a, b
 
 
