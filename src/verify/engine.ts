@@ -365,6 +365,17 @@ function decideFunctionCheck(
   return result(false, `measurement kind ${m.kind} does not match the check kind ${check.kind}`);
 }
 
+/**
+ * The program's own peak resident memory (its largest process), from the harness: unlike the
+ * sandbox-wide figure it leaves out the copied input files, which live in the private tmpfs
+ * and would make a streaming program look like it loads its input.
+ */
+function programPeakMb(report: AnyJobReport): number {
+  const doc = report.document;
+  const kb = doc ? Math.max(doc.selfMaxRssKb, doc.childrenMaxRssKb) : report.peakMemoryKb;
+  return kb / 1024;
+}
+
 function stdoutOf(report: AnyJobReport): string {
   return report.outcome.output
     .filter((c) => c.stream === 'stdout')
@@ -480,7 +491,7 @@ async function programCheck(
         argv: check.args,
         limits: exercise.meta.limits,
       });
-      const peakMb = report.peakMemoryKb / 1024;
+      const peakMb = programPeakMb(report);
       if (report.status !== 'ok') return result(false, report.message, { peakMb });
       return result(
         peakMb <= check.maxMb,
@@ -501,7 +512,7 @@ async function programCheck(
           limits: exercise.meta.limits,
         });
         if (report.status !== 'ok') return result(false, `at ${scale}× input: ${report.message}`);
-        peaks.push(report.peakMemoryKb / 1024);
+        peaks.push(programPeakMb(report));
       }
       const [small = 1, large = 1] = peaks;
       const growth = large / small;
