@@ -48,6 +48,11 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** A bootstrap resample: as many values as the input, drawn with replacement. */
+export function resampleOf(values: readonly number[], random: () => number): number[] {
+  return Array.from({ length: values.length }, () => values[Math.floor(random() * values.length)] as number);
+}
+
 export interface RatioEstimate {
   /** median(numerator) / median(denominator): > 1 means the numerator is slower. */
   ratio: number;
@@ -67,12 +72,10 @@ export function ratioOfMedians(
   seed = 1,
 ): RatioEstimate {
   const random = seededRandom(seed);
-  const resample = (values: readonly number[]) =>
-    median(
-      Array.from({ length: values.length }, () => values[Math.floor(random() * values.length)] as number),
-    );
-  const ratios: number[] = [];
-  for (let i = 0; i < resamples; i++) ratios.push(resample(numerator) / resample(denominator));
+  const ratios = Array.from(
+    { length: resamples },
+    () => median(resampleOf(numerator, random)) / median(resampleOf(denominator, random)),
+  );
   return {
     ratio: median(numerator) / median(denominator),
     low: quantile(ratios, 0.025),

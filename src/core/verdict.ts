@@ -3,7 +3,7 @@
  * A check never fails on noise: when the interval straddles the threshold the caller
  * measures more, and only at its round cap does the point estimate decide.
  */
-import { median, quantile, seededRandom } from './stats.js';
+import { median, quantile, resampleOf, seededRandom } from './stats.js';
 
 export type SpeedDecision = 'pass' | 'fail' | 'undecided';
 
@@ -27,14 +27,7 @@ export function pairedSpeedup(
   }
   const ratios = baselineS.map((b, i) => b / (candidateS[i] as number));
   const random = seededRandom(seed);
-  const medians: number[] = [];
-  for (let r = 0; r < resamples; r++) {
-    medians.push(
-      median(
-        Array.from({ length: ratios.length }, () => ratios[Math.floor(random() * ratios.length)] as number),
-      ),
-    );
-  }
+  const medians = Array.from({ length: resamples }, () => median(resampleOf(ratios, random)));
   return {
     speedup: median(ratios),
     low: quantile(medians, 0.025),

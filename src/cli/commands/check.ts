@@ -53,6 +53,11 @@ interface LessonRow {
   wallMs: number;
 }
 
+/** A row for an exercise that could not be loaded or graded at all. */
+function unloadableRow(exercise: string, problems: string[]): Row {
+  return { exercise, ok: false, expectedFails: [], actualFails: [], solutionFails: [], problems, wallMs: 0 };
+}
+
 async function checkExercise(
   exercise: Exercise,
   name: string,
@@ -163,16 +168,7 @@ export async function checkCommand(
       async ({ exercise, dir, problems }): Promise<Row> => {
         const name = relative(root, dir) || dir;
         try {
-          if (!exercise)
-            return {
-              exercise: name,
-              ok: false,
-              expectedFails: [],
-              actualFails: [],
-              solutionFails: [],
-              problems,
-              wallMs: 0,
-            };
+          if (!exercise) return unloadableRow(name, problems);
           const first = await checkExercise(exercise, name, runner, runtime);
           if (first.ok || !options.retryFailed) return first;
           // A second, independent measurement tells a busy machine from broken content;
@@ -180,15 +176,7 @@ export async function checkCommand(
           const second = await checkExercise(exercise, name, runner, runtime);
           return { ...second, retried: true, firstProblems: first.problems };
         } catch (error) {
-          return {
-            exercise: name,
-            ok: false,
-            expectedFails: [],
-            actualFails: [],
-            solutionFails: [],
-            problems: [(error as Error).message],
-            wallMs: 0,
-          };
+          return unloadableRow(name, [(error as Error).message]);
         } finally {
           tick();
         }
