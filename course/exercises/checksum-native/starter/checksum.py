@@ -9,6 +9,7 @@ faster version must give bit-for-bit the same numbers.
 """
 import backup_blocks
 
+
 def step(a: int, b: int, byte: int) -> tuple[int, int]:
     """Fold one byte into the running pair (a, b): both are 16-bit sums (0 to 65535)."""
     a = (a + (byte ^ (b & 0xFF)) + 1) & 0xFFFF
