@@ -154,7 +154,10 @@ async function runGrade(
 ): Promise<{ measurements: Map<string, Measurement>; failure: string | null }> {
   const hidden = JSON.stringify({
     schema: 'perflab.hidden/1',
-    trees: { reference: pythonSources({ ...exercise.starter, ...exercise.solution }), starter: pythonSources(exercise.starter) },
+    trees: {
+      reference: pythonSources({ ...exercise.starter, ...exercise.solution }),
+      starter: pythonSources(exercise.starter),
+    },
     tests: Object.fromEntries(Object.entries(exercise.tests).map(([path, text]) => [`tests/${path}`, text])),
   });
   const report = await options.runner.run({
