@@ -157,151 +157,155 @@ export async function checkCommand(
     throw new UsageError(`nothing to check under ${root}${only ? ` matching "${only}"` : ''}`);
   }
 
-  return withSession(options, async ({ runner, runtime }) => {
-    const total = exercises.length + lessons.length;
-    const progress = new Progress(`checking ${total} lessons and exercises`, !options.json);
-    let done = 0;
-    const tick = () => progress.setLabel(`checked ${++done} of ${total} lessons and exercises`);
-    const exerciseRows = await mapLimited(
-      exercises,
-      availableParallelism(),
-      async ({ exercise, dir, problems }): Promise<Row> => {
-        const name = relative(root, dir) || dir;
+  return withSession(
+    options,
+    async ({ runner, runtime }) => {
+      const total = exercises.length + lessons.length;
+      const progress = new Progress(`checking ${total} lessons and exercises`, !options.json);
+      let done = 0;
+      const tick = () => progress.setLabel(`checked ${++done} of ${total} lessons and exercises`);
+      const exerciseRows = await mapLimited(
+        exercises,
+        availableParallelism(),
+        async ({ exercise, dir, problems }): Promise<Row> => {
+          const name = relative(root, dir) || dir;
+          try {
+            if (!exercise) return unloadableRow(name, problems);
+            const first = await checkExercise(exercise, name, runner, runtime);
+            if (first.ok || !options.retryFailed) return first;
+            // A second, independent measurement tells a busy machine from broken content;
+            // both results are kept in the report.
+            const second = await checkExercise(exercise, name, runner, runtime);
+            return { ...second, retried: true, firstProblems: first.problems };
+          } catch (error) {
+            return unloadableRow(name, [(error as Error).message]);
+          } finally {
+            tick();
+          }
+        },
+      );
+      // One lesson at a time: lessons make timing claims, which runs beside them would distort.
+      const lessonRows = await mapLimited(lessons, 1, async (lesson) => {
         try {
-          if (!exercise) return unloadableRow(name, problems);
-          const first = await checkExercise(exercise, name, runner, runtime);
+          const first = await checkLesson(lesson, runner);
           if (first.ok || !options.retryFailed) return first;
-          // A second, independent measurement tells a busy machine from broken content;
-          // both results are kept in the report.
-          const second = await checkExercise(exercise, name, runner, runtime);
+          const second = await checkLesson(lesson, runner);
           return { ...second, retried: true, firstProblems: first.problems };
-        } catch (error) {
-          return unloadableRow(name, [(error as Error).message]);
         } finally {
           tick();
         }
-      },
-    );
-    // One lesson at a time: lessons make timing claims, which runs beside them would distort.
-    const lessonRows = await mapLimited(lessons, 1, async (lesson) => {
-      try {
-        const first = await checkLesson(lesson, runner);
-        if (first.ok || !options.retryFailed) return first;
-        const second = await checkLesson(lesson, runner);
-        return { ...second, retried: true, firstProblems: first.problems };
-      } finally {
-        tick();
+      });
+      progress.stop();
+      const coverage = only ? null : (course?.coverage ?? null);
+      const allOk =
+        exerciseRows.every((r) => r.ok) && lessonRows.every((r) => r.ok) && loadProblems.length === 0;
+      if (options.json) {
+        process.stdout.write(
+          JSON.stringify(
+            {
+              schema: 'perflab.check/1',
+              ok: allOk,
+              problems: loadProblems,
+              exercises: exerciseRows,
+              lessons: lessonRows,
+              coverage,
+              drills: course?.drills.length ?? 0,
+            },
+            null,
+            2,
+          ) + '\n',
+        );
+        return allOk ? 0 : 1;
       }
-    });
-    progress.stop();
-    const coverage = only ? null : (course?.coverage ?? null);
-    const allOk =
-      exerciseRows.every((r) => r.ok) && lessonRows.every((r) => r.ok) && loadProblems.length === 0;
-    if (options.json) {
-      process.stdout.write(
-        JSON.stringify(
-          {
-            schema: 'perflab.check/1',
-            ok: allOk,
-            problems: loadProblems,
-            exercises: exerciseRows,
-            lessons: lessonRows,
-            coverage,
-            drills: course?.drills.length ?? 0,
-          },
-          null,
-          2,
-        ) + '\n',
+      if (exerciseRows.length > 0) {
+        const table = new Table({
+          head: [
+            'exercise',
+            'starter fails (declared)',
+            'starter fails (measured)',
+            'solution',
+            'time',
+            '',
+          ].map((h) => colour.bold(h)),
+          style: { head: [], border: [] },
+        });
+        for (const row of exerciseRows) {
+          table.push([
+            row.exercise,
+            row.expectedFails.join(', ') || '—',
+            row.actualFails.join(', ') || '—',
+            row.solutionFails.length === 0 ? 'all pass' : `fails ${row.solutionFails.join(', ')}`,
+            formatMs(row.wallMs),
+            row.ok ? colour.green('ok') : colour.red('MISMATCH'),
+          ]);
+        }
+        console.log(table.toString());
+      }
+      if (lessonRows.length > 0) {
+        const table = new Table({
+          head: ['lesson', 'runnable blocks', 'claims', 'time', ''].map((h) => colour.bold(h)),
+          style: { head: [], border: [] },
+        });
+        for (const row of lessonRows) {
+          table.push([
+            row.lesson,
+            `${row.runOk}/${row.runTotal}`,
+            `${row.claimsOk}/${row.claimsTotal}`,
+            formatMs(row.wallMs),
+            row.ok ? colour.green('ok') : colour.red('FAIL'),
+          ]);
+        }
+        console.log(table.toString());
+      }
+      if (coverage) {
+        const table = new Table({
+          head: ['topic', 'lessons', 'exercises', 'drills', ''].map((h) => colour.bold(h)),
+          style: { head: [], border: [] },
+        });
+        for (const topic of coverage) {
+          const covered = topic.lessons.length > 0 && topic.exercises.length > 0 && topic.drills.length > 0;
+          table.push([
+            topic.id,
+            topic.lessons.length,
+            topic.exercises.length,
+            topic.drills.length,
+            covered ? colour.green('covered') : colour.red('GAP'),
+          ]);
+        }
+        console.log(table.toString());
+        console.log(
+          `${course?.lessons.length ?? 0} lessons, ${course?.exercises.filter((e) => e.meta.kind === 'debug').length ?? 0} debugging exercises, ` +
+            `${course?.exercises.filter((e) => e.meta.kind === 'challenge').length ?? 0} challenges, ${course?.drills.length ?? 0} drills`,
+        );
+      }
+      for (const row of [...exerciseRows, ...lessonRows].filter((r) => r.retried)) {
+        const name = 'exercise' in row ? row.exercise : row.lesson;
+        console.log(
+          colour.yellow(
+            `\n${name} failed once and was checked again (${row.ok ? 'ok the second time' : 'failed again'}); the first failure:`,
+          ),
+        );
+        for (const problem of row.firstProblems ?? []) console.log(`  ${problem}`);
+      }
+      for (const row of exerciseRows.filter((r) => !r.ok)) {
+        console.log(colour.red(`\n${row.exercise}:`));
+        for (const problem of row.problems) console.log(`  ${problem}`);
+      }
+      for (const row of lessonRows.filter((r) => !r.ok)) {
+        console.log(colour.red(`\n${row.lesson}:`));
+        for (const problem of row.problems) console.log(`  ${problem}`);
+      }
+      if (loadProblems.length > 0) {
+        console.log(colour.red('\nContent problems:'));
+        for (const problem of loadProblems) console.log(`  ${problem}`);
+      }
+      console.log(
+        allOk
+          ? colour.green('\nEverything checked is as declared.')
+          : colour.red('\nSome content does not behave as declared (see above).'),
       );
       return allOk ? 0 : 1;
-    }
-    if (exerciseRows.length > 0) {
-      const table = new Table({
-        head: [
-          'exercise',
-          'starter fails (declared)',
-          'starter fails (measured)',
-          'solution',
-          'time',
-          '',
-        ].map((h) => colour.bold(h)),
-        style: { head: [], border: [] },
-      });
-      for (const row of exerciseRows) {
-        table.push([
-          row.exercise,
-          row.expectedFails.join(', ') || '—',
-          row.actualFails.join(', ') || '—',
-          row.solutionFails.length === 0 ? 'all pass' : `fails ${row.solutionFails.join(', ')}`,
-          formatMs(row.wallMs),
-          row.ok ? colour.green('ok') : colour.red('MISMATCH'),
-        ]);
-      }
-      console.log(table.toString());
-    }
-    if (lessonRows.length > 0) {
-      const table = new Table({
-        head: ['lesson', 'runnable blocks', 'claims', 'time', ''].map((h) => colour.bold(h)),
-        style: { head: [], border: [] },
-      });
-      for (const row of lessonRows) {
-        table.push([
-          row.lesson,
-          `${row.runOk}/${row.runTotal}`,
-          `${row.claimsOk}/${row.claimsTotal}`,
-          formatMs(row.wallMs),
-          row.ok ? colour.green('ok') : colour.red('FAIL'),
-        ]);
-      }
-      console.log(table.toString());
-    }
-    if (coverage) {
-      const table = new Table({
-        head: ['topic', 'lessons', 'exercises', 'drills', ''].map((h) => colour.bold(h)),
-        style: { head: [], border: [] },
-      });
-      for (const topic of coverage) {
-        const covered = topic.lessons.length > 0 && topic.exercises.length > 0 && topic.drills.length > 0;
-        table.push([
-          topic.id,
-          topic.lessons.length,
-          topic.exercises.length,
-          topic.drills.length,
-          covered ? colour.green('covered') : colour.red('GAP'),
-        ]);
-      }
-      console.log(table.toString());
-      console.log(
-        `${course?.lessons.length ?? 0} lessons, ${course?.exercises.filter((e) => e.meta.kind === 'debug').length ?? 0} debugging exercises, ` +
-          `${course?.exercises.filter((e) => e.meta.kind === 'challenge').length ?? 0} challenges, ${course?.drills.length ?? 0} drills`,
-      );
-    }
-    for (const row of [...exerciseRows, ...lessonRows].filter((r) => r.retried)) {
-      const name = 'exercise' in row ? row.exercise : row.lesson;
-      console.log(
-        colour.yellow(
-          `\n${name} failed once and was checked again (${row.ok ? 'ok the second time' : 'failed again'}); the first failure:`,
-        ),
-      );
-      for (const problem of row.firstProblems ?? []) console.log(`  ${problem}`);
-    }
-    for (const row of exerciseRows.filter((r) => !r.ok)) {
-      console.log(colour.red(`\n${row.exercise}:`));
-      for (const problem of row.problems) console.log(`  ${problem}`);
-    }
-    for (const row of lessonRows.filter((r) => !r.ok)) {
-      console.log(colour.red(`\n${row.lesson}:`));
-      for (const problem of row.problems) console.log(`  ${problem}`);
-    }
-    if (loadProblems.length > 0) {
-      console.log(colour.red('\nContent problems:'));
-      for (const problem of loadProblems) console.log(`  ${problem}`);
-    }
-    console.log(
-      allOk
-        ? colour.green('\nEverything checked is as declared.')
-        : colour.red('\nSome content does not behave as declared (see above).'),
-    );
-    return allOk ? 0 : 1;
-  });
+    },
+    { warmPool: true },
+  );
 }
