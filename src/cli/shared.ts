@@ -72,10 +72,11 @@ export async function stdinFromOption(value: string | undefined): Promise<StdinS
 export async function withSession<T>(
   options: CommonOptions,
   body: (session: PerflabSession) => Promise<T>,
+  sessionOptions: { warmPool?: boolean } = {},
 ): Promise<T> {
   let session: PerflabSession;
   try {
-    session = openSession({ backend: options.sandbox ?? undefined });
+    session = openSession({ backend: options.sandbox ?? undefined, warmPool: sessionOptions.warmPool });
   } catch (error) {
     if (error instanceof RuntimeMissingError || error instanceof SandboxUnavailableError) {
       throw new EnvironmentError(error.message);
