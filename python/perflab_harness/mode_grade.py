@@ -42,12 +42,10 @@ DEFAULT_REQUEST_TIMEOUT_S = 30.0
 # batch dwarfs the per-request overhead (about 20 µs) and timer noise, but the slower
 # side's batch must stay affordable when the two differ a hundredfold.
 MIN_BATCH_S = 0.05
-MAX_LOOPS = 10_000
 # Timed batches use a distinct input per call, so their length is capped: hidden speed inputs
 # should take at least a millisecond or so per call (docs/authoring.md).
 MAX_DISTINCT_LOOPS = 64
 DISTINCT_INPUT_STRIDE = 100_000
-MAX_SLOW_BATCH_S = 2.0
 CALIBRATION_ATTEMPTS = 6
 # growth: a call this slow ends the series (larger sizes would only be slower).
 GROWTH_STOP_S = 5.0
@@ -444,11 +442,11 @@ class Grader:
         needed_loops = {}
         for side in sides:
             needed_loops[side], per_call_s[side] = self._calibrate(side, call, args, kwargs)
-        loops = max(needed_loops.values())
-        slowest_s = max(per_call_s.values())
-        loops = max(1, min(loops, MAX_DISTINCT_LOOPS, math.floor(MAX_SLOW_BATCH_S / slowest_s) if slowest_s > 0 else MAX_LOOPS))
-        measurement["loopsPerSample"] = loops
-        timeouts = {side: self.timeout_s + 4 * loops * per_call_s[side] for side in sides}
+        # Each side gets its own number of calls per batch, as timeit does: enough for a batch
+        # of about MIN_BATCH_S, so a 100× slower side is not made to run 100× as long.
+        loops = {side: max(1, min(needed_loops[side], MAX_DISTINCT_LOOPS)) for side in sides}
+        measurement["loopsPerSample"] = loops[LEARNER]
+        timeouts = {side: self.timeout_s + 4 * loops[side] * per_call_s[side] for side in sides}
         order_rng = random.Random(self.seed)
         oracle = self._imported_worker(REFERENCE, call) if baseline == STARTER else None
         try:
@@ -457,19 +455,20 @@ class Grader:
                 # an earlier one computed (memoising identical calls would fake a speed-up).
                 inputs = [
                     self.tests.make_input(make_input, self.seed + round_index * DISTINCT_INPUT_STRIDE + call_index)
-                    for call_index in range(loops)
+                    for call_index in range(max(loops.values()))
                 ]
                 order = list(sides)
                 order_rng.shuffle(order)
                 outcomes = {}
                 for side in order:
                     with self._imported_worker(side, call) as worker:
-                        outcomes[side] = worker.call_each(call, inputs, timeouts[side])
+                        outcomes[side] = worker.call_each(call, inputs[: loops[side]], timeouts[side])
+                learner_inputs = inputs[: loops[LEARNER]]
                 if oracle is not None:
-                    expected_values = oracle.call_each(call, inputs, self.timeout_s + 4 * loops * per_call_s[baseline]).value
+                    expected_values = oracle.call_each(call, learner_inputs, self.timeout_s + 4 * loops[LEARNER] * per_call_s[LEARNER]).value
                 else:
                     expected_values = outcomes[REFERENCE].value
-                for (args, kwargs), expected, actual in zip(inputs, expected_values, outcomes[LEARNER].value):
+                for (args, kwargs), expected, actual in zip(learner_inputs, expected_values, outcomes[LEARNER].value):
                     if not values_match(expected, actual, RESULT_COMPARE):
                         expected_repr, actual_repr = describe_pair(expected, actual, RESULT_COMPARE)
                         measurement["wrongResult"] = {
@@ -478,8 +477,8 @@ class Grader:
                             "actualRepr": actual_repr,
                         }
                         return
-                measurement["baselineS"].append(outcomes[baseline].elapsed_s / loops)
-                measurement["candidateS"].append(outcomes[LEARNER].elapsed_s / loops)
+                measurement["baselineS"].append(outcomes[baseline].elapsed_s / loops[baseline])
+                measurement["candidateS"].append(outcomes[LEARNER].elapsed_s / loops[LEARNER])
         finally:
             if oracle is not None:
                 oracle.close()
@@ -491,12 +490,12 @@ class Grader:
             loops = 1
             for _ in range(CALIBRATION_ATTEMPTS):
                 elapsed_s = worker.call(call, args, kwargs, loops, self.timeout_s + 4 * loops * MIN_BATCH_S).elapsed_s
-                if elapsed_s >= MIN_BATCH_S or loops >= MAX_LOOPS:
+                if elapsed_s >= MIN_BATCH_S or loops >= MAX_DISTINCT_LOOPS:
                     break
                 # Aim past the target from what this batch showed, growing at most 100-fold:
                 # a first call is often slower than the rest (cold caches, lazy imports).
                 wanted = math.ceil(loops * MIN_BATCH_S * 1.2 / max(elapsed_s, 1e-9))
-                loops = min(MAX_LOOPS, max(loops * 2, min(wanted, loops * 100)))
+                loops = min(MAX_DISTINCT_LOOPS, max(loops * 2, min(wanted, loops * 100)))
             return loops, elapsed_s / loops
 
     # growth ------------------------------------------------------------------------------------

@@ -78,6 +78,7 @@ async function main(): Promise<void> {
                 gradedLabel: label,
               });
               ms.push(performance.now() - started);
+              if ((i + 1) % 10 === 0) log(`  ${condition} ${exercise.meta.id} ${label}: ${i + 1}/${times}`);
               if (report.passed !== shouldPass) {
                 wrong++;
                 log(
