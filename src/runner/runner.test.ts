@@ -24,7 +24,7 @@ def word_counts(text):
     return counts
 
 def make_text():
-    return " ".join(f"w{i % 37}" for i in range(3000))
+    return " ".join(f"w{i % 400}" for i in range(4000))
 
 if __name__ == "__main__":
     print(len(word_counts(make_text())))
@@ -60,11 +60,11 @@ describe('runner: harness modes', () => {
     const doc = report.document;
     if (!doc) throw new Error(report.documentError ?? 'no document');
     const count = doc.functions.find((f) => displayName(f) === 'list.count');
-    expect(count?.ncalls).toBe(37);
+    expect(count?.ncalls).toBe(400);
     const wordCounts = doc.functions.find((f) => f.name === 'word_counts');
     expect(wordCounts).toMatchObject({ origin: 'user', file: 'main.py', line: 2, ncalls: 1 });
     expect(
-      doc.edges.some((e) => e.callerId === wordCounts?.id && e.calleeId === count?.id && e.ncalls === 37),
+      doc.edges.some((e) => e.callerId === wordCounts?.id && e.calleeId === count?.id && e.ncalls === 400),
     ).toBe(true);
     expect(doc.functions.some((f) => f.file.includes('perflab_harness') || f.file.includes('runpy'))).toBe(
       false,
@@ -83,7 +83,7 @@ describe('runner: harness modes', () => {
     const fn = report.document?.functions[0];
     expect(fn?.name).toBe('word_counts');
     const countLine = fn?.lines.find((l) => l.source.includes('words.count(word)'));
-    expect(countLine?.hits).toBe(37);
+    expect(countLine?.hits).toBe(400);
     expect(countLine?.line).toBe(6);
     const hottest = fn?.lines.reduce((a, b) => (b.timeMs > a.timeMs ? b : a));
     expect(hottest?.line).toBe(6);
