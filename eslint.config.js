@@ -7,16 +7,44 @@ import globals from 'globals';
  * The import direction of the architecture (see src/README.md): each folder lists the
  * sibling folders it must not import. Pure core logic imports nothing of ours and no Node APIs.
  */
+const ALL = [
+  'core',
+  'sandbox',
+  'queue',
+  'pyenv',
+  'runner',
+  'exercises',
+  'verify',
+  'course',
+  'store',
+  'server',
+  'cli',
+  'bench',
+];
+const except = (...allowed) => ALL.filter((f) => !allowed.includes(f));
 const forbiddenImports = {
-  core: ['sandbox', 'queue', 'pyenv', 'runner', 'exercises', 'verify', 'course', 'cli', 'bench'],
-  sandbox: ['queue', 'pyenv', 'runner', 'exercises', 'verify', 'course', 'cli', 'bench'],
-  queue: ['sandbox', 'pyenv', 'runner', 'exercises', 'verify', 'course', 'cli', 'bench'],
-  pyenv: ['sandbox', 'queue', 'runner', 'exercises', 'verify', 'course', 'cli', 'bench'],
-  exercises: ['sandbox', 'queue', 'pyenv', 'runner', 'verify', 'course', 'cli', 'bench'],
-  course: ['sandbox', 'queue', 'pyenv', 'verify', 'cli', 'bench'],
-  runner: ['exercises', 'verify', 'course', 'cli', 'bench'],
-  verify: ['course', 'cli', 'bench'],
-  cli: ['bench'],
+  core: except(),
+  sandbox: except('core'),
+  queue: except('core'),
+  pyenv: except('core'),
+  exercises: except('core'),
+  course: except('core', 'exercises', 'runner'),
+  runner: except('core', 'sandbox', 'queue', 'pyenv'),
+  verify: except('core', 'sandbox', 'queue', 'pyenv', 'runner', 'exercises'),
+  store: except('core'),
+  server: except('core', 'sandbox', 'queue', 'pyenv', 'runner', 'exercises', 'verify', 'course', 'store'),
+  cli: except(
+    'core',
+    'sandbox',
+    'queue',
+    'pyenv',
+    'runner',
+    'exercises',
+    'verify',
+    'course',
+    'store',
+    'server',
+  ),
 };
 
 const boundaryConfigs = Object.entries(forbiddenImports).map(([folder, forbidden]) => ({
@@ -57,4 +85,24 @@ export default tseslint.config(
     },
   },
   ...boundaryConfigs,
+  {
+    // The browser app: browser globals, and of the server side only the pure core (types and
+    // plain functions), never Node APIs.
+    files: ['web/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'web/ runs in the browser: no Node APIs.' },
+            ...ALL.filter((f) => f !== 'core').map((other) => ({
+              group: [`**/src/${other}/*`, `**/src/${other}`],
+              message: `web/ may import only src/core (see web/README.md), not src/${other}.`,
+            })),
+          ],
+        },
+      ],
+    },
+  },
 );

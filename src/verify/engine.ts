@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GradeCheck, Measurement } from '../core/documents.js';
 import type { AuthoredCheck, Exercise, FileTree } from '../core/exercise.js';
+import type { CheckResult, VerifyReport } from '../core/verify-report.js';
 import { fitGrowth, growthTier, type GrowthFit } from '../core/growth.js';
 import { decideSpeedup, pairedSpeedup } from '../core/verdict.js';
 import { median } from '../core/stats.js';
@@ -17,26 +18,7 @@ import type { PythonRuntime } from '../core/runtime.js';
 import type { AnyJobReport, Runner } from '../runner/runner.js';
 import type { JobFile } from '../sandbox/types.js';
 
-export interface CheckResult {
-  id: string;
-  kind: AuthoredCheck['kind'];
-  title: string;
-  passed: boolean;
-  /** One sentence a learner understands. */
-  sentence: string;
-  evidence: Record<string, unknown>;
-}
-
-export interface VerifyReport {
-  schema: 'perflab.verify/1';
-  exercise: string;
-  graded: string;
-  passed: boolean;
-  checks: CheckResult[];
-  sandbox: string;
-  isolated: boolean;
-  wallMs: number;
-}
+export type { CheckResult, VerifyReport };
 
 export interface VerifyOptions {
   runner: Runner;

@@ -1,0 +1,323 @@
+/**
+ * The web app's JSON API: one zod schema per request and response body. The server validates
+ * every input with these and publishes them as OpenAPI (GET /api/openapi.json); the web app
+ * imports only the inferred types (`import type`), so zod never reaches the browser bundle.
+ *
+ * Units: every `...Ms` is milliseconds, every `...At` is milliseconds since the Unix epoch.
+ */
+import { z } from 'zod';
+import type { HarnessResultOf } from './documents.js';
+import type { HangDiagnosis } from './hang.js';
+import type { CallTreeNode } from './profile-model.js';
+import type { TimeitReport } from './timeit-report.js';
+import type { VerifyReport } from './verify-report.js';
+
+export const idParam = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be a lowercase-kebab-case id');
+const difficulty = z.enum(['beginner', 'intermediate', 'advanced']);
+
+// ---------------------------------------------------------------- course index
+
+export const lessonSummarySchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  difficulty,
+  minutes: z.number(),
+  topics: z.array(z.string()),
+});
+export type LessonSummary = z.infer<typeof lessonSummarySchema>;
+
+export const exerciseSummarySchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  kind: z.enum(['debug', 'challenge']),
+  difficulty,
+  topics: z.array(z.string()),
+});
+export type ExerciseSummary = z.infer<typeof exerciseSummarySchema>;
+
+export const lessonProgressSchema = z.object({ readAt: z.number().nullable() });
+export const exerciseProgressSchema = z.object({
+  /** not-started → started (opened or code saved) → attempted (verified, failed) → solved. */
+  status: z.enum(['not-started', 'started', 'attempted', 'solved']),
+  hintsShown: z.number().int().min(0),
+  explanationShown: z.boolean(),
+  solvedAt: z.number().nullable(),
+});
+export type ExerciseProgress = z.infer<typeof exerciseProgressSchema>;
+
+export const progressSchema = z.object({
+  lessons: z.record(z.string(), lessonProgressSchema),
+  exercises: z.record(z.string(), exerciseProgressSchema),
+});
+export type Progress = z.infer<typeof progressSchema>;
+
+export const courseIndexSchema = z.object({
+  title: z.string(),
+  summary: z.string(),
+  modules: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      summary: z.string(),
+      lessons: z.array(lessonSummarySchema),
+      exercises: z.array(exerciseSummarySchema),
+    }),
+  ),
+  progress: progressSchema,
+});
+export type CourseIndex = z.infer<typeof courseIndexSchema>;
+
+// ---------------------------------------------------------------- lessons
+
+export const lessonBlockViewSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('run'),
+    index: z.number().int(),
+    code: z.string(),
+    expect: z.enum(['success', 'error', 'timeout']),
+    expectedOutput: z.string().nullable(),
+    files: z.record(z.string(), z.string()),
+  }),
+  z.object({
+    kind: z.literal('compare'),
+    index: z.number().int(),
+    code: z.string(),
+    faster: z.string(),
+    slower: z.string(),
+    factor: z.number(),
+  }),
+]);
+export type LessonBlockView = z.infer<typeof lessonBlockViewSchema>;
+
+/** The body in document order: Markdown text between runnable blocks. */
+export const lessonSegmentSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('markdown'), markdown: z.string() }),
+  z.object({ type: z.literal('block'), block: lessonBlockViewSchema }),
+]);
+export type LessonSegment = z.infer<typeof lessonSegmentSchema>;
+
+export const lessonViewSchema = lessonSummarySchema.extend({
+  moduleId: z.string(),
+  objectives: z.array(z.string()),
+  prerequisites: z.array(z.string()),
+  segments: z.array(lessonSegmentSchema),
+  previous: z.string().nullable(),
+  next: z.string().nullable(),
+  progress: lessonProgressSchema,
+});
+export type LessonView = z.infer<typeof lessonViewSchema>;
+
+// ---------------------------------------------------------------- exercises
+
+export const workspaceFileSchema = z.object({
+  path: z.string(),
+  /** Text content; null for binary data files (download them instead). */
+  content: z.string().nullable(),
+  editable: z.boolean(),
+  kind: z.enum(['code', 'data']),
+  sizeBytes: z.number().int(),
+});
+export type WorkspaceFile = z.infer<typeof workspaceFileSchema>;
+
+export const exerciseViewSchema = exerciseSummarySchema.extend({
+  moduleId: z.string().nullable(),
+  prompt: z.string(),
+  /** The program the Run and Profile buttons start. */
+  entry: z.string(),
+  /** The learner's files (saved edits over the starter). */
+  files: z.array(workspaceFileSchema),
+  savedAt: z.number().nullable(),
+  hintsTotal: z.number().int(),
+  /** Hints revealed so far, gentlest first. */
+  hints: z.array(z.string()),
+  checks: z.array(z.object({ id: z.string(), kind: z.string(), title: z.string() })),
+  progress: exerciseProgressSchema,
+});
+export type ExerciseView = z.infer<typeof exerciseViewSchema>;
+
+/** Paths are relative, inside the workspace; no "..", no leading "/". */
+export const relativeFilePath = z
+  .string()
+  .min(1)
+  .max(200)
+  .refine(
+    (p) => !p.startsWith('/') && !p.split('/').includes('..') && !p.includes('\0'),
+    'must be a relative path inside the workspace',
+  );
+
+export const saveFilesBodySchema = z.object({
+  files: z.record(relativeFilePath, z.string().max(512 * 1024)),
+});
+export const savedFilesSchema = z.object({ savedAt: z.number().nullable() });
+
+export const hintBodySchema = z.object({});
+export const hintResponseSchema = z.object({ hints: z.array(z.string()), hintsTotal: z.number().int() });
+export const explanationResponseSchema = z.object({ explanation: z.string() });
+
+// ---------------------------------------------------------------- jobs
+
+export const JOB_KINDS = ['run', 'profile', 'verify', 'timeit', 'block'] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+export const JOB_STATES = ['queued', 'running', 'finished', 'failed', 'cancelled', 'interrupted'] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+export const startExerciseJobSchema = z.object({
+  kind: z.enum(['run', 'profile', 'verify']),
+  /** The editor's current files; saved before the job starts. Omitted: the saved files. */
+  files: z.record(relativeFilePath, z.string().max(512 * 1024)).optional(),
+  stdin: z
+    .string()
+    .max(64 * 1024)
+    .optional(),
+});
+
+export const workbenchFileSchema = z.object({
+  path: relativeFilePath,
+  /** Text, or base64 when `base64` is true (binary data files). */
+  content: z.string(),
+  base64: z.boolean().default(false),
+});
+export const startWorkbenchJobSchema = z.object({
+  kind: z.enum(['run', 'profile', 'timeit']),
+  entry: relativeFilePath,
+  files: z.array(workbenchFileSchema).min(1).max(50),
+  args: z.array(z.string().max(1000)).max(50).default([]),
+  stdin: z
+    .string()
+    .max(64 * 1024)
+    .optional(),
+  /** timeit: the functions or expressions to compare (at least two). */
+  candidates: z.array(z.string().min(1).max(200)).max(8).optional(),
+});
+
+export const jobCreatedSchema = z.object({ jobId: z.string() });
+
+export const outputChunkSchema = z.object({
+  stream: z.enum(['stdout', 'stderr']),
+  text: z.string(),
+  /** Since the program started. */
+  tMs: z.number(),
+});
+export type OutputChunkView = z.infer<typeof outputChunkSchema>;
+
+export const jobSummarySchema = z.object({
+  id: z.string(),
+  kind: z.enum(JOB_KINDS),
+  /** "exercise:<id>", "lesson:<id>#<block index>" or "workbench". */
+  target: z.string(),
+  state: z.enum(JOB_STATES),
+  createdAt: z.number(),
+  startedAt: z.number().nullable(),
+  finishedAt: z.number().nullable(),
+  /** One sentence: what happened (null while queued or running). */
+  message: z.string().nullable(),
+  /** For verify jobs: did every check pass. */
+  passed: z.boolean().nullable(),
+});
+export type JobSummary = z.infer<typeof jobSummarySchema>;
+
+/**
+ * A whole job: its output so far and, once finished, its result. The result's shape depends
+ * on `kind` (see JobResult in src/server/README.md): run → { run }, profile → { profile,
+ * lines, memory, callTree, hot }, verify → { verify }, timeit → { timeit }, block → { block }.
+ */
+export const jobViewSchema = jobSummarySchema.extend({
+  queuePosition: z.number().int(),
+  output: z.array(outputChunkSchema),
+  outputTruncated: z.boolean(),
+  progress: z.array(z.string()),
+  /** A JobResultView (below), once finished. */
+  result: z.record(z.string(), z.unknown()).nullable(),
+});
+export type JobView = z.infer<typeof jobViewSchema>;
+
+export const jobListSchema = z.object({ jobs: z.array(jobSummarySchema) });
+
+/**
+ * Server-sent events of GET /api/jobs/:id/events. Each SSE message's `event` is the type and
+ * its `data` is the JSON below. The stream first replays everything so far (so a reloaded
+ * page or a second tab re-attaches), then follows live, and ends after `end`.
+ */
+export type JobEvent =
+  | { type: 'state'; state: JobState; queuePosition: number; elapsedMs: number }
+  | { type: 'output'; chunk: OutputChunkView }
+  | { type: 'progress'; line: string }
+  | { type: 'end'; job: JobView };
+
+export const healthSchema = z.object({
+  ok: z.boolean(),
+  version: z.string(),
+  sandbox: z.string(),
+  isolated: z.boolean(),
+  cpus: z.number().int(),
+  python: z.string(),
+});
+export type Health = z.infer<typeof healthSchema>;
+
+export const errorSchema = z.object({
+  error: z.string(),
+  message: z.string(),
+  issues: z.array(z.string()).optional(),
+});
+export type ApiError = z.infer<typeof errorSchema>;
+
+// ---------------------------------------------------------------- job results (server → browser)
+
+/** What every sandbox run reports, trimmed for the browser. */
+export interface RunResultView {
+  status: 'ok' | 'program-failed' | 'limit' | 'cancelled' | 'setup-error';
+  /** One sentence for a person: what happened. */
+  message: string;
+  exitCode: number | null;
+  signal: string | null;
+  limitHit: 'timeout' | 'cpu-limit' | 'memory-limit' | 'process-limit' | 'output-limit' | null;
+  wallMs: number;
+  cpuMs: number;
+  peakMemoryKb: number;
+  queueWaitMs: number;
+  cpusAvailable: number | null;
+  sandbox: string;
+  isolated: boolean;
+  exception: {
+    type: string;
+    message: string;
+    traceback: string;
+    file?: string | null;
+    line?: number | null;
+  } | null;
+  /** Where each process and thread was stuck, when the run hit its time limit. */
+  hang: HangDiagnosis | null;
+}
+
+export interface ProfileResultView {
+  run: RunResultView;
+  /** The cProfile document (without the raw pstats bytes: download them from /artifacts/profile.prof). */
+  profile: Omit<HarnessResultOf<'profile'>, 'pstatsBase64'> | null;
+  /** Line timings of the hottest functions of the learner's code. */
+  lines: HarnessResultOf<'lines'> | null;
+  memory: HarnessResultOf<'memory'> | null;
+  /** The learner's hottest functions (profile function ids), hottest first. */
+  hot: { functionId: number; ownLinesMs: number }[];
+  callTree: CallTreeNode[];
+}
+
+export interface TimeitResultView {
+  run: RunResultView;
+  gcEnabled: boolean | null;
+  report: TimeitReport | null;
+}
+
+export interface BlockResultView {
+  run: RunResultView | null;
+  ok: boolean;
+  /** What matched or not, or the measured ratio of a compare block. */
+  detail: string;
+  timeit: TimeitReport | null;
+}
+
+export type JobResultView =
+  | { kind: 'run'; run: RunResultView }
+  | ({ kind: 'profile' } & ProfileResultView)
+  | { kind: 'verify'; verify: VerifyReport }
+  | ({ kind: 'timeit' } & TimeitResultView)
+  | ({ kind: 'block' } & BlockResultView);
