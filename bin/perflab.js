@@ -11,4 +11,8 @@ if (!existsSync(fileURLToPath(compiled))) {
   process.exit(3);
 }
 const { main } = await import(compiled.href);
-process.exitCode = await main(process.argv);
+const code = await main(process.argv);
+// Every command has finished and released what it opened by now; exiting explicitly means a
+// stray handle (a socket a sandboxed program left half-open, say) can never keep a finished
+// command — or CI — waiting. On Linux, writes to stdout/stderr pipes and files are synchronous.
+process.exit(code);

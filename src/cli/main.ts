@@ -18,6 +18,7 @@ const commands = {
   verify: () => import('./commands/verify.js'),
   check: () => import('./commands/check.js'),
   workflow: () => import('./commands/workflow.js'),
+  serve: () => import('./commands/serve.js'),
 };
 
 const EXIT_CODES_HELP = `
@@ -155,6 +156,38 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action(async (dir: string | undefined, options) =>
       setExit(await (await commands.check()).checkCommand(dir, options)),
     );
+
+  program
+    .command('serve')
+    .description('serve the web app: the course, the exercise workspace and the profiling workbench')
+    .option('--port <n>', 'port to listen on (0 picks a free one)', process.env.PERFLAB_PORT ?? '4321')
+    .option(
+      '--host <address>',
+      'address to listen on (0.0.0.0 to reach it from other machines)',
+      process.env.PERFLAB_HOST ?? '127.0.0.1',
+    )
+    .option(
+      '--data-dir <dir>',
+      'where progress, saved code and job history are kept (SQLite)',
+      process.env.PERFLAB_DATA_DIR ?? './data',
+    )
+    .option('--course <dir>', 'another course folder (default: the built-in course)')
+    .option(
+      '--grace <seconds>',
+      'at shutdown, how long running jobs may finish before they are cancelled',
+      '10',
+    )
+    .option(
+      '--log-level <level>',
+      'fatal, error, warn, info, debug or silent',
+      process.env.PERFLAB_LOG_LEVEL ?? 'info',
+    )
+    .addOption(sandboxOption())
+    .addHelpText(
+      'after',
+      '\nEnvironment: PERFLAB_PORT, PERFLAB_HOST, PERFLAB_DATA_DIR, PERFLAB_LOG_LEVEL, PERFLAB_SANDBOX set the defaults.\n\nExamples:\n  perflab serve\n  perflab serve --port 8080 --data-dir ~/.perflab/data\n  PERFLAB_LOG_LEVEL=warn npm start',
+    )
+    .action(async (options) => setExit(await (await commands.serve()).serveCommand(options)));
 
   program
     .command('list')

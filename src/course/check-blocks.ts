@@ -4,7 +4,7 @@
  */
 import { matchOutput, type CompareBlock, type RunBlock } from '../core/course.js';
 import { median } from '../core/stats.js';
-import type { Runner } from '../runner/runner.js';
+import type { AnyJobReport, Runner } from '../runner/runner.js';
 
 export interface BlockResult {
   line: number;
@@ -14,6 +14,8 @@ export interface BlockResult {
   detail: string;
   /** Program output (run blocks), for `perflab show`. */
   output?: string;
+  /** The sandbox run behind the verdict, for views that show more than the verdict. */
+  report: AnyJobReport;
 }
 
 export async function checkRunBlock(runner: Runner, block: RunBlock): Promise<BlockResult> {
@@ -34,13 +36,14 @@ export async function checkRunBlock(runner: Runner, block: RunBlock): Promise<Bl
         : report.status === 'ok';
   if (!outcomeOk) {
     const wanted = block.expect === 'timeout' ? 'to hang until its timeout' : block.expect === 'error' ? 'to fail' : 'to succeed';
-    return { line: block.line, kind: 'run', ok: false, detail: `expected the block ${wanted}, but: ${report.message}\n${output.slice(-600)}`, output };
+    return { report, line: block.line, kind: 'run', ok: false, detail: `expected the block ${wanted}, but: ${report.message}\n${output.slice(-600)}`, output };
   }
-  if (block.expectedOutput === null) return { line: block.line, kind: 'run', ok: true, detail: 'ran', output };
+  if (block.expectedOutput === null) return { report, line: block.line, kind: 'run', ok: true, detail: 'ran', output };
   const match = matchOutput(block.expectedOutput, output, block.unordered);
-  if (match.matches) return { line: block.line, kind: 'run', ok: true, detail: 'output matches', output };
+  if (match.matches) return { report, line: block.line, kind: 'run', ok: true, detail: 'output matches', output };
   const mismatch = match.firstMismatch;
   return {
+    report,
     line: block.line,
     kind: 'run',
     ok: false,
@@ -58,10 +61,11 @@ export async function checkCompareBlock(runner: Runner, block: CompareBlock): Pr
     limits: { wallS: 120 },
   });
   const [faster, slower] = report.document?.candidates ?? [];
-  if (!faster || !slower) return { line: block.line, kind: 'compare', ok: false, detail: `timing failed: ${report.message}`, ratio: null };
+  if (!faster || !slower) return { report, line: block.line, kind: 'compare', ok: false, detail: `timing failed: ${report.message}`, ratio: null };
   const ratio = median(slower.samplesS) / median(faster.samplesS);
   const ok = ratio >= block.factor;
   return {
+    report,
     line: block.line,
     kind: 'compare',
     ok,

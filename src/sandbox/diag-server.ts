@@ -5,7 +5,7 @@
  * capped and documents that fail validation are dropped.
  */
 import { chmod } from 'node:fs/promises';
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { stackDumpSchema, type StackDump } from '../core/documents.js';
 
 const MAX_DOCUMENT_BYTES = 512 * 1024;
@@ -16,11 +16,15 @@ export class DiagServer {
     private readonly server: Server,
     /** Stack dumps received so far, in arrival order. */
     readonly dumps: StackDump[],
+    private readonly connections: Set<Socket>,
   ) {}
 
   static async listen(socketPath: string): Promise<DiagServer> {
     const dumps: StackDump[] = [];
+    const connections = new Set<Socket>();
     const server = createServer((socket) => {
+      connections.add(socket);
+      socket.on('close', () => connections.delete(socket));
       const chunks: Buffer[] = [];
       let size = 0;
       socket.on('data', (chunk: Buffer) => {
@@ -45,10 +49,18 @@ export class DiagServer {
     });
     // The sandboxed program may run as another uid; connecting needs write permission.
     await chmod(socketPath, 0o666);
-    return new DiagServer(server, dumps);
+    return new DiagServer(server, dumps, connections);
   }
 
+  /**
+   * Stops listening and drops any connection still open: the run is over, so a half-sent
+   * dump is worthless, and waiting for it would let a program keep the host's cleanup (and
+   * the perflab process) waiting forever.
+   */
   close(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      for (const socket of this.connections) socket.destroy();
+    });
   }
 }

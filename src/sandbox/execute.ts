@@ -209,9 +209,25 @@ function trackCleanup(cleanup: Promise<unknown>): void {
   pendingCleanups.add(tracked);
 }
 
-/** Resolves when every finished run's staging folder, socket and cgroup are gone. */
+/** Longest wait for cleanups at shutdown; each step is bounded, this bounds them all. */
+const SETTLE_LIMIT_MS = 15_000;
+
+/**
+ * Resolves when every finished run's staging folder, socket and cgroup are gone — or after
+ * SETTLE_LIMIT_MS, so that a cleanup stuck in the kernel never keeps perflab from exiting.
+ */
 export async function settleCleanups(): Promise<void> {
-  while (pendingCleanups.size > 0) await Promise.all([...pendingCleanups]);
+  const deadline = performance.now() + SETTLE_LIMIT_MS;
+  while (pendingCleanups.size > 0 && performance.now() < deadline) {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all([...pendingCleanups]),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, Math.max(1, deadline - performance.now()));
+      }),
+    ]);
+    clearTimeout(timer);
+  }
 }
 
 export async function executeRun(spec: SandboxRunSpec, options: ExecuteOptions): Promise<SandboxOutcome> {

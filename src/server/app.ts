@@ -1,0 +1,176 @@
+/**
+ * The Fastify application: JSON API under /api (every input validated by the zod schemas of
+ * src/core/api.ts, published as OpenAPI at /api/openapi.json) and the built web app for every
+ * other path. Built without listening, so tests drive it through `inject`.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { ApiError } from '../core/api.js';
+import type { Course } from '../course/load.js';
+import type { PythonRuntime } from '../core/runtime.js';
+import type { Runner } from '../runner/runner.js';
+import type { Store } from '../store/types.js';
+import { registerContentRoutes } from './content-routes.js';
+import { registerJobRoutes } from './job-routes.js';
+import { JobManager, ServerClosingError } from './jobs.js';
+
+export const API_VERSION = '0.1.0';
+/** Uploads (workbench files, saved code) are small; anything bigger is refused with 413. */
+export const BODY_LIMIT_BYTES = 8 * 1024 * 1024;
+
+export interface AppOptions {
+  course: Course;
+  store: Store;
+  runner: Runner;
+  runtime: PythonRuntime;
+  /** The built web app (dist/web); the API works without it. */
+  webDir?: string;
+  learnerId?: string;
+  logger?: FastifyServerOptions['logger'];
+}
+
+export interface ServerContext {
+  course: Course;
+  store: Store;
+  jobs: JobManager;
+  runner: Runner;
+  runtime: PythonRuntime;
+  learnerId: string;
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what: string) => new HttpError(404, 'not-found', `${what} does not exist`);
+
+export async function buildApp(options: AppOptions): Promise<{ app: FastifyInstance; jobs: JobManager }> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Job ids and lesson ids are short; this guards against absurd URLs.
+    maxParamLength: 300,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const learnerId = options.learnerId ?? 'local';
+  const jobs = new JobManager({ store: options.store, runner: options.runner, learnerId, log: app.log });
+  const context: ServerContext = {
+    course: options.course,
+    store: options.store,
+    jobs,
+    runner: options.runner,
+    runtime: options.runtime,
+    learnerId,
+  };
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const body = errorBody(error);
+    if (body.status >= 500) request.log.error({ err: error }, 'request failed');
+    void reply.status(body.status).send(body.payload);
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'perflab API',
+        description:
+          'The JSON API of the perflab web app: course content, saved code, progress, and jobs (run, profile, verify) with live output over server-sent events.',
+        version: API_VERSION,
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  await app.register(
+    async (api) => {
+      registerContentRoutes(api.withTypeProvider<ZodTypeProvider>(), context);
+      registerJobRoutes(api.withTypeProvider<ZodTypeProvider>(), context);
+      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    },
+    { prefix: '/api' },
+  );
+
+  const webDir = options.webDir;
+  const hasWeb = webDir !== undefined && existsSync(join(webDir, 'index.html'));
+  if (hasWeb) {
+    await app.register(fastifyStatic, {
+      root: webDir,
+      wildcard: false,
+      index: false,
+      maxAge: '1h',
+      immutable: false,
+    });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    if (request.url.startsWith('/api/') || request.url === '/api' || request.method !== 'GET') {
+      void reply
+        .status(404)
+        .send({ error: 'not-found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
+      return;
+    }
+    if (!hasWeb) {
+      void reply
+        .status(503)
+        .type('text/plain')
+        .send(
+          'The web app is not built. Run `npm run build` (npm install does it), then restart perflab serve.',
+        );
+      return;
+    }
+    // Client-side routes (/lessons/x, /exercises/y, /workbench) all load the app.
+    void reply.header('cache-control', 'no-cache').sendFile('index.html');
+  });
+
+  return { app, jobs };
+}
+
+function errorBody(error: FastifyError): { status: number; payload: ApiError } {
+  if (error instanceof HttpError)
+    return { status: error.statusCode, payload: { error: error.code, message: error.message } };
+  if (error instanceof ServerClosingError)
+    return { status: 503, payload: { error: 'shutting-down', message: error.message } };
+  if (error.validation) {
+    const issues = error.validation.map(
+      (v) => `${v.instancePath || error.validationContext || 'request'}: ${v.message}`,
+    );
+    return {
+      status: 400,
+      payload: {
+        error: 'bad-request',
+        message: `invalid ${error.validationContext ?? 'request'}: ${issues.join('; ')}`,
+        issues,
+      },
+    };
+  }
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+    return {
+      status: 413,
+      payload: {
+        error: 'too-large',
+        message: `the request body is over ${BODY_LIMIT_BYTES / 1024 / 1024} MB`,
+      },
+    };
+  if (error.statusCode && error.statusCode < 500)
+    return { status: error.statusCode, payload: { error: 'bad-request', message: error.message } };
+  return {
+    status: 500,
+    payload: { error: 'internal', message: 'perflab hit an internal error; the server log has the details' },
+  };
+}

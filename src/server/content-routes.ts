@@ -1,0 +1,247 @@
+/**
+ * Course content, saved code and progress: the course index, lessons, exercises (files, hints,
+ * explanation), auto-save and reset to starter.
+ */
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+} from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  courseIndexSchema,
+  errorSchema,
+  explanationResponseSchema,
+  exerciseViewSchema,
+  healthSchema,
+  hintResponseSchema,
+  idParam,
+  lessonViewSchema,
+  progressSchema,
+  saveFilesBodySchema,
+  savedFilesSchema,
+} from '../core/api.js';
+import type { Exercise } from '../core/exercise.js';
+import type { Lesson } from '../course/load.js';
+import { API_VERSION, HttpError, notFound, type ServerContext } from './app.js';
+import { NOT_STARTED, courseIndex, exerciseView, lessonView } from './views.js';
+
+export type ApiInstance = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+const errors = { 400: errorSchema, 404: errorSchema };
+
+export function findExercise(context: ServerContext, id: string): Exercise {
+  const exercise = context.course.exercises.find((e) => e.meta.id === id);
+  if (!exercise) throw notFound(`exercise "${id}"`);
+  return exercise;
+}
+
+export function findLessonById(context: ServerContext, id: string): Lesson {
+  const lesson = context.course.lessons.find((l) => l.id === id);
+  if (!lesson) throw notFound(`lesson "${id}"`);
+  return lesson;
+}
+
+export async function exerciseProgress(context: ServerContext, exerciseId: string) {
+  const progress = await context.store.getProgress(context.learnerId);
+  return progress.exercises[exerciseId] ?? NOT_STARTED;
+}
+
+export function registerContentRoutes(api: ApiInstance, context: ServerContext): void {
+  const { store, learnerId } = context;
+
+  api.get(
+    '/health',
+    { schema: { summary: 'Is the server up, and where does code run', response: { 200: healthSchema } } },
+    async () => ({
+      ok: true,
+      version: API_VERSION,
+      sandbox: context.runner.sandbox.name,
+      isolated: context.runner.sandbox.isolated,
+      cpus: context.runner.queue.stats().concurrency,
+      python: context.runtime.version,
+    }),
+  );
+
+  api.get(
+    '/course',
+    {
+      schema: {
+        summary: 'The course: modules, lessons, exercises and the learner progress',
+        response: { 200: courseIndexSchema },
+      },
+    },
+    async () => courseIndex(context.course, await store.getProgress(learnerId)),
+  );
+
+  api.get(
+    '/progress',
+    { schema: { summary: 'The learner progress', response: { 200: progressSchema } } },
+    async () => store.getProgress(learnerId),
+  );
+
+  api.get(
+    '/lessons/:id',
+    {
+      schema: {
+        summary: 'One lesson: Markdown segments and runnable blocks in order',
+        params: z.object({ id: idParam }),
+        response: { 200: lessonViewSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const lesson = findLessonById(context, request.params.id);
+      return lessonView(context.course, lesson, await store.getProgress(learnerId));
+    },
+  );
+
+  api.post(
+    '/lessons/:id/read',
+    {
+      schema: {
+        summary: 'Mark a lesson as read',
+        params: z.object({ id: idParam }),
+        response: { 204: z.null(), 404: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      findLessonById(context, request.params.id);
+      await store.markLessonRead(learnerId, request.params.id, Date.now());
+      return reply.status(204).send(null);
+    },
+  );
+
+  api.get(
+    '/exercises/:id',
+    {
+      schema: {
+        summary:
+          'One exercise: prompt, the learner files (saved edits over the starter), revealed hints, progress',
+        params: z.object({ id: idParam }),
+        response: { 200: exerciseViewSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const exercise = findExercise(context, request.params.id);
+      const saved = await store.getSavedFiles(learnerId, exercise.meta.id);
+      return exerciseView(context.course, exercise, saved, await exerciseProgress(context, exercise.meta.id));
+    },
+  );
+
+  api.put(
+    '/exercises/:id/files',
+    {
+      schema: {
+        summary: 'Auto-save the learner editable files',
+        params: z.object({ id: idParam }),
+        body: saveFilesBodySchema,
+        response: { 200: savedFilesSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const exercise = findExercise(context, request.params.id);
+      const files = editableOnly(exercise, request.body.files);
+      const savedAt = Date.now();
+      await store.saveFiles(learnerId, exercise.meta.id, files, savedAt);
+      await store.advanceExercise(learnerId, exercise.meta.id, 'started', savedAt);
+      return { savedAt };
+    },
+  );
+
+  api.delete(
+    '/exercises/:id/files',
+    {
+      schema: {
+        summary: 'Reset to the starter files (the saved edits are deleted)',
+        params: z.object({ id: idParam }),
+        response: { 200: exerciseViewSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const exercise = findExercise(context, request.params.id);
+      await store.deleteSavedFiles(learnerId, exercise.meta.id);
+      return exerciseView(context.course, exercise, null, await exerciseProgress(context, exercise.meta.id));
+    },
+  );
+
+  api.get(
+    '/exercises/:id/data/*',
+    {
+      schema: {
+        summary: 'Download one of the exercise files (data files included) as it is in the starter',
+        params: z.object({ id: idParam, '*': z.string().min(1) }),
+      },
+    },
+    async (request, reply) => {
+      const exercise = findExercise(context, request.params.id);
+      const path = request.params['*'];
+      const bytes = exercise.starterData[path] ?? exercise.starter[path];
+      if (bytes === undefined) throw notFound(`file "${path}" of exercise "${exercise.meta.id}"`);
+      const name = path.split('/').pop() ?? 'file';
+      return reply
+        .header(
+          'content-type',
+          typeof bytes === 'string' ? 'text/plain; charset=utf-8' : 'application/octet-stream',
+        )
+        .header('content-disposition', `inline; filename="${name.replace(/[^\w.-]/g, '_')}"`)
+        .header('x-content-type-options', 'nosniff')
+        .send(typeof bytes === 'string' ? bytes : Buffer.from(bytes));
+    },
+  );
+
+  api.post(
+    '/exercises/:id/hints',
+    {
+      schema: {
+        summary: 'Reveal the next hint (gentlest first); returns every hint revealed so far',
+        params: z.object({ id: idParam }),
+        response: { 200: hintResponseSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const exercise = findExercise(context, request.params.id);
+      const progress = await exerciseProgress(context, exercise.meta.id);
+      const shown = Math.min(progress.hintsShown + 1, exercise.hints.length);
+      await store.setHintsShown(learnerId, exercise.meta.id, shown);
+      await store.advanceExercise(learnerId, exercise.meta.id, 'started', Date.now());
+      return { hints: exercise.hints.slice(0, shown), hintsTotal: exercise.hints.length };
+    },
+  );
+
+  api.post(
+    '/exercises/:id/explanation',
+    {
+      schema: {
+        summary: 'The full explanation (gives the answer away; the UI asks first). Recorded in progress.',
+        params: z.object({ id: idParam }),
+        response: { 200: explanationResponseSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const exercise = findExercise(context, request.params.id);
+      await store.markExplanationShown(learnerId, exercise.meta.id);
+      return { explanation: exercise.explanation };
+    },
+  );
+}
+
+/** Only the files the exercise lets the learner edit are kept; anything else is a client bug. */
+export function editableOnly(exercise: Exercise, files: Record<string, string>): Record<string, string> {
+  const unknown = Object.keys(files).filter((path) => !exercise.meta.edit.includes(path));
+  if (unknown.length > 0)
+    throw new HttpError(
+      400,
+      'not-editable',
+      `${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not editable in this exercise (editable: ${exercise.meta.edit.join(', ')})`,
+    );
+  return files;
+}

@@ -1,0 +1,190 @@
+/**
+ * What each kind of web job does, from a request to a JobResultView: run, profile (cProfile,
+ * then line timings of the hottest functions, then tracemalloc), timeit, verify and lesson
+ * blocks. The browser gets trimmed views; raw pstats bytes stay on the server as artifacts.
+ */
+import type {
+  BlockResultView,
+  JobResultView,
+  ProfileResultView,
+  RunResultView,
+  TimeitResultView,
+} from '../core/api.js';
+import type { LessonBlock } from '../core/course.js';
+import type { Exercise, FileTree } from '../core/exercise.js';
+import { buildCallTree, hotUserFunctions } from '../core/profile-model.js';
+import type { PythonRuntime } from '../core/runtime.js';
+import { buildTimeitReport } from '../core/timeit-report.js';
+import { checkCompareBlock, checkRunBlock } from '../course/check-blocks.js';
+import type { AnyJobReport, Runner } from '../runner/runner.js';
+import type { ResourceLimits } from '../sandbox/limits.js';
+import type { JobFile, StdinSpec } from '../sandbox/types.js';
+import { verifyExercise } from '../verify/engine.js';
+
+/** How many of the learner's functions get line-level timings after a profile. */
+const LINE_PROFILED_FUNCTIONS = 3;
+const MEMORY_TOP = 15;
+
+export interface JobOutcome {
+  result: JobResultView;
+  /** One sentence: what happened. */
+  message: string;
+  /** For verifications: did every check pass. */
+  passed: boolean | null;
+  failed: boolean;
+  /** Raw bytes kept for downloads (base64 pstats), not sent in the job view. */
+  pstatsBase64?: string;
+}
+
+export interface ProgramSpec {
+  files: JobFile[];
+  entry: string;
+  argv: string[];
+  stdin: StdinSpec;
+  limits: Partial<ResourceLimits>;
+}
+
+export function runResultView(report: AnyJobReport): RunResultView {
+  return {
+    status: report.status,
+    message: report.message,
+    exitCode: report.exitCode,
+    signal: report.signal,
+    limitHit: report.limitHit,
+    wallMs: report.outcome.wallMs,
+    cpuMs: report.outcome.cpuMs,
+    peakMemoryKb: report.peakMemoryKb,
+    queueWaitMs: report.queueWaitMs,
+    cpusAvailable: report.document?.cpusAvailable ?? report.outcome.cpusAvailable,
+    sandbox: report.outcome.backend,
+    isolated: report.outcome.isolated,
+    exception: report.document?.exception ?? null,
+    hang: report.hang,
+  };
+}
+
+function failedRun(report: AnyJobReport): boolean {
+  return report.status !== 'ok';
+}
+
+export async function executeRun(runner: Runner, spec: ProgramSpec): Promise<JobOutcome> {
+  const report = await runner.run({ ...spec, mode: 'run' });
+  return {
+    result: { kind: 'run', run: runResultView(report) },
+    message: report.message,
+    passed: null,
+    failed: failedRun(report),
+  };
+}
+
+export async function executeProfile(
+  runner: Runner,
+  spec: ProgramSpec,
+  onProgress: (line: string) => void,
+): Promise<JobOutcome> {
+  onProgress(`profiling ${spec.entry} with cProfile`);
+  const profile = await runner.run({ ...spec, mode: 'profile' });
+  const doc = profile.document;
+  const view: ProfileResultView = {
+    run: runResultView(profile),
+    profile: null,
+    lines: null,
+    memory: null,
+    hot: [],
+    callTree: [],
+  };
+  if (doc) {
+    const { pstatsBase64: _raw, ...rest } = doc;
+    view.profile = rest;
+    const hot = hotUserFunctions(doc.functions, doc.edges, LINE_PROFILED_FUNCTIONS);
+    view.hot = hot.map((h) => ({ functionId: h.fn.id, ownLinesMs: h.ownLinesMs }));
+    view.callTree = buildCallTree(doc.functions, doc.edges);
+    if (profile.status === 'ok' && hot.length > 0) {
+      onProgress(`timing each line of ${hot.map((h) => h.fn.name).join(', ')}`);
+      const targets = hot.map(({ fn }) => ({ file: fn.file, line: fn.line, name: fn.name }));
+      const lines = await runner.run({ ...spec, mode: 'lines', modeOptions: { lines: { targets } } });
+      view.lines = lines.document;
+    }
+    if (profile.status === 'ok') {
+      onProgress('tracing allocations with tracemalloc');
+      const memory = await runner.run({
+        ...spec,
+        mode: 'memory',
+        modeOptions: { memory: { topSites: MEMORY_TOP, topTypes: MEMORY_TOP } },
+      });
+      view.memory = memory.document;
+    }
+  }
+  const hottest = view.hot[0] ? doc?.functions.find((f) => f.id === view.hot[0]?.functionId) : undefined;
+  const message =
+    profile.status === 'ok' && hottest
+      ? `profiled: most time in your code is in ${hottest.name} (${hottest.file}:${hottest.line})`
+      : profile.message;
+  return {
+    result: { kind: 'profile', ...view },
+    message,
+    passed: null,
+    failed: failedRun(profile),
+    pstatsBase64: doc?.pstatsBase64,
+  };
+}
+
+export async function executeTimeit(
+  runner: Runner,
+  spec: ProgramSpec,
+  candidates: string[],
+): Promise<JobOutcome> {
+  const report = await runner.run({
+    ...spec,
+    mode: 'timeit',
+    modeOptions: { timeit: { candidates, rounds: 5, minBatchS: 0.2, gcEnabled: false } },
+    limits: { wallS: 120, ...spec.limits },
+  });
+  const view: TimeitResultView = {
+    run: runResultView(report),
+    gcEnabled: report.document?.gcEnabled ?? null,
+    report: report.document ? buildTimeitReport(report.document.candidates) : null,
+  };
+  const message = view.report
+    ? `fastest: ${view.report.fastest}; ${view.report.candidates
+        .filter((c) => c.expr !== view.report?.fastest)
+        .map((c) => `${c.expr} takes ${c.relativeToFastest.ratio.toFixed(2)}×`)
+        .join(', ')}`
+    : report.message;
+  return { result: { kind: 'timeit', ...view }, message, passed: null, failed: failedRun(report) };
+}
+
+export async function executeVerify(
+  runner: Runner,
+  runtime: PythonRuntime,
+  exercise: Exercise,
+  edits: FileTree,
+  onProgress: (line: string) => void,
+): Promise<JobOutcome> {
+  const report = await verifyExercise(exercise, edits, {
+    runner,
+    runtime,
+    gradedLabel: 'your code',
+    onProgress,
+  });
+  const failing = report.checks.filter((c) => !c.passed);
+  const message = report.passed
+    ? `all ${report.checks.length} checks pass`
+    : `${failing.length} of ${report.checks.length} checks fail: ${failing.map((c) => c.id).join(', ')}`;
+  return { result: { kind: 'verify', verify: report }, message, passed: report.passed, failed: false };
+}
+
+/** A lesson's runnable example: run blocks are compared with their expected output. */
+export async function executeBlock(runner: Runner, block: LessonBlock): Promise<JobOutcome> {
+  const checked =
+    block.kind === 'run' ? await checkRunBlock(runner, block) : await checkCompareBlock(runner, block);
+  const report = checked.report;
+  const view: BlockResultView = {
+    run: runResultView(report),
+    ok: checked.ok,
+    detail: checked.detail,
+    timeit:
+      report.mode === 'timeit' && report.document ? buildTimeitReport(report.document.candidates) : null,
+  };
+  return { result: { kind: 'block', ...view }, message: checked.detail, passed: checked.ok, failed: false };
+}
