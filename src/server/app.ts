@@ -64,7 +64,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     logger: options.logger ?? false,
     bodyLimit: BODY_LIMIT_BYTES,
     // Job ids and lesson ids are short; this guards against absurd URLs.
-    maxParamLength: 300,
+    routerOptions: { maxParamLength: 300 },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

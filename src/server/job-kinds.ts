@@ -24,6 +24,8 @@ import { verifyExercise } from '../verify/engine.js';
 /** How many of the learner's functions get line-level timings after a profile. */
 const LINE_PROFILED_FUNCTIONS = 3;
 const MEMORY_TOP = 15;
+/** The program prints the same again under the line profiler and tracemalloc; the console shows it once. */
+const ignoreOutput = () => {};
 
 export interface JobOutcome {
   result: JobResultView;
@@ -102,7 +104,12 @@ export async function executeProfile(
     if (profile.status === 'ok' && hot.length > 0) {
       onProgress(`timing each line of ${hot.map((h) => h.fn.name).join(', ')}`);
       const targets = hot.map(({ fn }) => ({ file: fn.file, line: fn.line, name: fn.name }));
-      const lines = await runner.run({ ...spec, mode: 'lines', modeOptions: { lines: { targets } } });
+      const lines = await runner.run({
+        ...spec,
+        mode: 'lines',
+        modeOptions: { lines: { targets } },
+        onOutput: ignoreOutput,
+      });
       view.lines = lines.document;
     }
     if (profile.status === 'ok') {
@@ -111,6 +118,7 @@ export async function executeProfile(
         ...spec,
         mode: 'memory',
         modeOptions: { memory: { topSites: MEMORY_TOP, topTypes: MEMORY_TOP } },
+        onOutput: ignoreOutput,
       });
       view.memory = memory.document;
     }
