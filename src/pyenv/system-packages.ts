@@ -7,6 +7,8 @@ function commandExists(command: string): boolean {
 /** Debian packages perflab uses, by the command each provides. */
 export const SYSTEM_PACKAGES: { command: string; aptPackage: string; purpose: string }[] = [
   { command: 'bwrap', aptPackage: 'bubblewrap', purpose: 'the isolated sandbox' },
+  // The end-to-end tests drive Debian's Chromium with playwright-core (never a downloaded browser).
+  { command: 'chromium', aptPackage: 'chromium', purpose: 'the browser tests (npm test)' },
 ];
 
 export function missingSystemPackages(): typeof SYSTEM_PACKAGES {

@@ -26,11 +26,12 @@ export async function doctorCommand(options: { json?: boolean }): Promise<number
   const missingSystem = missingSystemPackages();
   if (!bwrap.ok) {
     fixes.push(
-      missingSystem.length > 0
+      missingSystem.some((p) => p.aptPackage === 'bubblewrap')
         ? `Install bubblewrap for isolation: \`sudo apt-get install bubblewrap\` (Fedora: \`sudo dnf install bubblewrap\`).`
         : `bubblewrap is installed but cannot create namespaces (${bwrap.reason}); enable unprivileged user namespaces (\`sudo sysctl kernel.unprivileged_userns_clone=1\`) or run perflab where namespaces are allowed.`,
     );
   }
+  const browser = missingSystem.find((p) => p.aptPackage === 'chromium');
   const report = {
     schema: 'perflab.doctor/1',
     node: process.version,
@@ -43,6 +44,10 @@ export async function doctorCommand(options: { json?: boolean }): Promise<number
       detail: bwrap.reason,
       kernelLimits: cgroups ? 'cgroup v1 (memory, pids, cpuacct)' : 'rlimits and /proc sampling only',
     },
+    // Only the browser tests need it, so its absence is a note, not a failure.
+    browserForTests: browser
+      ? 'missing: `sudo apt-get install chromium` to run the end-to-end tests'
+      : 'chromium (for the end-to-end tests)',
     fixes,
     ok: fixes.length === 0,
   };
