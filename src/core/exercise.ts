@@ -43,7 +43,7 @@ export const authoredCheckSchema = z.discriminatedUnion('kind', [
       input: fileFunction,
       atLeast: z.number().positive().optional(),
       within: z.number().positive().optional(),
-      rounds: z.number().int().min(3).max(25).default(7),
+      rounds: z.number().int().min(3).max(25).default(5),
     })
     .strict()
     .refine(
