@@ -49,6 +49,9 @@ export function courseIndex(course: Course, progress: Progress): CourseIndex {
   };
 }
 
+/** The course does not change while the server runs, so each lesson is split once. */
+const segmentsOf = new WeakMap<Lesson, ReturnType<typeof lessonSegments>>();
+
 export function lessonView(course: Course, lesson: Lesson, progress: Progress): LessonView {
   const index = course.lessons.indexOf(lesson);
   return {
@@ -60,7 +63,7 @@ export function lessonView(course: Course, lesson: Lesson, progress: Progress): 
     moduleId: lesson.moduleId,
     objectives: lesson.objectives,
     prerequisites: lesson.prerequisites,
-    segments: lessonSegments(lesson),
+    segments: segmentsOf.get(lesson) ?? segmentsOf.set(lesson, lessonSegments(lesson)).get(lesson) ?? [],
     previous: course.lessons[index - 1]?.id ?? null,
     next: course.lessons[index + 1]?.id ?? null,
     progress: progress.lessons[lesson.id] ?? { readAt: null },

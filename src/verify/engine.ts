@@ -235,6 +235,8 @@ function decideFunctionCheck(
         baselineMedianS: median(m.baselineS),
         candidateMedianS: median(m.candidateS),
         loopsPerSample: m.loopsPerSample,
+        atLeast: check.atLeast ?? null,
+        within: check.within ?? null,
       };
       const measured = `${fmt(estimate.speedup)}× (95% interval ${fmt(estimate.low)}–${fmt(estimate.high)}×, ${estimate.rounds} interleaved rounds)`;
       if (check.atLeast !== undefined) {

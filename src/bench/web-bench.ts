@@ -1,0 +1,176 @@
+/**
+ * The web app's budgets (`npm run bench`, after the foundation figures):
+ *  - JavaScript a lesson page downloads, gzipped, measured in Chromium (≤ 250 KB);
+ *  - API p99 latency of lesson and progress reads with 200 concurrent connections on
+ *    loopback, with autocannon (≤ 20 ms);
+ *  - a hello-world Run from click to first output in the browser, against a bare interpreter
+ *    start measured interleaved in the same run (≤ 1.5×).
+ * Writes the "Web app" section of docs/benchmarks.md.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import autocannon from 'autocannon';
+import { chromium, type Page } from 'playwright-core';
+import { median } from '../core/stats.js';
+import { PROJECT_ROOT } from '../pyenv/paths.js';
+import { startServer } from '../server/serve.js';
+
+const CHROMIUM = process.env.PERFLAB_CHROMIUM ?? '/usr/bin/chromium';
+const HELLO_PAIRS = 15;
+
+interface Row {
+  name: string;
+  measured: string;
+  target: string;
+  met: boolean;
+}
+
+/** Milliseconds from spawn to the first byte on stdout. */
+function firstOutputMs(command: string, args: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let seen: number | null = null;
+    child.stdout.once('data', () => {
+      seen = performance.now() - started;
+    });
+    child.stdout.resume();
+    child.on('error', reject);
+    child.on('close', () =>
+      seen === null ? reject(new Error(`${command} printed nothing`)) : resolve(seen),
+    );
+  });
+}
+
+async function lessonJavaScriptKb(page: Page, url: string): Promise<{ gzipKb: number; files: number }> {
+  const scripts: Promise<Buffer>[] = [];
+  page.on('response', (response) => {
+    if (response.request().resourceType() === 'script') scripts.push(response.body());
+  });
+  await page.goto(url, { waitUntil: 'networkidle' });
+  await page.getByTestId('run-block').first().waitFor();
+  const bodies = await Promise.all(scripts);
+  const gzipBytes = bodies.reduce((sum, body) => sum + gzipSync(body, { level: 9 }).length, 0);
+  return { gzipKb: gzipBytes / 1024, files: bodies.length };
+}
+
+async function p99Ms(url: string): Promise<{ p99: number; requests: number; errors: number }> {
+  const result = await autocannon({ url, connections: 200, duration: 8, pipelining: 1 });
+  return { p99: result.latency.p99, requests: result.requests.total, errors: result.errors + result.non2xx };
+}
+
+async function clickToFirstOutputMs(page: Page): Promise<number> {
+  await page.getByTestId('console').waitFor();
+  const started = performance.now();
+  await page.getByTestId('run-button').click();
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="console"]')?.textContent?.includes('hello from perflab'),
+    undefined,
+    { polling: 'raf', timeout: 30_000 },
+  );
+  const elapsed = performance.now() - started;
+  await page.getByTestId('job-result').waitFor();
+  return elapsed;
+}
+
+async function setEditor(page: Page, text: string): Promise<void> {
+  const content = page.getByTestId('editor').locator('.cm-content');
+  await content.click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(text);
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium not found at ${CHROMIUM}; install it (apt-get install chromium)`);
+  const dataDir = await mkdtemp(join(tmpdir(), 'perflab-web-bench-'));
+  // Request logging off: the figure is the server's latency, not a terminal's.
+  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'warn' });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-dev-shm-usage'],
+  });
+  const rows: Row[] = [];
+  try {
+    const index = (await (await fetch(`${server.url}/api/course`)).json()) as {
+      modules: { lessons: { id: string }[] }[];
+    };
+    const lessonId = index.modules[0]?.lessons[0]?.id as string;
+
+    const page = await browser.newPage();
+    const js = await lessonJavaScriptKb(page, `${server.url}/lessons/${lessonId}`);
+    rows.push({
+      name: `JavaScript downloaded by a lesson page (/lessons/${lessonId}), gzipped`,
+      measured: `${js.gzipKb.toFixed(0)} KB in ${js.files} files`,
+      target: '≤ 250 KB',
+      met: js.gzipKb <= 250,
+    });
+
+    for (const [label, path] of [
+      ['lesson', `/api/lessons/${lessonId}`],
+      ['progress', '/api/progress'],
+    ] as const) {
+      await p99Ms(`${server.url}${path}`); // warm-up
+      const measured = await p99Ms(`${server.url}${path}`);
+      rows.push({
+        name: `API p99, GET ${label} (${path}), 200 concurrent connections, 8 s`,
+        measured: `${measured.p99.toFixed(1)} ms (${measured.requests} requests, ${measured.errors} errors)`,
+        target: '≤ 20 ms',
+        met: measured.p99 <= 20 && measured.errors === 0,
+      });
+    }
+
+    const python = join(PROJECT_ROOT, '.venv', 'bin', 'python');
+    const workbench = await browser.newPage();
+    await workbench.goto(`${server.url}/workbench`);
+    await setEditor(workbench, 'print("hello from perflab")\n');
+    await clickToFirstOutputMs(workbench); // warm-up: the pool, the page's lazy chunks
+    await firstOutputMs(python, ['-c', 'print("hello from perflab")']);
+    const browserMs: number[] = [];
+    const bareMs: number[] = [];
+    for (let i = 0; i < HELLO_PAIRS; i++) {
+      bareMs.push(await firstOutputMs(python, ['-c', 'print("hello from perflab")']));
+      // Let the warm pool refill, as it would between a person's clicks.
+      await new Promise((r) => setTimeout(r, 400));
+      browserMs.push(await clickToFirstOutputMs(workbench));
+    }
+    const ratio = median(browserMs) / median(bareMs);
+    rows.push({
+      name: 'hello-world Run, click to first output in the browser ÷ bare `python -c` start to first output (medians of 15, interleaved)',
+      measured: `${ratio.toFixed(2)}× (browser ${median(browserMs).toFixed(0)} ms, bare ${median(bareMs).toFixed(0)} ms)`,
+      target: '≤ 1.5×',
+      met: ratio <= 1.5,
+    });
+  } finally {
+    await browser.close();
+    await server.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+
+  const date = new Date().toISOString().slice(0, 10);
+  const section = [
+    '## Web app (`npm run bench`)',
+    '',
+    `Measured ${date} on ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} CPUs, Node ${process.version}; server, load generator and browser on the same machine, over loopback.`,
+    '',
+    '| budget | measured | target | met |',
+    '| --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${r.name} | ${r.measured} | ${r.target} | ${r.met ? 'yes' : 'no'} |`),
+    '',
+  ].join('\n');
+  console.log(section);
+  const docPath = join(PROJECT_ROOT, 'docs', 'benchmarks.md');
+  const existing = readFileSync(docPath, 'utf8');
+  const marker = /## Web app \(`npm run bench`\)[\s\S]*?(?=\n## |$)/;
+  writeFileSync(
+    docPath,
+    marker.test(existing) ? existing.replace(marker, section) : `${existing.trimEnd()}\n\n${section}`,
+  );
+}
+
+await main();

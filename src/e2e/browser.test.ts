@@ -1,0 +1,176 @@
+/**
+ * End to end in a real browser: Debian's Chromium driven by playwright-core against a real
+ * `perflab serve` (real course, real SQLite in a temporary data dir, real Python in the real
+ * sandbox). Screenshots of the main pages go to test-artifacts/screenshots (git-ignored).
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../pyenv/paths.js';
+import { startServer, type RunningServer } from '../server/serve.js';
+
+const CHROMIUM = process.env.PERFLAB_CHROMIUM ?? '/usr/bin/chromium';
+const SHOTS = join(PROJECT_ROOT, 'test-artifacts', 'screenshots');
+const SOLUTION = readFileSync(
+  join(PROJECT_ROOT, 'course/exercises/word-frequency/solution/words.py'),
+  'utf8',
+);
+
+if (!existsSync(CHROMIUM) && process.env.CI)
+  throw new Error(
+    `Chromium is required for the browser tests in CI: ${CHROMIUM} is missing (apt-get install chromium)`,
+  );
+
+let server: RunningServer;
+let browser: Browser;
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'perflab-e2e-'));
+  server = await startServer({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent' });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    // Running as root (CI containers) needs Chromium's own sandbox off; the pages are ours.
+    args: ['--no-sandbox', '--disable-dev-shm-usage'],
+  });
+  mkdirSync(SHOTS, { recursive: true });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function newPage(width = 1280, height = 900): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width, height } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  return page;
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Replaces the whole text of the CodeMirror editor, as a person would: select all, type. */
+async function replaceEditorText(page: Page, text: string): Promise<void> {
+  const content = page.getByTestId('editor').locator('.cm-content');
+  await content.click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(text);
+}
+
+describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
+  it('shows the course home with modules, lessons and exercises', async () => {
+    const page = await newPage();
+    await page.goto(server.url);
+    await expect.poll(() => page.getByTestId('module').count()).toBeGreaterThanOrEqual(4);
+    expect(await page.getByTestId('lesson-item').count()).toBeGreaterThanOrEqual(18);
+    expect(await page.getByTestId('exercise-item').count()).toBeGreaterThanOrEqual(17);
+    await shot(page, 'course-home');
+    const phone = await newPage(390, 844);
+    await phone.goto(server.url);
+    await phone.getByTestId('module').first().waitFor();
+    await shot(phone, 'course-home-phone');
+    await phone.getByTestId('theme-toggle').click();
+    await shot(phone, 'course-home-phone-dark');
+  });
+
+  it('works an exercise end to end: run, profile, edit, verify, reload', async () => {
+    const page = await newPage();
+    await page.goto(`${server.url}/exercises/word-frequency`);
+    await page.getByTestId('editor').locator('.cm-content').waitFor();
+
+    // Run: the program's output streams into the console.
+    await page.getByTestId('run-button').click();
+    const console = page.getByTestId('console');
+    await expect.poll(() => console.textContent(), { timeout: 30_000 }).toMatch(/most common|words/i);
+    await page.getByTestId('job-result').waitFor();
+    await shot(page, 'exercise-run');
+
+    // Profile: the hot function is in the table and in the flame graph.
+    await page.getByTestId('profile-button').click();
+    const table = page.getByTestId('profile-table');
+    await table.waitFor({ timeout: 60_000 });
+    await expect.poll(() => table.textContent()).toContain('word_frequencies');
+    await page.getByRole('tab', { name: /flame/i }).click();
+    const frame = page
+      .getByTestId('flame-frame')
+      .filter({ has: page.locator('[data-name="word_frequencies"]') });
+    const frameByAttr = page.locator('[data-testid="flame-frame"][data-name="word_frequencies"]');
+    await expect.poll(async () => (await frameByAttr.count()) + (await frame.count())).toBeGreaterThan(0);
+    await shot(page, 'exercise-profile');
+
+    // Edit to the one-pass version; verify; every check passes.
+    await replaceEditorText(page, SOLUTION);
+    await expect
+      .poll(() => page.getByTestId('save-state').textContent(), { timeout: 10_000 })
+      .toMatch(/saved/i);
+    await page.getByTestId('verify-button').click();
+    const report = page.getByTestId('verify-report');
+    await report.waitFor({ timeout: 90_000 });
+    const checks = report.getByTestId('verify-check');
+    await expect.poll(() => checks.count()).toBe(3);
+    for (const passed of await checks.evaluateAll((els) => els.map((e) => e.getAttribute('data-passed'))))
+      expect(passed).toBe('true');
+    await shot(page, 'exercise-verified');
+
+    // Reload: the code and the progress are kept.
+    await page.reload();
+    await page.getByTestId('editor').locator('.cm-content').waitFor();
+    await expect
+      .poll(() => page.getByTestId('editor').locator('.cm-content').textContent())
+      .toContain('Counter');
+    await page.goto(server.url);
+    const item = page.getByTestId('exercise-item').filter({ hasText: /word counts/i });
+    await expect.poll(() => item.textContent()).toMatch(/solved/i);
+  });
+
+  it('runs a lesson example and shows its output against the expected output', async () => {
+    const page = await newPage();
+    const lesson = (await (await fetch(`${server.url}/api/course`)).json()) as {
+      modules: { lessons: { id: string }[] }[];
+    };
+    const first = lesson.modules[0]?.lessons[0]?.id as string;
+    await page.goto(`${server.url}/lessons/${first}`);
+    const block = page.getByTestId('run-block').first();
+    await block.waitFor();
+    await shot(page, 'lesson');
+    await block.getByRole('button', { name: /run/i }).click();
+    await expect
+      .poll(() => block.getByTestId('block-verdict').textContent(), { timeout: 30_000 })
+      .toMatch(/match|ok|as expected/i);
+    expect(await block.getByTestId('block-output').textContent()).toMatch(/\S/);
+    await shot(page, 'lesson-ran');
+  });
+
+  it('runs and profiles a pasted script in the workbench, streaming its output', async () => {
+    const page = await newPage();
+    await page.goto(`${server.url}/workbench`);
+    await page.getByTestId('workbench').waitFor();
+    await replaceEditorText(
+      page,
+      'import time\nprint("first", flush=True)\ntime.sleep(1.5)\nprint("second", flush=True)\n',
+    );
+    await page.getByTestId('run-button').click();
+    const console = page.getByTestId('console');
+    // "first" arrives while the job is still running: output streams, it is not delivered at the end.
+    await expect.poll(() => console.textContent(), { timeout: 20_000 }).toContain('first');
+    expect(await console.textContent()).not.toContain('second');
+    await expect.poll(() => console.textContent(), { timeout: 20_000 }).toContain('second');
+    await replaceEditorText(
+      page,
+      'def slow_sum(n):\n    total = 0\n    for i in range(n):\n        total += i * i\n    return total\n\nprint(slow_sum(300_000))\n',
+    );
+    await page.getByTestId('profile-button').click();
+    const table = page.getByTestId('profile-table');
+    await table.waitFor({ timeout: 60_000 });
+    await expect.poll(() => table.textContent()).toContain('slow_sum');
+    await shot(page, 'workbench-profile');
+  });
+});
