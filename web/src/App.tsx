@@ -1,0 +1,115 @@
+/**
+ * The app shell: header with navigation and theme toggle, a skip link, the main landmark,
+ * and the routes. Only the course home is in the entry chunk; the lesson reader, the exercise
+ * workspace (CodeMirror) and the workbench are route chunks loaded on first visit.
+ */
+import { lazy, Suspense, useEffect, useRef } from 'react';
+import { Link, Route, Switch, useLocation } from 'wouter';
+import { Loading } from './components/States';
+import { CourseHome } from './pages/CourseHome';
+import { NotFound } from './pages/NotFound';
+import { useTheme } from './theme';
+
+const LessonPage = lazy(() => import('./pages/LessonPage'));
+const ExercisePage = lazy(() => import('./pages/ExercisePage'));
+const WorkbenchPage = lazy(() => import('./pages/WorkbenchPage'));
+
+function NavLink({
+  href,
+  children,
+  match,
+}: {
+  href: string;
+  children: string;
+  match: (path: string) => boolean;
+}) {
+  const [location] = useLocation();
+  const current = match(location);
+  return (
+    <Link
+      href={href}
+      className={`nav-link${current ? ' is-current' : ''}`}
+      aria-current={current ? 'page' : undefined}
+    >
+      {children}
+    </Link>
+  );
+}
+
+function ThemeToggle() {
+  const { theme, toggle } = useTheme();
+  const next = theme === 'dark' ? 'light' : 'dark';
+  return (
+    <button
+      type="button"
+      className="theme-toggle"
+      onClick={toggle}
+      aria-label={`Switch to ${next} theme`}
+      title={`Switch to ${next} theme`}
+      data-testid="theme-toggle"
+    >
+      <span aria-hidden="true">{theme === 'dark' ? '☀' : '☾'}</span>
+    </button>
+  );
+}
+
+/** Moves focus to the main landmark on navigation, so screen readers announce the new page. */
+function useFocusOnNavigate(ref: React.RefObject<HTMLElement | null>) {
+  const [location] = useLocation();
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    if (!location.includes('#')) window.scrollTo(0, 0);
+    ref.current?.focus({ preventScroll: true });
+  }, [location, ref]);
+}
+
+export function App() {
+  const main = useRef<HTMLElement>(null);
+  useFocusOnNavigate(main);
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="site-header">
+        <div className="site-header-inner">
+          <Link href="/" className="brand" aria-label="perflab home">
+            <span className="brand-mark" aria-hidden="true">
+              ▚
+            </span>
+            perflab
+          </Link>
+          <nav aria-label="Main" className="site-nav">
+            <NavLink
+              href="/"
+              match={(p) => p === '/' || p.startsWith('/lessons') || p.startsWith('/exercises')}
+            >
+              Course
+            </NavLink>
+            <NavLink href="/workbench" match={(p) => p.startsWith('/workbench')}>
+              Workbench
+            </NavLink>
+          </nav>
+          <ThemeToggle />
+        </div>
+      </header>
+      <main id="main" ref={main} tabIndex={-1}>
+        <Suspense fallback={<Loading />}>
+          <Switch>
+            <Route path="/" component={CourseHome} />
+            <Route path="/lessons/:id">{(params) => <LessonPage key={params.id} id={params.id} />}</Route>
+            <Route path="/exercises/:id">{(params) => <ExercisePage key={params.id} id={params.id} />}</Route>
+            <Route path="/workbench" component={WorkbenchPage} />
+            <Route>
+              <NotFound />
+            </Route>
+          </Switch>
+        </Suspense>
+      </main>
+    </>
+  );
+}

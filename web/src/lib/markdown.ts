@@ -1,0 +1,55 @@
+/**
+ * Course Markdown to safe HTML: markdown-it without raw HTML, code highlighted, then
+ * DOMPurify as a second line of defence. Links between lesson files ("14-processes.md")
+ * become app routes ("/lessons/processes"); external links open in a new tab.
+ */
+import DOMPurify from 'dompurify';
+import MarkdownIt from 'markdown-it';
+import { escapeHtml, highlight } from './highlight';
+
+const md = new MarkdownIt({
+  html: false,
+  linkify: true,
+  typographer: false,
+  highlight: (code, info) => {
+    const lang = info.trim().split(/\s+/)[0] ?? '';
+    const label =
+      info.trim() && lang !== 'python' ? `<span class="code-label">${escapeHtml(info.trim())}</span>` : '';
+    return `<pre class="code">${label}<code class="hljs">${highlight(code, lang)}</code></pre>`;
+  },
+});
+
+const LESSON_LINK = /^(?:\.\.\/[^/]+\/|\.\/)?\d+-([a-z0-9-]+)\.md(#[\w-]*)?$/;
+
+export function appHref(href: string): string {
+  const lesson = LESSON_LINK.exec(href);
+  if (lesson) return `/lessons/${lesson[1]}${lesson[2] ?? ''}`;
+  return href;
+}
+
+const defaultLinkOpen =
+  md.renderer.rules.link_open ??
+  ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
+md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
+  const token = tokens[idx];
+  if (token) {
+    const href = appHref(String(token.attrGet('href') ?? ''));
+    token.attrSet('href', href);
+    if (/^https?:\/\//.test(href)) {
+      token.attrSet('target', '_blank');
+      token.attrSet('rel', 'noopener noreferrer');
+    }
+  }
+  return defaultLinkOpen(tokens, idx, options, env, self);
+};
+
+const cache = new Map<string, string>();
+
+export function renderMarkdown(source: string): string {
+  const hit = cache.get(source);
+  if (hit !== undefined) return hit;
+  const html = DOMPurify.sanitize(md.render(source), { ADD_ATTR: ['target'] });
+  if (cache.size > 200) cache.clear();
+  cache.set(source, html);
+  return html;
+}

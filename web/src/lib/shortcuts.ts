@@ -1,0 +1,46 @@
+import { useEffect, useRef } from 'react';
+import { isMac } from './format';
+
+export interface Shortcut {
+  /** "Mod-Enter", "Mod-Shift-Enter", "Mod-Alt-Enter": Mod is Cmd on macOS and Ctrl elsewhere. */
+  spec: string;
+  run: () => void;
+}
+
+function matches(spec: string, event: KeyboardEvent): boolean {
+  const parts = spec.split('-');
+  const key = parts[parts.length - 1];
+  const mod = parts.includes('Mod');
+  const wantShift = parts.includes('Shift');
+  const wantAlt = parts.includes('Alt');
+  const modPressed = isMac ? event.metaKey : event.ctrlKey;
+  const otherMod = isMac ? event.ctrlKey : event.metaKey;
+  return (
+    event.key === key &&
+    modPressed === mod &&
+    !otherMod &&
+    event.shiftKey === wantShift &&
+    event.altKey === wantAlt
+  );
+}
+
+/**
+ * Page-wide shortcuts, handled in the capture phase so they win over the editor's own keymap
+ * (CodeMirror binds Mod-Enter to "insert blank line").
+ */
+export function useShortcuts(shortcuts: readonly Shortcut[]): void {
+  const latest = useRef(shortcuts);
+  latest.current = shortcuts;
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.repeat || event.isComposing) return;
+      const hit = latest.current.find((s) => matches(s.spec, event));
+      if (!hit) return;
+      event.preventDefault();
+      event.stopPropagation();
+      hit.run();
+    };
+    window.addEventListener('keydown', onKeyDown, true);
+    return () => window.removeEventListener('keydown', onKeyDown, true);
+  }, []);
+}

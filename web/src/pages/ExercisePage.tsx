@@ -1,0 +1,693 @@
+/**
+ * The exercise workspace: the prompt, hints and explanation; an editor with file tabs and
+ * auto-save; Run, Profile and Verify with keyboard shortcuts; a console that streams the
+ * program's output; the result views; the job history. A running job survives a reload and
+ * shows in a second tab (the job id is remembered, and the history names running jobs).
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Link } from 'wouter';
+import {
+  api,
+  errorMessage,
+  isTerminal,
+  jobMemory,
+  saveFilesOnUnload,
+  useJob,
+  useLoad,
+  type ExerciseJobKind,
+  type ExerciseProgress,
+  type ExerciseView,
+  type JobSummary,
+} from '../api';
+import { DifficultyBadge, KindBadge, StatusBadge } from '../components/Badges';
+import { CodeEditor, type CodeEditorHandle, type EditorFile } from '../components/CodeEditor';
+import { Console, isLive } from '../components/Console';
+import { JobResult, resultOf, type FunctionRef } from '../components/JobResult';
+import { Markdown } from '../components/Markdown';
+import { Empty, ErrorMessage, isNotFound, Loading } from '../components/States';
+import { ariaShortcut, clockTime, shortcutLabel, timeAgo } from '../lib/format';
+import { lineHeat, workspacePath } from '../lib/heat';
+import { useShortcuts } from '../lib/shortcuts';
+import { useTheme } from '../theme';
+import { NotFound } from './NotFound';
+
+const SAVE_DELAY_MS = 800;
+
+const SHORTCUTS: Record<ExerciseJobKind, string> = {
+  run: 'Mod-Enter',
+  profile: 'Mod-Alt-Enter',
+  verify: 'Mod-Shift-Enter',
+};
+
+export default function ExercisePage({ id }: { id: string }) {
+  const [exercise, { reload }] = useLoad(`exercise:${id}`, (signal) => api.exercise(id, signal));
+  useEffect(() => {
+    if (exercise.status === 'ready') document.title = `${exercise.data.title} · perflab`;
+  }, [exercise]);
+  if (exercise.status === 'loading') return <Loading label="Loading the exercise…" />;
+  if (exercise.status === 'error') {
+    if (isNotFound(exercise.error)) return <NotFound what={`There is no exercise "${id}".`} />;
+    return (
+      <section className="page">
+        <ErrorMessage error={exercise.error} title="The exercise could not be loaded" retry={reload} />
+      </section>
+    );
+  }
+  return <Workspace initial={exercise.data} />;
+}
+
+type SaveState =
+  | { kind: 'saved'; at: number | null }
+  | { kind: 'pending' }
+  | { kind: 'saving' }
+  | { kind: 'error'; message: string };
+
+function editableFiles(view: ExerciseView): Record<string, string> {
+  return Object.fromEntries(view.files.filter((f) => f.editable).map((f) => [f.path, f.content ?? '']));
+}
+
+function Workspace({ initial }: { initial: ExerciseView }) {
+  const id = initial.id;
+  const { theme } = useTheme();
+  const [view, setView] = useState(initial);
+  const [contents, setContents] = useState<Record<string, string>>(() => editableFiles(initial));
+  const [version, setVersion] = useState(0);
+  const [activePath, setActivePath] = useState(
+    () => initial.files.find((f) => f.path === initial.entry)?.path ?? initial.files[0]?.path ?? '',
+  );
+  const [saveState, setSaveState] = useState<SaveState>({ kind: 'saved', at: initial.savedAt });
+  const [progress, setProgress] = useState<ExerciseProgress>(initial.progress);
+  const [jobId, setJobId] = useState<string | null>(null);
+  const [starting, setStarting] = useState<ExerciseJobKind | null>(null);
+  const [startError, setStartError] = useState<string | null>(null);
+  const [history, setHistory] = useState<JobSummary[] | null>(null);
+  const [historyError, setHistoryError] = useState<string | null>(null);
+  const [stdin, setStdin] = useState('');
+  const [showHeat, setShowHeat] = useState(true);
+  const editor = useRef<CodeEditorHandle>(null);
+  const editorSection = useRef<HTMLElement>(null);
+  const follow = useJob(jobId);
+  const live = isLive(follow);
+  const memoryKey = `exercise:${id}`;
+
+  // ------------------------------------------------------------ auto-save
+
+  const contentsRef = useRef(contents);
+  contentsRef.current = contents;
+  const revision = useRef(0);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  const save = useCallback(async () => {
+    timer.current = null;
+    const rev = revision.current;
+    setSaveState({ kind: 'saving' });
+    try {
+      const { savedAt } = await api.saveFiles(id, contentsRef.current);
+      if (revision.current === rev) setSaveState({ kind: 'saved', at: savedAt ?? Date.now() });
+    } catch (error) {
+      if (revision.current === rev) setSaveState({ kind: 'error', message: errorMessage(error) });
+    }
+  }, [id]);
+
+  const onChange = useCallback(
+    (path: string, content: string) => {
+      revision.current += 1;
+      setContents((prev) => ({ ...prev, [path]: content }));
+      contentsRef.current = { ...contentsRef.current, [path]: content };
+      setSaveState({ kind: 'pending' });
+      if (timer.current) clearTimeout(timer.current);
+      timer.current = setTimeout(() => void save(), SAVE_DELAY_MS);
+      setProgress((p) => (p.status === 'not-started' ? { ...p, status: 'started' } : p));
+    },
+    [save],
+  );
+
+  // Unsaved edits are sent when the page goes away.
+  useEffect(() => {
+    const flush = () => {
+      if (timer.current) {
+        clearTimeout(timer.current);
+        timer.current = null;
+        saveFilesOnUnload(id, contentsRef.current);
+      }
+    };
+    window.addEventListener('pagehide', flush);
+    return () => {
+      window.removeEventListener('pagehide', flush);
+      flush();
+    };
+  }, [id]);
+
+  const reset = async () => {
+    if (
+      !window.confirm(
+        'Reset your files to the starter code? Your edits to this exercise will be lost. This cannot be undone.',
+      )
+    )
+      return;
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = null;
+    revision.current += 1;
+    try {
+      const fresh = await api.resetFiles(id);
+      setView(fresh);
+      setContents(editableFiles(fresh));
+      contentsRef.current = editableFiles(fresh);
+      setVersion((v) => v + 1);
+      setSaveState({ kind: 'saved', at: fresh.savedAt });
+    } catch (error) {
+      setSaveState({ kind: 'error', message: `Reset failed: ${errorMessage(error)}` });
+    }
+  };
+
+  // ------------------------------------------------------------ jobs
+
+  const loadHistory = useCallback(async () => {
+    try {
+      const { jobs } = await api.exerciseJobs(id, 20);
+      setHistory(jobs);
+      setHistoryError(null);
+      return jobs;
+    } catch (error) {
+      setHistoryError(errorMessage(error));
+      return null;
+    }
+  }, [id]);
+
+  // Re-attach: a queued or running job of this exercise (started here before a reload, or in
+  // another tab), else the job this browser last started, to show its result again.
+  useEffect(() => {
+    let cancelled = false;
+    void loadHistory().then((jobs) => {
+      if (cancelled) return;
+      const running = jobs?.find((j) => !isTerminal(j.state));
+      const remembered = jobMemory.get(memoryKey);
+      const known = remembered && (!jobs || jobs.some((j) => j.id === remembered)) ? remembered : null;
+      setJobId((current) => current ?? running?.id ?? known);
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [loadHistory, memoryKey]);
+
+  // Another tab started a job here: follow it too.
+  useEffect(() => {
+    const onStorage = (event: StorageEvent) => {
+      if (event.key === `perflab:job:${memoryKey}` && event.newValue) {
+        setJobId(event.newValue);
+        void loadHistory();
+      }
+    };
+    window.addEventListener('storage', onStorage);
+    return () => window.removeEventListener('storage', onStorage);
+  }, [memoryKey, loadHistory]);
+
+  // When a job ends: refresh the history and the progress (a verification may have solved it).
+  const endedJob = follow.job?.id;
+  useEffect(() => {
+    if (!endedJob) return;
+    void loadHistory();
+    api.progress().then(
+      (all) => {
+        const mine = all.exercises[id];
+        if (mine) setProgress(mine);
+      },
+      () => undefined,
+    );
+  }, [endedJob, id, loadHistory]);
+
+  const start = async (kind: ExerciseJobKind) => {
+    if (live || starting) return;
+    setStarting(kind);
+    setStartError(null);
+    if (timer.current) {
+      clearTimeout(timer.current);
+      timer.current = null;
+    }
+    const rev = revision.current;
+    try {
+      const { jobId: newId } = await api.startExerciseJob(id, kind, contentsRef.current, stdin || undefined);
+      if (revision.current === rev) setSaveState({ kind: 'saved', at: Date.now() });
+      jobMemory.set(memoryKey, newId);
+      setJobId(newId);
+      setProgress((p) => (p.status === 'not-started' ? { ...p, status: 'started' } : p));
+      void loadHistory();
+    } catch (error) {
+      setStartError(errorMessage(error));
+      if (revision.current === rev) setSaveState({ kind: 'pending' });
+      timer.current = setTimeout(() => void save(), SAVE_DELAY_MS);
+    } finally {
+      setStarting(null);
+    }
+  };
+
+  useShortcuts([
+    { spec: SHORTCUTS.run, run: () => void start('run') },
+    { spec: SHORTCUTS.profile, run: () => void start('profile') },
+    { spec: SHORTCUTS.verify, run: () => void start('verify') },
+  ]);
+
+  // ------------------------------------------------------------ editor files and heat
+
+  const files: EditorFile[] = useMemo(
+    () =>
+      view.files.map((f) => ({
+        path: f.path,
+        content: f.editable ? (contents[f.path] ?? f.content ?? '') : f.content,
+        editable: f.editable,
+        kind: f.kind,
+        sizeBytes: f.sizeBytes,
+        downloadUrl: f.kind === 'data' ? api.dataFileUrl(id, f.path) : undefined,
+      })),
+    // The editor owns editable content after creation; only a new version of the files matters.
+    [view, id],
+  );
+  const paths = useMemo(() => view.files.map((f) => f.path), [view]);
+  const result = resultOf(follow.job);
+  const heat = useMemo(() => {
+    if (!showHeat || result?.kind !== 'profile' || !result.lines) return undefined;
+    return lineHeat(result.lines.functions, paths);
+  }, [result, paths, showHeat]);
+  const heatFiles = heat ? Object.keys(heat) : [];
+
+  const selectFunction = useCallback(
+    (fn: FunctionRef) => {
+      const path = workspacePath(fn.file, paths);
+      if (!path) return;
+      editorSection.current?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+      editor.current?.goTo(path, fn.line);
+    },
+    [paths],
+  );
+
+  // ------------------------------------------------------------ layout
+
+  const busy = live || starting !== null;
+  return (
+    <div className="page page-wide workspace" data-testid="exercise">
+      <nav className="breadcrumbs" aria-label="Breadcrumbs">
+        <Link href="/">Course</Link>
+        {view.moduleId && (
+          <>
+            {' '}
+            <span aria-hidden="true">›</span> <span>{view.moduleId}</span>
+          </>
+        )}
+      </nav>
+      <header className="workspace-header">
+        <h1>{view.title}</h1>
+        <p className="item-meta">
+          <KindBadge kind={view.kind} />
+          <DifficultyBadge difficulty={view.difficulty} />
+          <StatusBadge status={progress.status} />
+          {view.topics.map((topic) => (
+            <span key={topic} className="tag">
+              {topic}
+            </span>
+          ))}
+        </p>
+      </header>
+      <div className="workspace-grid">
+        <aside className="workspace-side" aria-label="Exercise">
+          <section className="card prompt" aria-labelledby="prompt-title">
+            <h2 id="prompt-title" className="visually-hidden">
+              The task
+            </h2>
+            <Markdown source={view.prompt} />
+            {view.checks.length > 0 && (
+              <details className="checks">
+                <summary>What Verify checks ({view.checks.length})</summary>
+                <ul>
+                  {view.checks.map((check) => (
+                    <li key={check.id}>
+                      {check.title} <span className="tag">{check.kind}</span>
+                    </li>
+                  ))}
+                </ul>
+              </details>
+            )}
+          </section>
+          <Hints exerciseId={id} initial={view.hints} total={view.hintsTotal} />
+          <Explanation exerciseId={id} shownBefore={progress.explanationShown} />
+        </aside>
+        <section className="workspace-main" aria-label="Code" ref={editorSection}>
+          <div className="toolbar" role="toolbar" aria-label="Actions">
+            <RunButton
+              kind="run"
+              label="Run"
+              onClick={start}
+              busy={busy}
+              starting={starting}
+              testId="run-button"
+            />
+            <RunButton
+              kind="profile"
+              label="Profile"
+              onClick={start}
+              busy={busy}
+              starting={starting}
+              testId="profile-button"
+            />
+            <RunButton
+              kind="verify"
+              label="Verify"
+              onClick={start}
+              busy={busy}
+              starting={starting}
+              testId="verify-button"
+              primary
+            />
+            <span className="toolbar-spacer" />
+            <SaveIndicator state={saveState} />
+            <button type="button" className="button button-small button-quiet" onClick={() => void reset()}>
+              Reset to starter
+            </button>
+          </div>
+          {startError && (
+            <p className="bad small" role="alert">
+              Could not start: {startError}
+            </p>
+          )}
+          {heatFiles.length > 0 && (
+            <p className="heat-legend small">
+              <span className="heat-swatch" aria-hidden="true" /> Line heat from the profile: time spent on
+              each line of your hottest functions.{' '}
+              <button type="button" className="link-button" onClick={() => setShowHeat(false)}>
+                Hide
+              </button>
+            </p>
+          )}
+          {!showHeat && result?.kind === 'profile' && result.lines && (
+            <p className="heat-legend small">
+              <button type="button" className="link-button" onClick={() => setShowHeat(true)}>
+                Show line heat from the profile
+              </button>
+            </p>
+          )}
+          <CodeEditor
+            ref={editor}
+            files={files}
+            activePath={activePath}
+            onActivePathChange={setActivePath}
+            onChange={onChange}
+            theme={theme}
+            heat={heat}
+            version={version}
+            label="Exercise code"
+          />
+          <details className="stdin-box">
+            <summary>Standard input{stdin ? ' (set)' : ''}</summary>
+            <label className="field">
+              <span>Text sent to the program&rsquo;s stdin by Run and Profile</span>
+              <textarea
+                value={stdin}
+                onChange={(event) => setStdin(event.target.value)}
+                rows={3}
+                spellCheck={false}
+                className="mono"
+              />
+            </label>
+          </details>
+          <Console follow={follow} idleText="Run, profile or verify your code; its output appears here." />
+        </section>
+      </div>
+      {follow.job && (
+        <section className="results" aria-label="Result" data-testid="results">
+          <h2 className="visually-hidden">Result</h2>
+          <JobResult job={follow.job} onSelectFunction={selectFunction} />
+        </section>
+      )}
+      <JobHistory
+        jobs={history}
+        error={historyError}
+        current={jobId}
+        onSelect={(jobIdToShow) => setJobId(jobIdToShow)}
+      />
+    </div>
+  );
+}
+
+function RunButton({
+  kind,
+  label,
+  onClick,
+  busy,
+  starting,
+  testId,
+  primary = false,
+}: {
+  kind: ExerciseJobKind;
+  label: string;
+  onClick: (kind: ExerciseJobKind) => void;
+  busy: boolean;
+  starting: ExerciseJobKind | null;
+  testId: string;
+  primary?: boolean;
+}) {
+  const spec = SHORTCUTS[kind];
+  return (
+    <button
+      type="button"
+      className={`button ${primary ? 'button-primary' : ''}`}
+      onClick={() => onClick(kind)}
+      disabled={busy}
+      title={`${label} (${shortcutLabel(spec)})`}
+      aria-keyshortcuts={ariaShortcut(spec)}
+      data-testid={testId}
+    >
+      {starting === kind ? `${label}…` : label}
+      <kbd className="shortcut" aria-hidden="true">
+        {shortcutLabel(spec)}
+      </kbd>
+    </button>
+  );
+}
+
+function SaveIndicator({ state }: { state: SaveState }) {
+  const text =
+    state.kind === 'saved'
+      ? state.at
+        ? `Saved ${clockTime(state.at)}`
+        : 'Starter code'
+      : state.kind === 'pending'
+        ? 'Unsaved changes'
+        : state.kind === 'saving'
+          ? 'Saving…'
+          : `Not saved: ${state.message}`;
+  return (
+    <span
+      className={`save-state save-${state.kind}`}
+      data-testid="save-state"
+      data-state={state.kind}
+      role="status"
+      aria-live="polite"
+    >
+      {text}
+    </span>
+  );
+}
+
+function Hints({ exerciseId, initial, total }: { exerciseId: string; initial: string[]; total: number }) {
+  const [hints, setHints] = useState(initial);
+  const [hintsTotal, setTotal] = useState(total);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const next = async () => {
+    setLoading(true);
+    setError(null);
+    try {
+      const answer = await api.nextHint(exerciseId);
+      setHints(answer.hints);
+      setTotal(answer.hintsTotal);
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setLoading(false);
+    }
+  };
+  return (
+    <section className="card hints" aria-labelledby="hints-title">
+      <h2 id="hints-title">Hints</h2>
+      {hintsTotal === 0 && <Empty>This exercise has no hints.</Empty>}
+      {hints.length > 0 && (
+        <ol className="hint-list">
+          {hints.map((hint, index) => (
+            <li key={index} data-testid="hint">
+              <Markdown source={hint} />
+            </li>
+          ))}
+        </ol>
+      )}
+      {hints.length < hintsTotal && (
+        <button
+          type="button"
+          className="button button-small"
+          onClick={() => void next()}
+          disabled={loading}
+          data-testid="show-hint"
+        >
+          {loading ? 'Loading…' : `Show hint ${hints.length + 1} of ${hintsTotal}`}
+        </button>
+      )}
+      {hints.length > 0 && hints.length >= hintsTotal && (
+        <p className="muted small">That was the last hint.</p>
+      )}
+      {error && (
+        <p className="bad small" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
+
+function Explanation({ exerciseId, shownBefore }: { exerciseId: string; shownBefore: boolean }) {
+  const [stage, setStage] = useState<'closed' | 'confirming' | 'loading' | 'shown'>('closed');
+  const [text, setText] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const confirmButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (stage === 'confirming') confirmButton.current?.focus();
+  }, [stage]);
+  const reveal = async () => {
+    setStage('loading');
+    setError(null);
+    try {
+      const answer = await api.explanation(exerciseId);
+      setText(answer.explanation);
+      setStage('shown');
+    } catch (err) {
+      setError(errorMessage(err));
+      setStage('confirming');
+    }
+  };
+  return (
+    <section className="card explanation-card" aria-labelledby="explanation-title">
+      <h2 id="explanation-title">Explanation</h2>
+      {stage === 'closed' && (
+        <>
+          <p className="muted small">
+            The full explanation of the bug and its fix.{' '}
+            {shownBefore
+              ? 'You have read it before.'
+              : 'Try the hints first: finding it yourself is the exercise.'}
+          </p>
+          <button
+            type="button"
+            className="button button-small"
+            onClick={() => setStage('confirming')}
+            data-testid="show-explanation"
+          >
+            Show the explanation…
+          </button>
+        </>
+      )}
+      {(stage === 'confirming' || stage === 'loading') && (
+        <div
+          className="spoiler-warning"
+          role="alertdialog"
+          aria-labelledby="spoiler-title"
+          aria-describedby="spoiler-text"
+        >
+          <p id="spoiler-title">
+            <strong>Spoiler warning</strong>
+          </p>
+          <p id="spoiler-text">
+            The explanation gives away the cause and the fix. Revealing it is recorded in your progress.
+          </p>
+          <div className="button-row">
+            <button
+              type="button"
+              ref={confirmButton}
+              className="button button-small button-danger"
+              onClick={() => void reveal()}
+              disabled={stage === 'loading'}
+              data-testid="confirm-explanation"
+            >
+              {stage === 'loading' ? 'Loading…' : 'Yes, show me the explanation'}
+            </button>
+            <button
+              type="button"
+              className="button button-small button-quiet"
+              onClick={() => setStage('closed')}
+            >
+              Not yet
+            </button>
+          </div>
+          {error && (
+            <p className="bad small" role="alert">
+              {error}
+            </p>
+          )}
+        </div>
+      )}
+      {stage === 'shown' && text !== null && (
+        <div data-testid="explanation" className="explanation">
+          <Markdown source={text} />
+          <button
+            type="button"
+            className="button button-small button-quiet"
+            onClick={() => setStage('closed')}
+          >
+            Hide
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
+
+const KIND_LABEL: Record<string, string> = {
+  run: 'Run',
+  profile: 'Profile',
+  verify: 'Verify',
+  timeit: 'Timeit',
+  block: 'Example',
+};
+
+function JobHistory({
+  jobs,
+  error,
+  current,
+  onSelect,
+}: {
+  jobs: JobSummary[] | null;
+  error: string | null;
+  current: string | null;
+  onSelect: (id: string) => void;
+}) {
+  return (
+    <section className="card history" aria-labelledby="history-title" data-testid="job-history">
+      <h2 id="history-title">History</h2>
+      {error && <p className="bad small">The history could not be loaded: {error}</p>}
+      {jobs === null && !error && <Loading label="Loading the history…" />}
+      {jobs !== null && jobs.length === 0 && <Empty>Nothing has run yet.</Empty>}
+      {jobs !== null && jobs.length > 0 && (
+        <ol className="history-list">
+          {jobs.map((job) => {
+            const outcome =
+              job.kind === 'verify' && job.passed !== null ? (job.passed ? 'passed' : 'failed') : job.state;
+            return (
+              <li key={job.id}>
+                <button
+                  type="button"
+                  className={`history-item${job.id === current ? ' is-current' : ''}`}
+                  onClick={() => onSelect(job.id)}
+                  aria-current={job.id === current ? 'true' : undefined}
+                  data-testid="history-item"
+                >
+                  <span className="history-kind">{KIND_LABEL[job.kind] ?? job.kind}</span>
+                  <span className={`history-state state-${outcome}`}>{outcome}</span>
+                  <span className="history-message">{job.message ?? ''}</span>
+                  <time className="history-time muted" dateTime={new Date(job.createdAt).toISOString()}>
+                    {timeAgo(job.createdAt)}
+                  </time>
+                </button>
+              </li>
+            );
+          })}
+        </ol>
+      )}
+    </section>
+  );
+}

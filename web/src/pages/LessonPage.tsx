@@ -1,0 +1,343 @@
+/**
+ * The lesson reader: Markdown between runnable examples. Each example runs on the server
+ * (real CPython) and streams its output; a run example is then compared with the expected
+ * output, a compare example shows the timeit chart. The chart and its views load only when a
+ * compare example has a result.
+ */
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { Link } from 'wouter';
+import {
+  api,
+  errorMessage,
+  useJob,
+  useLoad,
+  type BlockResultView,
+  type JobResultView,
+  type LessonBlockView,
+  type LessonView,
+} from '../api';
+import { DifficultyBadge } from '../components/Badges';
+import { CodeBlock } from '../components/CodeBlock';
+import { isLive, jobStatusText, OutputText } from '../components/Console';
+import { Markdown } from '../components/Markdown';
+import { ErrorMessage, isNotFound, Loading } from '../components/States';
+import { NotFound } from './NotFound';
+
+const TimeitChart = lazy(() => import('../views/TimeitChart').then((m) => ({ default: m.TimeitChart })));
+
+export default function LessonPage({ id }: { id: string }) {
+  const [lesson, { reload }] = useLoad(`lesson:${id}`, (signal) => api.lesson(id, signal));
+  const [readError, setReadError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (lesson.status !== 'ready') return;
+    document.title = `${lesson.data.title} · perflab`;
+    if (lesson.data.progress.readAt === null) {
+      api.markLessonRead(id).catch((error: unknown) => setReadError(errorMessage(error)));
+    }
+  }, [lesson, id]);
+
+  if (lesson.status === 'loading') return <Loading label="Loading the lesson…" />;
+  if (lesson.status === 'error') {
+    if (isNotFound(lesson.error)) return <NotFound what={`There is no lesson "${id}".`} />;
+    return (
+      <section className="page page-narrow">
+        <ErrorMessage error={lesson.error} title="The lesson could not be loaded" retry={reload} />
+      </section>
+    );
+  }
+  return <Lesson lesson={lesson.data} readError={readError} />;
+}
+
+/** The body's own "# Title" repeats the header; it is dropped from the first segment. */
+function withoutTitle(markdown: string, title: string): string {
+  const match = /^\s*#\s+(.+)\n/.exec(markdown);
+  return match && match[1]?.trim() === title.trim() ? markdown.slice(match[0].length) : markdown;
+}
+
+function Lesson({ lesson, readError }: { lesson: LessonView; readError: string | null }) {
+  let exampleNumber = 0;
+  return (
+    <article className="page page-narrow lesson" data-testid="lesson" aria-labelledby="lesson-title">
+      <nav className="breadcrumbs" aria-label="Breadcrumbs">
+        <Link href="/">Course</Link> <span aria-hidden="true">›</span> <span>{lesson.moduleId}</span>
+      </nav>
+      <header className="lesson-header">
+        <h1 id="lesson-title">{lesson.title}</h1>
+        <p className="item-meta">
+          <DifficultyBadge difficulty={lesson.difficulty} />
+          <span className="muted">{lesson.minutes} min</span>
+          {lesson.topics.map((topic) => (
+            <span key={topic} className="tag">
+              {topic}
+            </span>
+          ))}
+          {lesson.progress.readAt !== null && (
+            <span className="read-mark">
+              <span aria-hidden="true">✓</span> read
+            </span>
+          )}
+        </p>
+        {lesson.objectives.length > 0 && (
+          <details className="objectives" open>
+            <summary>In this lesson</summary>
+            <ul>
+              {lesson.objectives.map((objective) => (
+                <li key={objective}>{objective}</li>
+              ))}
+            </ul>
+          </details>
+        )}
+        {lesson.prerequisites.length > 0 && (
+          <p className="muted small">
+            Builds on:{' '}
+            {lesson.prerequisites.map((p, i) => (
+              <span key={p}>
+                {i > 0 && ', '}
+                <Link href={`/lessons/${p}`}>{p}</Link>
+              </span>
+            ))}
+          </p>
+        )}
+        {readError && <p className="warn small">Could not mark the lesson as read: {readError}</p>}
+      </header>
+      <div className="lesson-body">
+        {lesson.segments.map((segment, index) => {
+          if (segment.type === 'markdown') {
+            const source = index === 0 ? withoutTitle(segment.markdown, lesson.title) : segment.markdown;
+            return <Markdown key={index} source={source} />;
+          }
+          exampleNumber += 1;
+          return (
+            <RunnableBlock key={index} lessonId={lesson.id} block={segment.block} number={exampleNumber} />
+          );
+        })}
+      </div>
+      <nav className="lesson-pager" aria-label="Lessons">
+        {lesson.previous ? (
+          <Link href={`/lessons/${lesson.previous}`} className="pager-link" rel="prev">
+            <span aria-hidden="true">←</span> Previous lesson
+          </Link>
+        ) : (
+          <span />
+        )}
+        <Link href="/" className="pager-link">
+          Course
+        </Link>
+        {lesson.next ? (
+          <Link href={`/lessons/${lesson.next}`} className="pager-link" rel="next">
+            Next lesson <span aria-hidden="true">→</span>
+          </Link>
+        ) : (
+          <span />
+        )}
+      </nav>
+    </article>
+  );
+}
+
+function blockResult(result: JobResultView | null | undefined): BlockResultView | null {
+  return result && result.kind === 'block' ? result : null;
+}
+
+const EXPECT_NOTE = {
+  success: null,
+  error: 'This example is meant to fail with an error.',
+  timeout: 'This example is meant to hang; it is stopped at its time limit.',
+} as const;
+
+function RunnableBlock({
+  lessonId,
+  block,
+  number,
+}: {
+  lessonId: string;
+  block: LessonBlockView;
+  number: number;
+}) {
+  const memoryKey = `lesson:${lessonId}#${block.index}`;
+  const [jobId, setJobId] = useState<string | null>(() => {
+    try {
+      return sessionStorage.getItem(`perflab:job:${memoryKey}`);
+    } catch {
+      return null;
+    }
+  });
+  const [startError, setStartError] = useState<string | null>(null);
+  const [starting, setStarting] = useState(false);
+  const follow = useJob(jobId);
+  const live = isLive(follow);
+  const result = blockResult(follow.job?.result as JobResultView | null | undefined);
+  const isCompare = block.kind === 'compare';
+
+  const run = async () => {
+    setStarting(true);
+    setStartError(null);
+    try {
+      const { jobId: id } = await api.runBlock(lessonId, block.index);
+      setJobId(id);
+      try {
+        sessionStorage.setItem(`perflab:job:${memoryKey}`, id);
+      } catch {
+        // Without storage a reload simply shows the example unrun.
+      }
+    } catch (error) {
+      setStartError(errorMessage(error));
+    } finally {
+      setStarting(false);
+    }
+  };
+
+  const label = isCompare ? `Time example ${number}` : `Run example ${number}`;
+  return (
+    <section
+      className={`runnable card${isCompare ? ' runnable-compare' : ''}`}
+      data-testid="lesson-block"
+      data-block-index={block.index}
+      aria-label={`Example ${number}`}
+    >
+      <div className="runnable-bar">
+        <span className="runnable-title">
+          {isCompare ? (
+            <>
+              Example {number}: is <code>{block.faster}</code> at least {block.factor}× faster than{' '}
+              <code>{block.slower}</code>?
+            </>
+          ) : (
+            <>Example {number}</>
+          )}
+        </span>
+        <span className="runnable-actions">
+          {live && (
+            <button
+              type="button"
+              className="button button-small button-danger"
+              onClick={() => void follow.cancel()}
+              disabled={follow.cancelling}
+              data-testid="cancel-button"
+            >
+              Cancel
+            </button>
+          )}
+          <button
+            type="button"
+            className="button button-small button-primary"
+            onClick={() => void run()}
+            disabled={starting || live}
+            aria-label={label}
+            title={label}
+            data-testid="run-block"
+          >
+            <span aria-hidden="true">▶</span>{' '}
+            {live || starting ? 'Running…' : jobId ? 'Run again' : isCompare ? 'Time it' : 'Run'}
+          </button>
+        </span>
+      </div>
+      <CodeBlock code={block.code} label={`Code of example ${number}`} />
+      {block.kind === 'run' && EXPECT_NOTE[block.expect] && (
+        <p className="runnable-note muted small">{EXPECT_NOTE[block.expect]}</p>
+      )}
+      {block.kind === 'run' && Object.keys(block.files).length > 0 && (
+        <p className="runnable-note muted small">
+          Runs with:{' '}
+          {Object.keys(block.files).map((f, i) => (
+            <span key={f}>
+              {i > 0 && ', '}
+              <code>{f}</code>
+            </span>
+          ))}
+        </p>
+      )}
+      {startError && (
+        <p className="bad small" role="alert">
+          Could not start the example: {startError}
+        </p>
+      )}
+      {jobId === null && block.kind === 'run' && block.expectedOutput !== null && (
+        <div className="expected-only">
+          <h3 className="panel-label">Expected output</h3>
+          <pre className="output">{block.expectedOutput || '(nothing)'}</pre>
+        </div>
+      )}
+      {jobId !== null && (
+        <div className="runnable-result">
+          <p className="small muted" role="status" aria-live="polite">
+            {jobStatusText(follow)}
+          </p>
+          {!isCompare || follow.output.length > 0 ? (
+            <BlockOutputs block={block} follow={follow} live={live} />
+          ) : null}
+          {result && (
+            <p
+              className={`verdict ${result.ok ? 'ok' : 'bad'}`}
+              data-testid="block-verdict"
+              data-ok={result.ok}
+            >
+              <span aria-hidden="true">{result.ok ? '✓' : '✗'}</span>{' '}
+              {isCompare
+                ? result.ok
+                  ? 'Confirmed: '
+                  : 'Not confirmed this time: '
+                : result.ok
+                  ? 'Output matches the expected output. '
+                  : 'Output does not match the expected output: '}
+              {result.detail}
+            </p>
+          )}
+          {result?.timeit && (
+            <Suspense fallback={<p className="muted small">Loading the chart…</p>}>
+              <TimeitChart report={result.timeit} />
+            </Suspense>
+          )}
+          {result?.run &&
+            result.run.status !== 'ok' &&
+            result.run.exception &&
+            block.kind === 'run' &&
+            block.expect === 'success' && (
+              <pre className="output stderr">{result.run.exception.traceback}</pre>
+            )}
+        </div>
+      )}
+    </section>
+  );
+}
+
+function BlockOutputs({
+  block,
+  follow,
+  live,
+}: {
+  block: LessonBlockView;
+  follow: ReturnType<typeof useJob>;
+  live: boolean;
+}) {
+  const expected = block.kind === 'run' ? block.expectedOutput : null;
+  const actual = (
+    <pre className="output" data-testid="block-output" tabIndex={0} aria-label="Output">
+      <OutputText chunks={follow.output} empty={live ? '' : '(nothing)'} />
+      {live && <span className="cursor" aria-hidden="true" />}
+    </pre>
+  );
+  if (expected === null) {
+    return (
+      <div>
+        <h3 className="panel-label">Output</h3>
+        {actual}
+      </div>
+    );
+  }
+  return (
+    <div className="side-by-side">
+      <div>
+        <h3 className="panel-label">Output</h3>
+        {actual}
+      </div>
+      <div>
+        <h3 className="panel-label">Expected</h3>
+        <pre className="output" data-testid="block-expected">
+          {expected || '(nothing)'}
+        </pre>
+      </div>
+    </div>
+  );
+}
