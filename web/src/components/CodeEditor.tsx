@@ -39,7 +39,7 @@ import {
   lineNumbers,
   type DecorationSet,
 } from '@codemirror/view';
-import { forwardRef, useEffect, useImperativeHandle, useRef } from 'react';
+import { forwardRef, useEffect, useImperativeHandle, useRef, type ReactNode } from 'react';
 import type { Theme } from '../theme';
 
 export interface EditorFile {
@@ -66,6 +66,8 @@ export interface LineHeat {
 export interface CodeEditorHandle {
   /** Opens a file and puts the cursor on a line. */
   goTo(path: string, line: number): void;
+  /** Scrolls the shown file to a line, without moving the cursor or the focus. */
+  reveal(line: number): void;
   focus(): void;
 }
 
@@ -80,6 +82,8 @@ interface CodeEditorProps {
   /** Changing it discards the editor states (a reset or a reload of the files). */
   version?: number;
   label?: string;
+  /** Shown at the end of the tab bar (save state, reset). */
+  tabBarEnd?: ReactNode;
 }
 
 // ---------------------------------------------------------------- themes
@@ -214,7 +218,17 @@ function languageFor(path: string): Extension {
 }
 
 export const CodeEditor = forwardRef<CodeEditorHandle, CodeEditorProps>(function CodeEditor(
-  { files, activePath, onActivePathChange, onChange, theme, heat, version = 0, label = 'Code editor' },
+  {
+    files,
+    activePath,
+    onActivePathChange,
+    onChange,
+    theme,
+    heat,
+    version = 0,
+    label = 'Code editor',
+    tabBarEnd,
+  },
   ref,
 ) {
   const host = useRef<HTMLDivElement>(null);
@@ -347,6 +361,12 @@ export const CodeEditor = forwardRef<CodeEditorHandle, CodeEditorProps>(function
           onActivePathChange(path);
         }
       },
+      reveal(line) {
+        const v = view.current;
+        if (!v) return;
+        const target = v.state.doc.line(Math.min(Math.max(1, line), v.state.doc.lines));
+        v.dispatch({ effects: EditorView.scrollIntoView(target.from, { y: 'center' }) });
+      },
       focus() {
         view.current?.focus();
       },
@@ -358,41 +378,44 @@ export const CodeEditor = forwardRef<CodeEditorHandle, CodeEditorProps>(function
   const binary = active !== undefined && active.content === null;
   return (
     <div className="editor" data-testid="editor" data-path={activePath}>
-      <div className="file-tabs" role="tablist" aria-label="Files">
-        {files.map((file) => {
-          const selected = file.path === activePath;
-          return (
-            <button
-              key={file.path}
-              type="button"
-              role="tab"
-              id={`tab-${file.path}`}
-              aria-selected={selected}
-              aria-controls="editor-panel"
-              tabIndex={selected ? 0 : -1}
-              className={`file-tab${selected ? ' is-active' : ''}`}
-              data-testid="file-tab"
-              data-path={file.path}
-              onClick={() => onActivePathChange(file.path)}
-              onKeyDown={(event) => {
-                const index = files.indexOf(file);
-                const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
-                if (step === 0) return;
-                event.preventDefault();
-                const next = files[(index + step + files.length) % files.length];
-                if (next) {
-                  onActivePathChange(next.path);
-                  document.getElementById(`tab-${next.path}`)?.focus();
-                }
-              }}
-            >
-              {file.path}
-              {!file.editable && (
-                <span className="file-tab-flag">{file.kind === 'data' ? 'data' : 'read-only'}</span>
-              )}
-            </button>
-          );
-        })}
+      <div className="file-tabs-bar">
+        <div className="file-tabs" role="tablist" aria-label="Files">
+          {files.map((file) => {
+            const selected = file.path === activePath;
+            return (
+              <button
+                key={file.path}
+                type="button"
+                role="tab"
+                id={`tab-${file.path}`}
+                aria-selected={selected}
+                aria-controls="editor-panel"
+                tabIndex={selected ? 0 : -1}
+                className={`file-tab${selected ? ' is-active' : ''}`}
+                data-testid="file-tab"
+                data-path={file.path}
+                onClick={() => onActivePathChange(file.path)}
+                onKeyDown={(event) => {
+                  const index = files.indexOf(file);
+                  const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+                  if (step === 0) return;
+                  event.preventDefault();
+                  const next = files[(index + step + files.length) % files.length];
+                  if (next) {
+                    onActivePathChange(next.path);
+                    document.getElementById(`tab-${next.path}`)?.focus();
+                  }
+                }}
+              >
+                {file.path}
+                {!file.editable && (
+                  <span className="file-tab-flag">{file.kind === 'data' ? 'data' : 'read-only'}</span>
+                )}
+              </button>
+            );
+          })}
+        </div>
+        {tabBarEnd && <div className="file-tabs-end">{tabBarEnd}</div>}
       </div>
       <div id="editor-panel" role="tabpanel" aria-labelledby={`tab-${activePath}`} className="editor-panel">
         {active && !active.editable && active.content !== null && (

@@ -25,7 +25,6 @@ export function clockTime(at: number): string {
   return new Date(at).toLocaleTimeString(undefined, {
     hour: '2-digit',
     minute: '2-digit',
-    second: '2-digit',
   });
 }
 

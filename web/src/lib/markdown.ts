@@ -53,3 +53,9 @@ export function renderMarkdown(source: string): string {
   cache.set(source, html);
   return html;
 }
+
+/** A body's own "# Title" repeats the page header; it is dropped when it matches. */
+export function withoutTitle(markdown: string, title: string): string {
+  const match = /^\s*#\s+(.+)\n/.exec(markdown);
+  return match && match[1]?.trim() === title.trim() ? markdown.slice(match[0].length) : markdown;
+}

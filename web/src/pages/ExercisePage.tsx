@@ -29,6 +29,8 @@ import { ariaShortcut, clockTime, shortcutLabel, timeAgo } from '../lib/format';
 import { lineHeat, workspacePath } from '../lib/heat';
 import { useShortcuts } from '../lib/shortcuts';
 import { useTheme } from '../theme';
+import { useCourseTitles } from '../lib/course-titles';
+import { withoutTitle } from '../lib/markdown';
 import { NotFound } from './NotFound';
 
 const SAVE_DELAY_MS = 800;
@@ -89,6 +91,7 @@ function Workspace({ initial }: { initial: ExerciseView }) {
   const follow = useJob(jobId);
   const live = isLive(follow);
   const memoryKey = `exercise:${id}`;
+  const titles = useCourseTitles();
 
   // ------------------------------------------------------------ auto-save
 
@@ -270,6 +273,15 @@ function Workspace({ initial }: { initial: ExerciseView }) {
   }, [result, paths, showHeat]);
   const heatFiles = heat ? Object.keys(heat) : [];
 
+  // A new profile: bring the hottest line of the shown file into view.
+  useEffect(() => {
+    const lines = heat?.[activePath];
+    if (!lines || lines.length === 0) return;
+    const hottest = lines.reduce((a, b) => (b.ms > a.ms ? b : a));
+    editor.current?.reveal(hottest.line);
+    // Only when the heat changes, not on every tab switch.
+  }, [heat]);
+
   const selectFunction = useCallback(
     (fn: FunctionRef) => {
       const path = workspacePath(fn.file, paths);
@@ -290,7 +302,7 @@ function Workspace({ initial }: { initial: ExerciseView }) {
         {view.moduleId && (
           <>
             {' '}
-            <span aria-hidden="true">›</span> <span>{view.moduleId}</span>
+            <span aria-hidden="true">›</span> <span>{titles?.modules[view.moduleId] ?? view.moduleId}</span>
           </>
         )}
       </nav>
@@ -313,7 +325,7 @@ function Workspace({ initial }: { initial: ExerciseView }) {
             <h2 id="prompt-title" className="visually-hidden">
               The task
             </h2>
-            <Markdown source={view.prompt} />
+            <Markdown source={withoutTitle(view.prompt, view.title)} />
             {view.checks.length > 0 && (
               <details className="checks">
                 <summary>What Verify checks ({view.checks.length})</summary>
@@ -357,11 +369,6 @@ function Workspace({ initial }: { initial: ExerciseView }) {
               testId="verify-button"
               primary
             />
-            <span className="toolbar-spacer" />
-            <SaveIndicator state={saveState} />
-            <button type="button" className="button button-small button-quiet" onClick={() => void reset()}>
-              Reset to starter
-            </button>
           </div>
           {startError && (
             <p className="bad small" role="alert">
@@ -394,6 +401,19 @@ function Workspace({ initial }: { initial: ExerciseView }) {
             heat={heat}
             version={version}
             label="Exercise code"
+            tabBarEnd={
+              <>
+                <SaveIndicator state={saveState} />
+                <button
+                  type="button"
+                  className="button button-small button-quiet"
+                  onClick={() => void reset()}
+                  data-testid="reset-button"
+                >
+                  Reset to starter
+                </button>
+              </>
+            }
           />
           <details className="stdin-box">
             <summary>Standard input{stdin ? ' (set)' : ''}</summary>
@@ -470,10 +490,10 @@ function SaveIndicator({ state }: { state: SaveState }) {
         ? `Saved ${clockTime(state.at)}`
         : 'Starter code'
       : state.kind === 'pending'
-        ? 'Unsaved changes'
+        ? 'Edited'
         : state.kind === 'saving'
           ? 'Saving…'
-          : `Not saved: ${state.message}`;
+          : `Save failed: ${state.message}`;
   return (
     <span
       className={`save-state save-${state.kind}`}

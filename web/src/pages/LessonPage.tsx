@@ -21,6 +21,8 @@ import { CodeBlock } from '../components/CodeBlock';
 import { isLive, jobStatusText, OutputText } from '../components/Console';
 import { Markdown } from '../components/Markdown';
 import { ErrorMessage, isNotFound, Loading } from '../components/States';
+import { useCourseTitles } from '../lib/course-titles';
+import { withoutTitle } from '../lib/markdown';
 import { NotFound } from './NotFound';
 
 const TimeitChart = lazy(() => import('../views/TimeitChart').then((m) => ({ default: m.TimeitChart })));
@@ -49,18 +51,14 @@ export default function LessonPage({ id }: { id: string }) {
   return <Lesson lesson={lesson.data} readError={readError} />;
 }
 
-/** The body's own "# Title" repeats the header; it is dropped from the first segment. */
-function withoutTitle(markdown: string, title: string): string {
-  const match = /^\s*#\s+(.+)\n/.exec(markdown);
-  return match && match[1]?.trim() === title.trim() ? markdown.slice(match[0].length) : markdown;
-}
-
 function Lesson({ lesson, readError }: { lesson: LessonView; readError: string | null }) {
+  const titles = useCourseTitles();
   let exampleNumber = 0;
   return (
     <article className="page page-narrow lesson" data-testid="lesson" aria-labelledby="lesson-title">
       <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <Link href="/">Course</Link> <span aria-hidden="true">›</span> <span>{lesson.moduleId}</span>
+        <Link href="/">Course</Link> <span aria-hidden="true">›</span>{' '}
+        <span>{titles?.modules[lesson.moduleId] ?? lesson.moduleId}</span>
       </nav>
       <header className="lesson-header">
         <h1 id="lesson-title">{lesson.title}</h1>
@@ -94,7 +92,7 @@ function Lesson({ lesson, readError }: { lesson: LessonView; readError: string |
             {lesson.prerequisites.map((p, i) => (
               <span key={p}>
                 {i > 0 && ', '}
-                <Link href={`/lessons/${p}`}>{p}</Link>
+                <Link href={`/lessons/${p}`}>{titles?.lessons[p] ?? p}</Link>
               </span>
             ))}
           </p>
@@ -192,7 +190,7 @@ function RunnableBlock({
   return (
     <section
       className={`runnable card${isCompare ? ' runnable-compare' : ''}`}
-      data-testid="lesson-block"
+      data-testid="run-block"
       data-block-index={block.index}
       aria-label={`Example ${number}`}
     >
@@ -226,7 +224,7 @@ function RunnableBlock({
             disabled={starting || live}
             aria-label={label}
             title={label}
-            data-testid="run-block"
+            data-testid="run-block-button"
           >
             <span aria-hidden="true">▶</span>{' '}
             {live || starting ? 'Running…' : jobId ? 'Run again' : isCompare ? 'Time it' : 'Run'}
@@ -279,9 +277,9 @@ function RunnableBlock({
                   ? 'Confirmed: '
                   : 'Not confirmed this time: '
                 : result.ok
-                  ? 'Output matches the expected output. '
+                  ? 'Output matches the expected output.'
                   : 'Output does not match the expected output: '}
-              {result.detail}
+              {isCompare || !result.ok ? result.detail : null}
             </p>
           )}
           {result?.timeit && (

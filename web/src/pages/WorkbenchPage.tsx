@@ -269,6 +269,15 @@ export default function WorkbenchPage() {
     () => (result?.kind === 'profile' && result.lines ? lineHeat(result.lines.functions, paths) : undefined),
     [result, paths],
   );
+  // A new profile: bring the hottest line of the shown file into view.
+  useEffect(() => {
+    const lines = heat?.[activePath];
+    if (!lines || lines.length === 0) return;
+    const hottest = lines.reduce((a, b) => (b.ms > a.ms ? b : a));
+    editor.current?.reveal(hottest.line);
+    // Only when the heat changes, not on every tab switch.
+  }, [heat]);
+
   const selectFunction = useCallback(
     (fn: FunctionRef) => {
       const path = workspacePath(fn.file, paths);
