@@ -13,6 +13,26 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: false,
     chunkSizeWarningLimit: 800,
+    rolldownOptions: {
+      output: {
+        // Named library chunks, so the build report reads as what each route downloads:
+        // the lesson route loads `markdown`; only the workspace and the workbench load
+        // `codemirror`; only result views load `chart`.
+        codeSplitting: {
+          groups: [
+            {
+              name: 'codemirror',
+              test: /node_modules[\\/](@codemirror|@lezer|crelt|style-mod|w3c-keyname)[\\/]/,
+            },
+            {
+              name: 'markdown',
+              test: /node_modules[\\/](markdown-it|dompurify|highlight\.js|mdurl|uc\.micro|linkify-it|punycode\.js|entities)[\\/]/,
+            },
+            { name: 'chart', test: /node_modules[\\/](chart\.js|@kurkle)[\\/]/ },
+          ],
+        },
+      },
+    },
   },
   server: {
     // `npm run dev:web` proxies the API to a running `perflab serve`.

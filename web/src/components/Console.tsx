@@ -12,11 +12,14 @@ const STATE_TEXT = {
 } as const;
 
 /** One line about where the job is: waiting, running, or how it ended. */
-export function jobStatusText(follow: JobFollow): string {
+export function jobStatusText(follow: JobFollow, withMessage = true): string {
   if (follow.error) return follow.error;
   if (follow.job) {
     const base = `${STATE_TEXT[follow.job.state]} after ${formatDuration(follow.elapsedMs)}`;
-    return follow.job.message ? `${base}: ${follow.job.message}` : base;
+    const message = follow.job.message;
+    return withMessage && message && message.toLowerCase() !== follow.job.state
+      ? `${base}: ${message}`
+      : base;
   }
   if (follow.state === null) return follow.connecting ? 'Connecting…' : 'Starting…';
   if (follow.state === 'queued') {
@@ -25,6 +28,11 @@ export function jobStatusText(follow: JobFollow): string {
   }
   if (follow.state === 'running') return `Running · ${formatDuration(follow.elapsedMs)}`;
   return STATE_TEXT[follow.state];
+}
+
+/** Brings the console into view (after the learner starts a job). */
+export function revealConsole(): void {
+  document.getElementById('console')?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
 }
 
 export function isLive(follow: JobFollow): boolean {
@@ -88,7 +96,13 @@ export function Console({ follow, title = 'Console', idleText }: ConsoleProps) {
 
   const state = follow.job?.state ?? follow.state;
   return (
-    <section className="console" data-testid="console" aria-label={title} data-state={state ?? 'idle'}>
+    <section
+      id="console"
+      className="console"
+      data-testid="console"
+      aria-label={title}
+      data-state={state ?? 'idle'}
+    >
       <div className="console-bar">
         <h2 className="console-title">{title}</h2>
         <p className="console-status" role="status" aria-live="polite" data-testid="job-status">
@@ -122,7 +136,10 @@ export function Console({ follow, title = 'Console', idleText }: ConsoleProps) {
           </span>
         ))}
         {follow.jobId !== null && (
-          <OutputText chunks={follow.output} empty={live ? '' : '(the program printed nothing)'} />
+          <OutputText
+            chunks={follow.output}
+            empty={live || follow.job?.kind === 'verify' ? '' : '(the program printed nothing)'}
+          />
         )}
         {live && <span className="cursor" aria-hidden="true" />}
       </pre>

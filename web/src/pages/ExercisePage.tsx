@@ -21,7 +21,7 @@ import {
 } from '../api';
 import { DifficultyBadge, KindBadge, StatusBadge } from '../components/Badges';
 import { CodeEditor, type CodeEditorHandle, type EditorFile } from '../components/CodeEditor';
-import { Console, isLive } from '../components/Console';
+import { Console, isLive, revealConsole } from '../components/Console';
 import { JobResult, resultOf, type FunctionRef } from '../components/JobResult';
 import { Markdown } from '../components/Markdown';
 import { Empty, ErrorMessage, isNotFound, Loading } from '../components/States';
@@ -86,6 +86,8 @@ function Workspace({ initial }: { initial: ExerciseView }) {
   const [historyError, setHistoryError] = useState<string | null>(null);
   const [stdin, setStdin] = useState('');
   const [showHeat, setShowHeat] = useState(true);
+  // Phones: the task is folded to its start, so the editor is near the top.
+  const [promptOpen, setPromptOpen] = useState(false);
   const editor = useRef<CodeEditorHandle>(null);
   const editorSection = useRef<HTMLElement>(null);
   const follow = useJob(jobId);
@@ -233,6 +235,7 @@ function Workspace({ initial }: { initial: ExerciseView }) {
       if (revision.current === rev) setSaveState({ kind: 'saved', at: Date.now() });
       jobMemory.set(memoryKey, newId);
       setJobId(newId);
+      revealConsole();
       setProgress((p) => (p.status === 'not-started' ? { ...p, status: 'started' } : p));
       void loadHistory();
     } catch (error) {
@@ -321,11 +324,26 @@ function Workspace({ initial }: { initial: ExerciseView }) {
       </header>
       <div className="workspace-grid">
         <aside className="workspace-side" aria-label="Exercise">
-          <section className="card prompt" aria-labelledby="prompt-title">
+          <section
+            className={`card prompt${promptOpen ? ' is-open' : ''}`}
+            aria-labelledby="prompt-title"
+            data-testid="prompt"
+          >
             <h2 id="prompt-title" className="visually-hidden">
               The task
             </h2>
-            <Markdown source={withoutTitle(view.prompt, view.title)} />
+            <div className="prompt-body" id="prompt-body">
+              <Markdown source={withoutTitle(view.prompt, view.title)} />
+            </div>
+            <button
+              type="button"
+              className="link-button prompt-toggle"
+              aria-expanded={promptOpen}
+              aria-controls="prompt-body"
+              onClick={() => setPromptOpen((open) => !open)}
+            >
+              {promptOpen ? 'Show less of the task' : 'Show the whole task'}
+            </button>
             {view.checks.length > 0 && (
               <details className="checks">
                 <summary>What Verify checks ({view.checks.length})</summary>

@@ -260,7 +260,7 @@ function RunnableBlock({
       {jobId !== null && (
         <div className="runnable-result">
           <p className="small muted" role="status" aria-live="polite">
-            {jobStatusText(follow)}
+            {jobStatusText(follow, false)}
           </p>
           {!isCompare || follow.output.length > 0 ? (
             <BlockOutputs block={block} follow={follow} live={live} />

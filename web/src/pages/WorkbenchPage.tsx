@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type ChangeEvent } from 'react';
 import { api, errorMessage, jobMemory, useJob, type WorkbenchFile, type WorkbenchJobKind } from '../api';
 import { CodeEditor, type CodeEditorHandle, type EditorFile } from '../components/CodeEditor';
-import { Console, isLive } from '../components/Console';
+import { Console, isLive, revealConsole } from '../components/Console';
 import { JobResult, resultOf, type FunctionRef } from '../components/JobResult';
 import { ariaShortcut, formatBytes, shortcutLabel } from '../lib/format';
 import { lineHeat, workspacePath } from '../lib/heat';
@@ -234,6 +234,7 @@ export default function WorkbenchPage() {
       });
       jobMemory.set('workbench', newId);
       setJobId(newId);
+      revealConsole();
     } catch (error) {
       setStartError(errorMessage(error));
     } finally {
