@@ -5,6 +5,7 @@
  */
 import { lazy, Suspense, useEffect, useRef } from 'react';
 import { Link, Route, Switch, useLocation } from 'wouter';
+import { ErrorBoundary } from './components/ErrorBoundary';
 import { Loading } from './components/States';
 import { CourseHome } from './pages/CourseHome';
 import { NotFound } from './pages/NotFound';
@@ -69,6 +70,7 @@ function useFocusOnNavigate(ref: React.RefObject<HTMLElement | null>) {
 
 export function App() {
   const main = useRef<HTMLElement>(null);
+  const [location] = useLocation();
   useFocusOnNavigate(main);
   return (
     <>
@@ -98,17 +100,21 @@ export function App() {
         </div>
       </header>
       <main id="main" ref={main} tabIndex={-1}>
-        <Suspense fallback={<Loading />}>
-          <Switch>
-            <Route path="/" component={CourseHome} />
-            <Route path="/lessons/:id">{(params) => <LessonPage key={params.id} id={params.id} />}</Route>
-            <Route path="/exercises/:id">{(params) => <ExercisePage key={params.id} id={params.id} />}</Route>
-            <Route path="/workbench" component={WorkbenchPage} />
-            <Route>
-              <NotFound />
-            </Route>
-          </Switch>
-        </Suspense>
+        <ErrorBoundary key={location} what="This page">
+          <Suspense fallback={<Loading />}>
+            <Switch>
+              <Route path="/" component={CourseHome} />
+              <Route path="/lessons/:id">{(params) => <LessonPage key={params.id} id={params.id} />}</Route>
+              <Route path="/exercises/:id">
+                {(params) => <ExercisePage key={params.id} id={params.id} />}
+              </Route>
+              <Route path="/workbench" component={WorkbenchPage} />
+              <Route>
+                <NotFound />
+              </Route>
+            </Switch>
+          </Suspense>
+        </ErrorBoundary>
       </main>
     </>
   );

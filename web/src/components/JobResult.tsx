@@ -5,6 +5,7 @@
 import { lazy, Suspense } from 'react';
 import { api, type JobResultView, type JobView, type ProfileResultView } from '../api';
 import { RunSummary } from '../views/RunSummary';
+import { ErrorBoundary } from './ErrorBoundary';
 import { ErrorMessage, Loading } from './States';
 
 const ProfileView = lazy(() => import('../views/ProfileView').then((m) => ({ default: m.ProfileView })));
@@ -46,9 +47,11 @@ export function JobResult({
   }
   return (
     <div className="job-result" data-testid="job-result" data-kind={result.kind}>
-      <Suspense fallback={<Loading label="Loading the result view…" />}>
-        <ResultBody result={result} jobId={job.id} onSelectFunction={onSelectFunction} />
-      </Suspense>
+      <ErrorBoundary key={job.id} what="The result">
+        <Suspense fallback={<Loading label="Loading the result view…" />}>
+          <ResultBody result={result} jobId={job.id} onSelectFunction={onSelectFunction} />
+        </Suspense>
+      </ErrorBoundary>
     </div>
   );
 }

@@ -18,6 +18,7 @@ import {
 } from '../api';
 import { DifficultyBadge } from '../components/Badges';
 import { CodeBlock } from '../components/CodeBlock';
+import { ErrorBoundary } from '../components/ErrorBoundary';
 import { isLive, jobStatusText, OutputText } from '../components/Console';
 import { Markdown } from '../components/Markdown';
 import { ErrorMessage, isNotFound, Loading } from '../components/States';
@@ -283,9 +284,11 @@ function RunnableBlock({
             </p>
           )}
           {result?.timeit && (
-            <Suspense fallback={<p className="muted small">Loading the chart…</p>}>
-              <TimeitChart report={result.timeit} />
-            </Suspense>
+            <ErrorBoundary what="The chart">
+              <Suspense fallback={<p className="muted small">Loading the chart…</p>}>
+                <TimeitChart report={result.timeit} />
+              </Suspense>
+            </ErrorBoundary>
           )}
           {result?.run &&
             result.run.status !== 'ok' &&
