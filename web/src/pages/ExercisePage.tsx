@@ -27,7 +27,7 @@ import { Markdown } from '../components/Markdown';
 import { Empty, ErrorMessage, isNotFound, Loading } from '../components/States';
 import { ariaShortcut, clockTime, shortcutLabel, timeAgo } from '../lib/format';
 import { lineHeat, workspacePath } from '../lib/heat';
-import { useShortcuts } from '../lib/shortcuts';
+import { useMediaQuery, useShortcuts } from '../lib/shortcuts';
 import { useTheme } from '../theme';
 import { useCourseTitles } from '../lib/course-titles';
 import { withoutTitle } from '../lib/markdown';
@@ -86,8 +86,14 @@ function Workspace({ initial }: { initial: ExerciseView }) {
   const [historyError, setHistoryError] = useState<string | null>(null);
   const [stdin, setStdin] = useState('');
   const [showHeat, setShowHeat] = useState(true);
-  // Phones: the task is folded to its start, so the editor is near the top.
+  // Phones: the task is folded to its start, so the editor is near the top; hints and the
+  // explanation come after the editor.
   const [promptOpen, setPromptOpen] = useState(false);
+  const wide = useMediaQuery('(min-width: 960px)');
+  const [hintState, setHintState] = useState<HintState>({
+    hints: initial.hints,
+    hintsTotal: initial.hintsTotal,
+  });
   const editor = useRef<CodeEditorHandle>(null);
   const editorSection = useRef<HTMLElement>(null);
   const follow = useJob(jobId);
@@ -297,6 +303,13 @@ function Workspace({ initial }: { initial: ExerciseView }) {
 
   // ------------------------------------------------------------ layout
 
+  const helpPanels = (
+    <>
+      <Hints exerciseId={id} state={hintState} onChange={setHintState} />
+      <Explanation exerciseId={id} shownBefore={progress.explanationShown} />
+    </>
+  );
+
   const busy = live || starting !== null;
   return (
     <div className="page page-wide workspace" data-testid="exercise">
@@ -357,8 +370,7 @@ function Workspace({ initial }: { initial: ExerciseView }) {
               </details>
             )}
           </section>
-          <Hints exerciseId={id} initial={view.hints} total={view.hintsTotal} />
-          <Explanation exerciseId={id} shownBefore={progress.explanationShown} />
+          {wide && helpPanels}
         </aside>
         <section className="workspace-main" aria-label="Code" ref={editorSection}>
           <div className="toolbar" role="toolbar" aria-label="Actions">
@@ -447,6 +459,7 @@ function Workspace({ initial }: { initial: ExerciseView }) {
             </label>
           </details>
           <Console follow={follow} idleText="Run, profile or verify your code; its output appears here." />
+          {!wide && helpPanels}
         </section>
       </div>
       {follow.job && (
@@ -525,9 +538,20 @@ function SaveIndicator({ state }: { state: SaveState }) {
   );
 }
 
-function Hints({ exerciseId, initial, total }: { exerciseId: string; initial: string[]; total: number }) {
-  const [hints, setHints] = useState(initial);
-  const [hintsTotal, setTotal] = useState(total);
+interface HintState {
+  hints: string[];
+  hintsTotal: number;
+}
+
+function Hints({
+  exerciseId,
+  state: { hints, hintsTotal },
+  onChange,
+}: {
+  exerciseId: string;
+  state: HintState;
+  onChange: (state: HintState) => void;
+}) {
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const next = async () => {
@@ -535,8 +559,7 @@ function Hints({ exerciseId, initial, total }: { exerciseId: string; initial: st
     setError(null);
     try {
       const answer = await api.nextHint(exerciseId);
-      setHints(answer.hints);
-      setTotal(answer.hintsTotal);
+      onChange({ hints: answer.hints, hintsTotal: answer.hintsTotal });
     } catch (err) {
       setError(errorMessage(err));
     } finally {
