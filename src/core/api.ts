@@ -235,7 +235,7 @@ export const jobListSchema = z.object({ jobs: z.array(jobSummarySchema) });
 
 /**
  * Server-sent events of GET /api/jobs/:id/events. Each SSE message's `event` is the type and
- * its `data` is the JSON below. The stream first replays everything so far (so a reloaded
+ * its `data` is the JSON of the rest of the object below (`end` → `{ job }`). The stream first replays everything so far (so a reloaded
  * page or a second tab re-attaches), then follows live, and ends after `end`.
  */
 export type JobEvent =
@@ -309,6 +309,8 @@ export interface TimeitResultView {
 
 export interface BlockResultView {
   run: RunResultView | null;
+  /** Compare blocks: whether garbage collection ran while timing (timeit turns it off). */
+  gcEnabled: boolean | null;
   ok: boolean;
   /** What matched or not, or the measured ratio of a compare block. */
   detail: string;

@@ -119,7 +119,13 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     });
   }
   app.setNotFoundHandler((request, reply) => {
-    if (request.url.startsWith('/api/') || request.url === '/api' || request.method !== 'GET') {
+    if (
+      request.url.startsWith('/api/') ||
+      request.url === '/api' ||
+      // A missing built file (say, after a rebuild) must not come back as the app's HTML.
+      request.url.startsWith('/assets/') ||
+      request.method !== 'GET'
+    ) {
       void reply
         .status(404)
         .send({ error: 'not-found', message: `no route ${request.method} ${request.url.split('?')[0]}` });

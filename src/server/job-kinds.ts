@@ -189,6 +189,7 @@ export async function executeBlock(runner: Runner, block: LessonBlock): Promise<
   const report = checked.report;
   const view: BlockResultView = {
     run: runResultView(report),
+    gcEnabled: report.mode === 'timeit' ? (report.document?.gcEnabled ?? null) : null,
     ok: checked.ok,
     detail: checked.detail,
     timeit:

@@ -252,9 +252,7 @@ export function registerJobRoutes(api: ApiInstance, context: ServerContext): voi
             continue;
           }
           const { type, ...data } = event;
-          raw.write(
-            `event: ${type}\ndata: ${JSON.stringify(type === 'end' ? (data as { job: unknown }).job : data)}\n\n`,
-          );
+          raw.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
           if (type === 'end') break;
         }
       } finally {

@@ -73,7 +73,7 @@ async function follow(jobId: string): Promise<{ events: SseEvent[]; job: JobView
   const events = parseSse(response.body);
   const end = events.at(-1);
   expect(end?.event).toBe('end');
-  return { events, job: end?.data as JobView };
+  return { events, job: (end?.data as { job: JobView }).job };
 }
 
 const WORDS_SLOW = readFileSync(

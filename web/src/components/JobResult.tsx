@@ -96,7 +96,7 @@ function ResultBody({
       );
     case 'block':
       return result.timeit ? (
-        <TimeitChart report={result.timeit} />
+        <TimeitChart report={result.timeit} gcEnabled={result.gcEnabled} />
       ) : result.run ? (
         <RunSummary run={result.run} />
       ) : (

@@ -286,7 +286,7 @@ function RunnableBlock({
           {result?.timeit && (
             <ErrorBoundary what="The chart">
               <Suspense fallback={<p className="muted small">Loading the chart…</p>}>
-                <TimeitChart report={result.timeit} />
+                <TimeitChart report={result.timeit} gcEnabled={result.gcEnabled} />
               </Suspense>
             </ErrorBoundary>
           )}
