@@ -24,6 +24,7 @@ import {
   saveFilesBodySchema,
   savedFilesSchema,
 } from '../core/api.js';
+import type { LessonView } from '../core/api.js';
 import type { Exercise } from '../core/exercise.js';
 import type { Lesson } from '../course/load.js';
 import { API_VERSION, HttpError, notFound, type ServerContext } from './app.js';
@@ -58,6 +59,7 @@ export async function exerciseProgress(context: ServerContext, exerciseId: strin
 
 export function registerContentRoutes(api: ApiInstance, context: ServerContext): void {
   const { store, learnerId } = context;
+  const lessonJson = new Map<string, string>();
 
   api.get(
     '/health',
@@ -98,9 +100,23 @@ export function registerContentRoutes(api: ApiInstance, context: ServerContext):
         response: { 200: lessonViewSchema, ...errors },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const lesson = findLessonById(context, request.params.id);
-      return lessonView(context.course, lesson, await store.getProgress(learnerId));
+      const progress = (await store.getProgress(learnerId)).lessons[lesson.id] ?? { readAt: null };
+      // The lesson itself never changes while the server runs: serialised once, then only the
+      // learner's progress is appended (the hottest read of the app; see docs/benchmarks.md).
+      let body = lessonJson.get(lesson.id);
+      if (body === undefined) {
+        const { progress: _progress, ...content } = lessonView(context.course, lesson, {
+          lessons: {},
+          exercises: {},
+        });
+        body = JSON.stringify(lessonViewSchema.omit({ progress: true }).parse(content));
+        lessonJson.set(lesson.id, body);
+      }
+      const json = `${body.slice(0, -1)},"progress":${JSON.stringify(progress)}}`;
+      // Already JSON (validated above): a string payload skips the schema serializer.
+      return reply.type('application/json; charset=utf-8').send(json as unknown as LessonView);
     },
   );
 

@@ -9,6 +9,7 @@ import { loadCourse } from '../course/load.js';
 import { PROJECT_ROOT } from '../pyenv/paths.js';
 import { openSession, type PerflabSession } from '../runner/session.js';
 import type { BackendChoice } from '../sandbox/select.js';
+import { withProgressCache } from '../store/progress-cache.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/types.js';
 import { buildApp } from './app.js';
@@ -48,7 +49,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   let store: Store | null = null;
   let session: PerflabSession | null = null;
   try {
-    const openedStore = await openSqliteStore({ file: join(options.dataDir, 'perflab.sqlite') });
+    const openedStore = withProgressCache(
+      await openSqliteStore({ file: join(options.dataDir, 'perflab.sqlite') }),
+    );
     store = openedStore;
     const interrupted = await openedStore.markUnfinishedInterrupted(Date.now());
     const openedSession = openSession({ backend: options.backend, warmPool: true });

@@ -5,3 +5,4 @@ export type { Database } from './schema.js';
 export { MIGRATIONS, migrateToLatest } from './migrations.js';
 export { createKyselyStore, INTERRUPTED_MESSAGE } from './kysely-store.js';
 export { BUSY_TIMEOUT_MS, openSqliteStore, StoreOpenError, type SqliteStoreOptions } from './sqlite.js';
+export { withProgressCache } from './progress-cache.js';

@@ -6,6 +6,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, NO_MIGRATIONS, SqliteDialect } from 'kysely';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { describeStoreContract } from './contract.test-support.js';
+import { withProgressCache } from './progress-cache.js';
 import { createMigrator, migrateToLatest, MIGRATIONS } from './migrations.js';
 import { openSqliteStore, StoreOpenError } from './sqlite.js';
 import type { Store } from './types.js';
@@ -17,6 +18,10 @@ let fileCount = 0;
 const newDbPath = () => join(root, `case-${++fileCount}`, 'nested', 'perflab.db');
 
 describeStoreContract('sqlite :memory:', () => openSqliteStore({ file: ':memory:' }));
+// The web server's read cache must keep every promise of the contract.
+describeStoreContract('sqlite :memory: with the progress cache', async () =>
+  withProgressCache(await openSqliteStore({ file: ':memory:' })),
+);
 
 let lastFile = '';
 describeStoreContract(

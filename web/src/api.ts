@@ -3,7 +3,7 @@
  * server-sent events. Types come from src/core/api.ts with `import type` only, so zod (the
  * server's validator) never reaches the browser bundle.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type {
   CourseIndex,
   ExerciseView,
@@ -229,6 +229,8 @@ function endJob(data: unknown): JobView | null {
  * accumulated state is cleared on every (re)connection for the same reason. Updates are
  * batched to one render per animation frame, so chatty programs do not stall the page.
  */
+const FRAME_MS = 16;
+
 export function useJob(jobId: string | null): JobFollow {
   const acc = useRef<Accumulated>(fresh());
   const [snapshot, setSnapshot] = useState<Accumulated>(acc.current);
@@ -236,15 +238,27 @@ export function useJob(jobId: string | null): JobFollow {
   const [cancelling, setCancelling] = useState(false);
   const frame = useRef<number | null>(null);
 
+  const lastRenderAt = useRef(0);
+
+  // Leading edge at once (the first output of a run shows without waiting for a frame), then
+  // at most one render per animation frame while output keeps coming.
   const flush = useCallback(() => {
     if (frame.current !== null) return;
+    if (performance.now() - lastRenderAt.current > FRAME_MS) {
+      lastRenderAt.current = performance.now();
+      setSnapshot({ ...acc.current });
+      return;
+    }
     frame.current = requestAnimationFrame(() => {
       frame.current = null;
+      lastRenderAt.current = performance.now();
       setSnapshot({ ...acc.current });
     });
   }, []);
 
-  useEffect(() => {
+  // A layout effect, not a passive one: a passive effect waits for the next paint, which
+  // delayed opening the stream — and so a run's first output — by a frame.
+  useLayoutEffect(() => {
     acc.current = fresh();
     setSnapshot(acc.current);
     setCancelling(false);

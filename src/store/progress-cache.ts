@@ -1,0 +1,60 @@
+/**
+ * A Store decorator that keeps each learner's progress in memory: progress is read on almost
+ * every page (course home, lessons, exercises) and written rarely, so reads skip the database.
+ * Every write through this store drops the learner's cached copy. Valid while one server
+ * process owns the database (today's embedded deployment); several server processes sharing
+ * one database must not use it, as none would see the others' writes.
+ */
+import type { Progress } from '../core/api.js';
+import type { Store } from './types.js';
+
+export function withProgressCache(store: Store): Store {
+  const cache = new Map<string, Promise<Progress>>();
+  const invalidating =
+    <A extends [string, ...unknown[]]>(write: (...args: A) => Promise<void>) =>
+    async (...args: A): Promise<void> => {
+      cache.delete(args[0]);
+      try {
+        await write(...args);
+      } finally {
+        // A read that started during the write may have cached the old state.
+        cache.delete(args[0]);
+      }
+    };
+  return {
+    ...bindAll(store),
+    getProgress(learnerId) {
+      let cached = cache.get(learnerId);
+      if (!cached) {
+        cached = store.getProgress(learnerId);
+        cache.set(learnerId, cached);
+        cached.catch(() => cache.delete(learnerId));
+      }
+      // Callers may not mutate the shared copy.
+      return cached.then((progress) => structuredClone(progress));
+    },
+    markLessonRead: invalidating(store.markLessonRead.bind(store)),
+    advanceExercise: invalidating(store.advanceExercise.bind(store)),
+    setHintsShown: invalidating(store.setHintsShown.bind(store)),
+    markExplanationShown: invalidating(store.markExplanationShown.bind(store)),
+  };
+}
+
+function bindAll(store: Store): Store {
+  return {
+    getProgress: store.getProgress.bind(store),
+    markLessonRead: store.markLessonRead.bind(store),
+    advanceExercise: store.advanceExercise.bind(store),
+    setHintsShown: store.setHintsShown.bind(store),
+    markExplanationShown: store.markExplanationShown.bind(store),
+    getSavedFiles: store.getSavedFiles.bind(store),
+    saveFiles: store.saveFiles.bind(store),
+    deleteSavedFiles: store.deleteSavedFiles.bind(store),
+    insertJob: store.insertJob.bind(store),
+    updateJob: store.updateJob.bind(store),
+    getJob: store.getJob.bind(store),
+    listJobs: store.listJobs.bind(store),
+    markUnfinishedInterrupted: store.markUnfinishedInterrupted.bind(store),
+    close: store.close.bind(store),
+  };
+}
