@@ -161,8 +161,16 @@ export type JobKind = (typeof JOB_KINDS)[number];
 export const JOB_STATES = ['queued', 'running', 'finished', 'failed', 'cancelled', 'interrupted'] as const;
 export type JobState = (typeof JOB_STATES)[number];
 
+/**
+ * Optional on every job start: an id the client made up (a v4 UUID), so it can open the job's
+ * event stream (with `?pending=1`) while the start request is still on its way — the first
+ * output then needs no extra round trip. A taken id is refused with 409.
+ */
+export const clientJobId = z.string().uuid().optional();
+
 export const startExerciseJobSchema = z.object({
   kind: z.enum(['run', 'profile', 'verify']),
+  jobId: clientJobId,
   /** The editor's current files; saved before the job starts. Omitted: the saved files. */
   files: z.record(relativeFilePath, z.string().max(512 * 1024)).optional(),
   stdin: z
@@ -179,6 +187,7 @@ export const workbenchFileSchema = z.object({
 });
 export const startWorkbenchJobSchema = z.object({
   kind: z.enum(['run', 'profile', 'timeit']),
+  jobId: clientJobId,
   entry: relativeFilePath,
   files: z.array(workbenchFileSchema).min(1).max(50),
   args: z.array(z.string().max(1000)).max(50).default([]),
@@ -190,6 +199,7 @@ export const startWorkbenchJobSchema = z.object({
   candidates: z.array(z.string().min(1).max(200)).max(8).optional(),
 });
 
+export const startBlockJobSchema = z.object({ jobId: clientJobId }).default({});
 export const jobCreatedSchema = z.object({ jobId: z.string() });
 
 export const outputChunkSchema = z.object({

@@ -21,7 +21,7 @@ import type { Runner } from '../runner/runner.js';
 import type { Store } from '../store/types.js';
 import { registerContentRoutes } from './content-routes.js';
 import { registerJobRoutes } from './job-routes.js';
-import { JobManager, ServerClosingError } from './jobs.js';
+import { JobIdTakenError, JobManager, ServerClosingError } from './jobs.js';
 
 export const API_VERSION = '0.1.0';
 /** Uploads (workbench files, saved code) are small; anything bigger is refused with 413. */
@@ -150,6 +150,8 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
 function errorBody(error: FastifyError): { status: number; payload: ApiError } {
   if (error instanceof HttpError)
     return { status: error.statusCode, payload: { error: error.code, message: error.message } };
+  if (error instanceof JobIdTakenError)
+    return { status: 409, payload: { error: 'conflict', message: error.message } };
   if (error instanceof ServerClosingError)
     return { status: 503, payload: { error: 'shutting-down', message: error.message } };
   if (error.validation) {

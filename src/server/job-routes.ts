@@ -11,6 +11,7 @@ import {
   jobViewSchema,
   startExerciseJobSchema,
   startWorkbenchJobSchema,
+  startBlockJobSchema,
   type JobEvent,
 } from '../core/api.js';
 import { toSpeedscope } from '../core/profile-model.js';
@@ -33,6 +34,8 @@ const errors = { 400: errorSchema, 404: errorSchema, 503: errorSchema };
 const WORKBENCH_MAX_BYTES = 6 * 1024 * 1024;
 /** SSE comment lines keep proxies from closing an idle stream. */
 const KEEPALIVE_MS = 15_000;
+/** How long an event stream opened ahead of its job's start request waits for the job. */
+const PENDING_WAIT_MS = 10_000;
 
 function stdinOf(text: string | undefined): StdinSpec {
   return text === undefined ? { mode: 'closed' } : { mode: 'text', text };
@@ -78,6 +81,7 @@ export function registerJobRoutes(api: ApiInstance, context: ServerContext): voi
           await store.advanceExercise(learnerId, id, outcome.passed ? 'solved' : 'attempted', Date.now());
           return outcome;
         },
+        request.body.jobId,
       );
       return reply.status(202).send({ jobId });
     },
@@ -111,7 +115,8 @@ export function registerJobRoutes(api: ApiInstance, context: ServerContext): voi
       schema: {
         summary: 'Run one runnable example of a lesson and compare it with its expected output',
         params: z.object({ id: idParam, index: z.coerce.number().int().min(0) }),
-        response: { 202: jobCreatedSchema, ...errors },
+        body: startBlockJobSchema,
+        response: { 202: jobCreatedSchema, ...errors, 409: errorSchema },
       },
     },
     async (request, reply) => {
@@ -123,6 +128,7 @@ export function registerJobRoutes(api: ApiInstance, context: ServerContext): voi
         `lesson:${lesson.id}#${request.params.index}`,
         { lesson: lesson.id, index: request.params.index },
         ({ runner }) => executeBlock(runner, block),
+        request.body?.jobId,
       );
       return reply.status(202).send({ jobId });
     },
@@ -188,6 +194,7 @@ export function registerJobRoutes(api: ApiInstance, context: ServerContext): voi
           if (body.kind === 'profile') return executeProfile(runner, spec, progress);
           return executeTimeit(runner, spec, body.candidates ?? []);
         },
+        body.jobId,
       );
       return reply.status(202).send({ jobId });
     },
@@ -218,9 +225,16 @@ export function registerJobRoutes(api: ApiInstance, context: ServerContext): voi
         summary:
           'Server-sent events of a job: replays state, progress and output so far, then follows live; ends with an `end` event carrying the whole job',
         params: jobParams,
+        querystring: z.object({
+          pending: z
+            .enum(['0', '1'])
+            .default('0')
+            .describe('1: the job is being started with this client-made id; wait up to 10 s for it'),
+        }),
       },
     },
     async (request, reply) => {
+      if (request.query.pending === '1') await jobs.waitForJob(request.params.id, PENDING_WAIT_MS);
       const events: JobEvent[] = [];
       let wake: (() => void) | null = null;
       const unsubscribe = await jobs.subscribe(request.params.id, (event) => {

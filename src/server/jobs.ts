@@ -46,6 +46,8 @@ export interface JobManagerOptions {
 export class JobManager {
   private readonly live = new Map<string, LiveJob>();
   private readonly artifacts = new Map<string, string>();
+  /** Event streams opened (with ?pending=1) for ids whose start request has not arrived yet. */
+  private readonly waiting = new Map<string, Set<() => void>>();
   private closing = false;
   private ticker: NodeJS.Timeout;
 
@@ -59,9 +61,17 @@ export class JobManager {
   }
 
   /** Starts a job and returns its id at once; the job runs in the background. */
-  async start(kind: JobKind, target: string, request: unknown, execute: JobExecutor): Promise<string> {
+  async start(
+    kind: JobKind,
+    target: string,
+    request: unknown,
+    execute: JobExecutor,
+    clientId?: string,
+  ): Promise<string> {
     if (this.closing) throw new ServerClosingError();
-    const id = randomUUID();
+    const id = clientId ?? randomUUID();
+    if (clientId && (this.live.has(clientId) || (await this.options.store.getJob(clientId))))
+      throw new JobIdTakenError(clientId);
     const record: JobRecord = {
       id,
       learnerId: this.options.learnerId,
@@ -92,6 +102,8 @@ export class JobManager {
     job.runner = new ScopedRunner(this.options.runner, abort.signal, (chunk) => this.output(job, chunk));
     this.live.set(id, job);
     job.done = this.execute(job, execute);
+    for (const wake of this.waiting.get(id) ?? []) wake();
+    this.waiting.delete(id);
     return id;
   }
 
@@ -199,6 +211,26 @@ export class JobManager {
     const record = await this.options.store.getJob(id);
     if (!record || record.learnerId !== this.options.learnerId) return null;
     return this.viewOf(record, 0);
+  }
+
+  /** Resolves true once a job with this id exists (now or within `timeoutMs`), false if none came. */
+  async waitForJob(id: string, timeoutMs: number): Promise<boolean> {
+    if (this.live.has(id) || (await this.options.store.getJob(id))) return true;
+    if (this.closing) return false;
+    return new Promise<boolean>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        this.waiting.get(id)?.delete(wake);
+        if (this.waiting.get(id)?.size === 0) this.waiting.delete(id);
+        resolve(this.live.has(id));
+      }, timeoutMs);
+      const set = this.waiting.get(id) ?? new Set();
+      set.add(wake);
+      this.waiting.set(id, set);
+    });
   }
 
   /**
@@ -320,6 +352,13 @@ function replay(view: JobView, listener: (event: JobEvent) => void): void {
 function withArtifacts(result: unknown, pstatsBase64: string | undefined): unknown {
   if (!pstatsBase64 || typeof result !== 'object' || result === null) return result;
   return { ...result, pstatsBase64 };
+}
+
+export class JobIdTakenError extends Error {
+  override name = 'JobIdTakenError';
+  constructor(id: string) {
+    super(`a job with id ${id} already exists; pick a fresh id (or leave it out)`);
+  }
 }
 
 export class ServerClosingError extends Error {

@@ -362,6 +362,38 @@ describe('jobs', () => {
   });
 });
 
+describe('client-made job ids', () => {
+  it('an event stream opened before the start request follows the job from its start', async () => {
+    const jobId = '7d0c7f4e-3b1a-4c1e-9f2a-5b6c7d8e9f01';
+    const stream = app.inject({ url: `/api/jobs/${jobId}/events?pending=1` });
+    await new Promise((r) => setTimeout(r, 100));
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/workbench/jobs',
+      payload: {
+        kind: 'run',
+        jobId,
+        entry: 'main.py',
+        files: [{ path: 'main.py', content: 'print("early bird")\n' }],
+      },
+    });
+    expect(created.json<{ jobId: string }>().jobId).toBe(jobId);
+    const events = parseSse((await stream).body);
+    expect(
+      events
+        .filter((e) => e.event === 'output')
+        .map((e) => (e.data as { chunk: { text: string } }).chunk.text)
+        .join(''),
+    ).toBe('early bird\n');
+    const again = await app.inject({
+      method: 'POST',
+      url: '/api/workbench/jobs',
+      payload: { kind: 'run', jobId, entry: 'main.py', files: [{ path: 'main.py', content: 'print(1)\n' }] },
+    });
+    expect(again.statusCode).toBe(409);
+  });
+});
+
 describe('graceful shutdown', () => {
   it('refuses new jobs, gives running ones the grace period, then cancels and stores them', async () => {
     const second = await buildApp({ course, store, runner, runtime });

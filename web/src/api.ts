@@ -82,6 +82,20 @@ async function request<T>(method: string, url: string, body?: unknown, signal?: 
 const enc = encodeURIComponent;
 const encPath = (path: string) => path.split('/').map(enc).join('/');
 
+/**
+ * A fresh v4 UUID for a job about to be started. Pages follow the job (open its event stream)
+ * at once and send the id with the start request, so the first output needs no extra round
+ * trip. crypto.randomUUID exists only in secure contexts (https, localhost), so the id is made
+ * from getRandomValues, which exists everywhere.
+ */
+export function newJobId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 export type ExerciseJobKind = 'run' | 'profile' | 'verify';
 export type WorkbenchJobKind = 'run' | 'profile' | 'timeit';
 
@@ -98,6 +112,7 @@ export interface WorkbenchJobRequest {
   args?: string[];
   stdin?: string;
   candidates?: string[];
+  jobId?: string;
 }
 
 export const api = {
@@ -108,8 +123,8 @@ export const api = {
   lesson: (id: string, signal?: AbortSignal) =>
     request<LessonView>('GET', `/api/lessons/${enc(id)}`, undefined, signal),
   markLessonRead: (id: string) => request<void>('POST', `/api/lessons/${enc(id)}/read`, {}),
-  runBlock: (id: string, index: number) =>
-    request<JobCreated>('POST', `/api/lessons/${enc(id)}/blocks/${index}/run`, {}),
+  runBlock: (id: string, index: number, jobId?: string) =>
+    request<JobCreated>('POST', `/api/lessons/${enc(id)}/blocks/${index}/run`, { jobId }),
 
   exercise: (id: string, signal?: AbortSignal) =>
     request<ExerciseView>('GET', `/api/exercises/${enc(id)}`, undefined, signal),
@@ -121,8 +136,13 @@ export const api = {
     request<{ hints: string[]; hintsTotal: number }>('POST', `/api/exercises/${enc(id)}/hints`, {}),
   explanation: (id: string) =>
     request<{ explanation: string }>('POST', `/api/exercises/${enc(id)}/explanation`, {}),
-  startExerciseJob: (id: string, kind: ExerciseJobKind, files?: Record<string, string>, stdin?: string) =>
-    request<JobCreated>('POST', `/api/exercises/${enc(id)}/jobs`, { kind, files, stdin }),
+  startExerciseJob: (
+    id: string,
+    kind: ExerciseJobKind,
+    files?: Record<string, string>,
+    stdin?: string,
+    jobId?: string,
+  ) => request<JobCreated>('POST', `/api/exercises/${enc(id)}/jobs`, { kind, files, stdin, jobId }),
   exerciseJobs: (id: string, limit = 20, signal?: AbortSignal) =>
     request<{ jobs: JobSummary[] }>(
       'GET',
@@ -136,7 +156,8 @@ export const api = {
   job: (id: string, signal?: AbortSignal) =>
     request<JobView>('GET', `/api/jobs/${enc(id)}`, undefined, signal),
   cancelJob: (id: string) => request<JobView>('POST', `/api/jobs/${enc(id)}/cancel`, {}),
-  jobEventsUrl: (id: string) => `/api/jobs/${enc(id)}/events`,
+  // pending=1: the stream may be opened before the job's start request arrives (see newJobId).
+  jobEventsUrl: (id: string) => `/api/jobs/${enc(id)}/events?pending=1`,
   artifactsBase: (id: string) => `/api/jobs/${enc(id)}/artifacts`,
 };
 

@@ -11,6 +11,7 @@ import {
   errorMessage,
   isTerminal,
   jobMemory,
+  newJobId,
   saveFilesOnUnload,
   useJob,
   useLoad,
@@ -236,15 +237,20 @@ function Workspace({ initial }: { initial: ExerciseView }) {
       timer.current = null;
     }
     const rev = revision.current;
+    // Follow first, start second: the event stream is open before the job exists.
+    const newId = newJobId();
+    const previousId = jobId;
+    jobMemory.set(memoryKey, newId);
+    setJobId(newId);
+    revealConsole();
     try {
-      const { jobId: newId } = await api.startExerciseJob(id, kind, contentsRef.current, stdin || undefined);
+      await api.startExerciseJob(id, kind, contentsRef.current, stdin || undefined, newId);
       if (revision.current === rev) setSaveState({ kind: 'saved', at: Date.now() });
-      jobMemory.set(memoryKey, newId);
-      setJobId(newId);
-      revealConsole();
       setProgress((p) => (p.status === 'not-started' ? { ...p, status: 'started' } : p));
       void loadHistory();
     } catch (error) {
+      setJobId(previousId);
+      jobMemory.set(memoryKey, previousId);
       setStartError(errorMessage(error));
       if (revision.current === rev) setSaveState({ kind: 'pending' });
       timer.current = setTimeout(() => void save(), SAVE_DELAY_MS);

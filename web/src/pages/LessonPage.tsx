@@ -9,6 +9,7 @@ import { Link } from 'wouter';
 import {
   api,
   errorMessage,
+  newJobId,
   useJob,
   useLoad,
   type BlockResultView,
@@ -172,15 +173,19 @@ function RunnableBlock({
   const run = async () => {
     setStarting(true);
     setStartError(null);
+    // Follow first, start second: the event stream is open before the job exists.
+    const id = newJobId();
+    const previousId = jobId;
+    setJobId(id);
     try {
-      const { jobId: id } = await api.runBlock(lessonId, block.index);
-      setJobId(id);
+      await api.runBlock(lessonId, block.index, id);
       try {
         sessionStorage.setItem(`perflab:job:${memoryKey}`, id);
       } catch {
         // Without storage a reload simply shows the example unrun.
       }
     } catch (error) {
+      setJobId(previousId);
       setStartError(errorMessage(error));
     } finally {
       setStarting(false);

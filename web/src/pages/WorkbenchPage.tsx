@@ -4,7 +4,15 @@
  * timeit. The script is kept in this browser between visits.
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type ChangeEvent } from 'react';
-import { api, errorMessage, jobMemory, useJob, type WorkbenchFile, type WorkbenchJobKind } from '../api';
+import {
+  api,
+  errorMessage,
+  jobMemory,
+  newJobId,
+  useJob,
+  type WorkbenchFile,
+  type WorkbenchJobKind,
+} from '../api';
 import { CodeEditor, type CodeEditorHandle, type EditorFile } from '../components/CodeEditor';
 import { Console, isLive, revealConsole } from '../components/Console';
 import { JobResult, resultOf, type FunctionRef } from '../components/JobResult';
@@ -223,19 +231,25 @@ export default function WorkbenchPage() {
       { path: MAIN, content: scriptRef.current },
       ...uploadsRef.current.map((u) => ({ path: u.path, content: u.content, base64: u.base64 })),
     ];
+    // Follow first, start second: the event stream is open before the job exists.
+    const newId = newJobId();
+    const previousId = jobId;
+    jobMemory.set('workbench', newId);
+    setJobId(newId);
+    revealConsole();
     try {
-      const { jobId: newId } = await api.startWorkbenchJob({
+      await api.startWorkbenchJob({
         kind,
+        jobId: newId,
         entry,
         files,
         args: splitArgs(args),
         stdin: stdin || undefined,
         candidates: kind === 'timeit' ? candidateList.slice(0, 8) : undefined,
       });
-      jobMemory.set('workbench', newId);
-      setJobId(newId);
-      revealConsole();
     } catch (error) {
+      setJobId(previousId);
+      jobMemory.set('workbench', previousId);
       setStartError(errorMessage(error));
     } finally {
       setStarting(null);
