@@ -4,6 +4,7 @@
  * server's validator) never reaches the browser bundle.
  */
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { JobStream } from './lib/job-stream';
 import type {
   CourseIndex,
   ExerciseView,
@@ -251,6 +252,52 @@ function endJob(data: unknown): JobView | null {
  * batched to one render per animation frame, so chatty programs do not stall the page.
  */
 const FRAME_MS = 16;
+const STREAM_EVENTS = ['open', 'error', 'state', 'output', 'progress', 'end'] as const;
+
+interface PreopenedStream {
+  source: JobStream;
+  replayInto(source: JobStream): void;
+}
+const preopenedStreams = new Map<string, PreopenedStream>();
+
+/**
+ * Opens a job's event stream right away — from the click handler, before React renders —
+ * and keeps its events until `useJob` for that id subscribes. Waiting for the render and its
+ * effects cost a run's first output about ten milliseconds.
+ */
+export function preopenJobStream(jobId: string): void {
+  if (preopenedStreams.has(jobId)) return;
+  const source = new JobStream(api.jobEventsUrl(jobId));
+  const buffered: Event[] = [];
+  const keep = (event: Event) => buffered.push(event);
+  for (const type of STREAM_EVENTS) source.addEventListener(type, keep);
+  preopenedStreams.set(jobId, {
+    source,
+    replayInto(target) {
+      for (const type of STREAM_EVENTS) source.removeEventListener(type, keep);
+      for (const event of buffered)
+        target.dispatchEvent(
+          event instanceof MessageEvent
+            ? new MessageEvent(event.type, { data: event.data })
+            : new Event(event.type),
+        );
+    },
+  });
+  // Never followed (the start request failed, or the page went away): close it.
+  setTimeout(() => {
+    const left = preopenedStreams.get(jobId);
+    if (left?.source === source) {
+      preopenedStreams.delete(jobId);
+      source.close();
+    }
+  }, 15_000);
+}
+
+function takePreopenedStream(jobId: string): PreopenedStream | undefined {
+  const stream = preopenedStreams.get(jobId);
+  preopenedStreams.delete(jobId);
+  return stream;
+}
 
 export function useJob(jobId: string | null): JobFollow {
   const acc = useRef<Accumulated>(fresh());
@@ -263,9 +310,13 @@ export function useJob(jobId: string | null): JobFollow {
 
   // Leading edge at once (the first output of a run shows without waiting for a frame), then
   // at most one render per animation frame while output keeps coming.
-  const flush = useCallback(() => {
+  const flush = useCallback((now = false) => {
+    if (now && frame.current !== null) {
+      cancelAnimationFrame(frame.current);
+      frame.current = null;
+    }
     if (frame.current !== null) return;
-    if (performance.now() - lastRenderAt.current > FRAME_MS) {
+    if (now || performance.now() - lastRenderAt.current > FRAME_MS) {
       lastRenderAt.current = performance.now();
       setSnapshot({ ...acc.current });
       return;
@@ -277,23 +328,31 @@ export function useJob(jobId: string | null): JobFollow {
     });
   }, []);
 
-  // A layout effect, not a passive one: a passive effect waits for the next paint, which
-  // delayed opening the stream — and so a run's first output — by a frame.
-  useLayoutEffect(() => {
+  // A new job starts from a clean slate, set during render (not in the effect below, where it
+  // would cost a second synchronous render of the whole page right after the click).
+  const [followedJobId, setFollowedJobId] = useState(jobId);
+  if (followedJobId !== jobId) {
+    setFollowedJobId(jobId);
     acc.current = fresh();
     setSnapshot(acc.current);
     setCancelling(false);
+  }
+
+  // A layout effect, not a passive one: a passive effect waits for the next paint, which
+  // delayed opening the stream — and so a run's first output — by a frame.
+  useLayoutEffect(() => {
     if (!jobId) return;
     let closed = false;
-    const source = new EventSource(api.jobEventsUrl(jobId));
+    const preopened = takePreopenedStream(jobId);
+    const source = preopened?.source ?? new JobStream(api.jobEventsUrl(jobId));
     const update = (change: Partial<Accumulated>) => {
       acc.current = { ...acc.current, ...change };
       flush();
     };
     source.addEventListener('open', () => {
-      // A (re)connection replays the job from its start.
+      // A (re)connection replays the job from its start. Not rendered by itself: the replay's
+      // first event follows at once, and a render here would hold up the first output.
       acc.current = { ...fresh(), connecting: false };
-      flush();
     });
     source.addEventListener('state', (event) => {
       const data = parse<{ state: JobState; queuePosition: number; elapsedMs: number }>(
@@ -311,7 +370,8 @@ export function useJob(jobId: string | null): JobFollow {
       const data = parse<{ chunk: OutputChunkView }>(event as MessageEvent);
       if (!data?.chunk) return;
       acc.current.output = [...acc.current.output, data.chunk];
-      flush();
+      // The first output of a run is shown at once; later chunks are batched per frame.
+      flush(acc.current.output.length === 1);
     });
     source.addEventListener('progress', (event) => {
       const data = parse<{ line: string }>(event as MessageEvent);
@@ -339,7 +399,7 @@ export function useJob(jobId: string | null): JobFollow {
     });
     source.addEventListener('error', () => {
       if (closed) return;
-      if (source.readyState === EventSource.CLOSED) {
+      if (source.readyState === JobStream.CLOSED) {
         // The server refused the stream (an unknown job, or the server went away): ask once.
         closed = true;
         api.job(jobId).then(
@@ -362,6 +422,8 @@ export function useJob(jobId: string | null): JobFollow {
         update({ connecting: true });
       }
     });
+    // Events that reached a pre-opened stream before this hook subscribed, in order.
+    preopened?.replayInto(source);
     return () => {
       closed = true;
       source.close();

@@ -12,6 +12,7 @@ import {
   isTerminal,
   jobMemory,
   newJobId,
+  preopenJobStream,
   saveFilesOnUnload,
   useJob,
   useLoad,
@@ -239,6 +240,7 @@ function Workspace({ initial }: { initial: ExerciseView }) {
     const rev = revision.current;
     // Follow first, start second: the event stream is open before the job exists.
     const newId = newJobId();
+    preopenJobStream(newId);
     const previousId = jobId;
     jobMemory.set(memoryKey, newId);
     setJobId(newId);

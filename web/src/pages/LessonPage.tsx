@@ -10,6 +10,7 @@ import {
   api,
   errorMessage,
   newJobId,
+  preopenJobStream,
   useJob,
   useLoad,
   type BlockResultView,
@@ -175,6 +176,7 @@ function RunnableBlock({
     setStartError(null);
     // Follow first, start second: the event stream is open before the job exists.
     const id = newJobId();
+    preopenJobStream(id);
     const previousId = jobId;
     setJobId(id);
     try {

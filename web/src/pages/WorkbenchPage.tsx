@@ -9,6 +9,7 @@ import {
   errorMessage,
   jobMemory,
   newJobId,
+  preopenJobStream,
   useJob,
   type WorkbenchFile,
   type WorkbenchJobKind,
@@ -233,6 +234,7 @@ export default function WorkbenchPage() {
     ];
     // Follow first, start second: the event stream is open before the job exists.
     const newId = newJobId();
+    preopenJobStream(newId);
     const previousId = jobId;
     jobMemory.set('workbench', newId);
     setJobId(newId);
