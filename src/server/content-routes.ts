@@ -59,7 +59,8 @@ export async function exerciseProgress(context: ServerContext, exerciseId: strin
 
 export function registerContentRoutes(api: ApiInstance, context: ServerContext): void {
   const { store, learnerId } = context;
-  const lessonJson = new Map<string, string>();
+  /** Lesson id → its JSON without the closing brace, as bytes (encoded once, not per request). */
+  const lessonJsonHead = new Map<string, Buffer>();
 
   api.get(
     '/health',
@@ -105,17 +106,18 @@ export function registerContentRoutes(api: ApiInstance, context: ServerContext):
       const progress = (await store.getProgress(learnerId)).lessons[lesson.id] ?? { readAt: null };
       // The lesson itself never changes while the server runs: serialised once, then only the
       // learner's progress is appended (the hottest read of the app; see docs/benchmarks.md).
-      let body = lessonJson.get(lesson.id);
-      if (body === undefined) {
+      let head = lessonJsonHead.get(lesson.id);
+      if (head === undefined) {
         const { progress: _progress, ...content } = lessonView(context.course, lesson, {
           lessons: {},
           exercises: {},
         });
-        body = JSON.stringify(lessonViewSchema.omit({ progress: true }).parse(content));
-        lessonJson.set(lesson.id, body);
+        const body = JSON.stringify(lessonViewSchema.omit({ progress: true }).parse(content));
+        head = Buffer.from(body.slice(0, -1));
+        lessonJsonHead.set(lesson.id, head);
       }
-      const json = `${body.slice(0, -1)},"progress":${JSON.stringify(progress)}}`;
-      // Already JSON (validated above): a string payload skips the schema serializer.
+      const json = Buffer.concat([head, Buffer.from(`,"progress":${JSON.stringify(progress)}}`)]);
+      // Already JSON (validated above): a Buffer payload skips the schema serializer.
       return reply.type('application/json; charset=utf-8').send(json as unknown as LessonView);
     },
   );

@@ -32,7 +32,13 @@ export function jobStatusText(follow: JobFollow, withMessage = true): string {
 
 /** Brings the console into view (after the learner starts a job). */
 export function revealConsole(): void {
-  document.getElementById('console')?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  const console = document.getElementById('console');
+  if (!console) return;
+  // Only when it is out of view: a smooth scroll repaints the page for a third of a second,
+  // just when the run's first output should be drawn.
+  const box = console.getBoundingClientRect();
+  if (box.top >= 0 && box.top < window.innerHeight - 48) return;
+  console.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
 }
 
 export function isLive(follow: JobFollow): boolean {
