@@ -131,6 +131,29 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
     await expect.poll(() => item.textContent()).toMatch(/solved/i);
   });
 
+  it('opens every exercise of the course with its prompt, files and buttons', async () => {
+    const index = (await (await fetch(`${server.url}/api/course`)).json()) as {
+      modules: { exercises: { id: string }[] }[];
+    };
+    const ids = index.modules.flatMap((m) => m.exercises.map((e) => e.id));
+    expect(ids.length).toBeGreaterThanOrEqual(17);
+    const page = await newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    for (const id of ids) {
+      await page.goto(`${server.url}/exercises/${id}`);
+      await page.getByTestId('editor').locator('.cm-content').waitFor();
+      const view = (await (await fetch(`${server.url}/api/exercises/${id}`)).json()) as {
+        files: { path: string }[];
+      };
+      expect(await page.getByTestId('file-tab').count(), id).toBe(view.files.length);
+      expect((await page.getByTestId('prompt').textContent())?.length ?? 0, id).toBeGreaterThan(100);
+      for (const button of ['run-button', 'profile-button', 'verify-button'])
+        expect(await page.getByTestId(button).isEnabled(), `${id}: ${button}`).toBe(true);
+    }
+    expect(errors).toEqual([]);
+  });
+
   it('runs a lesson example and shows its output against the expected output', async () => {
     const page = await newPage();
     const lesson = (await (await fetch(`${server.url}/api/course`)).json()) as {
