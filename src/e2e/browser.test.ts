@@ -104,6 +104,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
       .filter({ has: page.locator('[data-name="word_frequencies"]') });
     const frameByAttr = page.locator('[data-testid="flame-frame"][data-name="word_frequencies"]');
     await expect.poll(async () => (await frameByAttr.count()) + (await frame.count())).toBeGreaterThan(0);
+    // Line heat: the hot function's lines are marked in the editor's gutter.
+    await page.getByTestId('editor').locator('.cm-heat-marker').first().waitFor();
     await shot(page, 'exercise-profile');
 
     // Edit to the one-pass version; verify; every check passes.

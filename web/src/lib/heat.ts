@@ -1,5 +1,7 @@
-import type { FunctionLineTimings } from '../api';
-import type { LineHeat } from '../components/CodeEditor';
+import { useCallback, useEffect, useMemo, type RefObject } from 'react';
+import type { FunctionLineTimings, JobResultView } from '../api';
+import type { CodeEditorHandle, LineHeat } from '../components/CodeEditor';
+import type { FunctionRef } from '../components/JobResult';
 
 /** The workspace file a profiled path belongs to (profiles may report absolute sandbox paths). */
 export function workspacePath(profiled: string, paths: readonly string[]): string | null {
@@ -40,4 +42,45 @@ export function lineHeat(
     else list.push(entry);
   }
   return heat;
+}
+
+/**
+ * The editor side of a profile result, shared by the exercise workspace and the workbench:
+ * the line heat of the result (none while `enabled` is false), the hottest line scrolled into
+ * view when a new profile arrives, and a handler that takes the editor to a function picked
+ * in the profile views.
+ */
+export function useProfileHeat(options: {
+  result: JobResultView | null;
+  paths: readonly string[];
+  activePath: string;
+  editor: RefObject<CodeEditorHandle | null>;
+  editorSection: RefObject<HTMLElement | null>;
+  enabled?: boolean;
+}): { heat: Record<string, LineHeat[]> | undefined; selectFunction: (fn: FunctionRef) => void } {
+  const { result, paths, activePath, editor, editorSection, enabled = true } = options;
+  const heat = useMemo(
+    () =>
+      enabled && result?.kind === 'profile' && result.lines
+        ? lineHeat(result.lines.functions, paths)
+        : undefined,
+    [result, paths, enabled],
+  );
+  useEffect(() => {
+    const lines = heat?.[activePath];
+    if (!lines || lines.length === 0) return;
+    const hottest = lines.reduce((a, b) => (b.ms > a.ms ? b : a));
+    editor.current?.reveal(hottest.line);
+    // Only when the heat changes, not on every tab switch.
+  }, [heat]);
+  const selectFunction = useCallback(
+    (fn: FunctionRef) => {
+      const path = workspacePath(fn.file, paths);
+      if (!path) return;
+      editorSection.current?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+      editor.current?.goTo(path, fn.line);
+    },
+    [paths, editor, editorSection],
+  );
+  return { heat, selectFunction };
 }

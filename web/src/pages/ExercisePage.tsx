@@ -24,11 +24,11 @@ import {
 import { DifficultyBadge, KindBadge, StatusBadge } from '../components/Badges';
 import { CodeEditor, type CodeEditorHandle, type EditorFile } from '../components/CodeEditor';
 import { Console, isLive, revealConsole } from '../components/Console';
-import { JobResult, resultOf, type FunctionRef } from '../components/JobResult';
+import { JobResult, resultOf } from '../components/JobResult';
 import { Markdown } from '../components/Markdown';
 import { Empty, ErrorMessage, isNotFound, Loading } from '../components/States';
 import { ariaShortcut, clockTime, shortcutLabel, timeAgo } from '../lib/format';
-import { lineHeat, workspacePath } from '../lib/heat';
+import { useProfileHeat } from '../lib/heat';
 import { useMediaQuery, useShortcuts } from '../lib/shortcuts';
 import { useTheme } from '../theme';
 import { useCourseTitles } from '../lib/course-titles';
@@ -284,30 +284,15 @@ function Workspace({ initial }: { initial: ExerciseView }) {
   );
   const paths = useMemo(() => view.files.map((f) => f.path), [view]);
   const result = resultOf(follow.job);
-  const heat = useMemo(() => {
-    if (!showHeat || result?.kind !== 'profile' || !result.lines) return undefined;
-    return lineHeat(result.lines.functions, paths);
-  }, [result, paths, showHeat]);
+  const { heat, selectFunction } = useProfileHeat({
+    result,
+    paths,
+    activePath,
+    editor,
+    editorSection,
+    enabled: showHeat,
+  });
   const heatFiles = heat ? Object.keys(heat) : [];
-
-  // A new profile: bring the hottest line of the shown file into view.
-  useEffect(() => {
-    const lines = heat?.[activePath];
-    if (!lines || lines.length === 0) return;
-    const hottest = lines.reduce((a, b) => (b.ms > a.ms ? b : a));
-    editor.current?.reveal(hottest.line);
-    // Only when the heat changes, not on every tab switch.
-  }, [heat]);
-
-  const selectFunction = useCallback(
-    (fn: FunctionRef) => {
-      const path = workspacePath(fn.file, paths);
-      if (!path) return;
-      editorSection.current?.scrollIntoView({ behavior: 'smooth', block: 'start' });
-      editor.current?.goTo(path, fn.line);
-    },
-    [paths],
-  );
 
   // ------------------------------------------------------------ layout
 

@@ -16,9 +16,9 @@ import {
 } from '../api';
 import { CodeEditor, type CodeEditorHandle, type EditorFile } from '../components/CodeEditor';
 import { Console, isLive, revealConsole } from '../components/Console';
-import { JobResult, resultOf, type FunctionRef } from '../components/JobResult';
+import { JobResult, resultOf } from '../components/JobResult';
 import { ariaShortcut, formatBytes, shortcutLabel } from '../lib/format';
-import { lineHeat, workspacePath } from '../lib/heat';
+import { useProfileHeat } from '../lib/heat';
 import { useShortcuts } from '../lib/shortcuts';
 import { useTheme } from '../theme';
 
@@ -282,28 +282,7 @@ export default function WorkbenchPage() {
   const pythonFiles = [MAIN, ...uploads.filter((u) => u.path.endsWith('.py')).map((u) => u.path)];
 
   const result = resultOf(follow.job);
-  const heat = useMemo(
-    () => (result?.kind === 'profile' && result.lines ? lineHeat(result.lines.functions, paths) : undefined),
-    [result, paths],
-  );
-  // A new profile: bring the hottest line of the shown file into view.
-  useEffect(() => {
-    const lines = heat?.[activePath];
-    if (!lines || lines.length === 0) return;
-    const hottest = lines.reduce((a, b) => (b.ms > a.ms ? b : a));
-    editor.current?.reveal(hottest.line);
-    // Only when the heat changes, not on every tab switch.
-  }, [heat]);
-
-  const selectFunction = useCallback(
-    (fn: FunctionRef) => {
-      const path = workspacePath(fn.file, paths);
-      if (!path) return;
-      editorSection.current?.scrollIntoView({ behavior: 'smooth', block: 'start' });
-      editor.current?.goTo(path, fn.line);
-    },
-    [paths],
-  );
+  const { heat, selectFunction } = useProfileHeat({ result, paths, activePath, editor, editorSection });
 
   const restoreExample = () => {
     if (!window.confirm('Replace the script in the editor with the example?')) return;
