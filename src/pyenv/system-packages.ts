@@ -9,6 +9,8 @@ export const SYSTEM_PACKAGES: { command: string; aptPackage: string; purpose: st
   { command: 'bwrap', aptPackage: 'bubblewrap', purpose: 'the isolated sandbox' },
   // The end-to-end tests drive Debian's Chromium with playwright-core (never a downloaded browser).
   { command: 'chromium', aptPackage: 'chromium', purpose: 'the browser tests (npm test)' },
+  // A load generator in C: a JavaScript one saturates its own core before the server does.
+  { command: 'wrk', aptPackage: 'wrk', purpose: 'the API latency benchmark (npm run bench)' },
 ];
 
 export function missingSystemPackages(): typeof SYSTEM_PACKAGES {

@@ -2,6 +2,8 @@
  * Course content, saved code and progress: the course index, lessons, exercises (files, hints,
  * explanation), auto-save and reset to starter.
  */
+import { gzipSync } from 'node:zlib';
+import { Negotiator } from '@fastify/accept-negotiator';
 import type {
   FastifyBaseLogger,
   FastifyInstance,
@@ -24,7 +26,7 @@ import {
   saveFilesBodySchema,
   savedFilesSchema,
 } from '../core/api.js';
-import type { LessonView } from '../core/api.js';
+import type { LessonView, Progress } from '../core/api.js';
 import type { Exercise } from '../core/exercise.js';
 import type { Lesson } from '../course/load.js';
 import { API_VERSION, HttpError, notFound, type ServerContext } from './app.js';
@@ -52,6 +54,9 @@ export function findLessonById(context: ServerContext, id: string): Lesson {
   return lesson;
 }
 
+/** Enough for every lesson in both states for many learners; on overflow the cache restarts. */
+const LESSON_BODY_CACHE_ENTRIES = 2000;
+
 export async function exerciseProgress(context: ServerContext, exerciseId: string) {
   const progress = await context.store.getProgress(context.learnerId);
   return progress.exercises[exerciseId] ?? NOT_STARTED;
@@ -59,8 +64,10 @@ export async function exerciseProgress(context: ServerContext, exerciseId: strin
 
 export function registerContentRoutes(api: ApiInstance, context: ServerContext): void {
   const { store, learnerId } = context;
-  /** Lesson id → its JSON without the closing brace, as bytes (encoded once, not per request). */
-  const lessonJsonHead = new Map<string, Buffer>();
+  /** `lessonId \0 readAt` → the lesson's response, encoded once (see the lesson route). */
+  const lessonBodies = new Map<string, { json: Buffer; gzip: Buffer }>();
+  const encodings = new Negotiator({ supportedValues: ['gzip', 'identity'] });
+  const progressJson = new WeakMap<Progress, Buffer>();
 
   api.get(
     '/health',
@@ -89,7 +96,17 @@ export function registerContentRoutes(api: ApiInstance, context: ServerContext):
   api.get(
     '/progress',
     { schema: { summary: 'The learner progress', response: { 200: progressSchema } } },
-    async () => store.getProgress(learnerId),
+    async (_request, reply) => {
+      const progress = await store.getProgress(learnerId);
+      // The store hands out one shared object per state of the progress (see withProgressCache):
+      // it is checked and encoded once per state, not once per read.
+      let json = progressJson.get(progress);
+      if (json === undefined) {
+        json = Buffer.from(JSON.stringify(progressSchema.parse(progress)));
+        progressJson.set(progress, json);
+      }
+      return reply.type('application/json; charset=utf-8').send(json as unknown as Progress);
+    },
   );
 
   api.get(
@@ -104,21 +121,27 @@ export function registerContentRoutes(api: ApiInstance, context: ServerContext):
     async (request, reply) => {
       const lesson = findLessonById(context, request.params.id);
       const progress = (await store.getProgress(learnerId)).lessons[lesson.id] ?? { readAt: null };
-      // The lesson itself never changes while the server runs: serialised once, then only the
-      // learner's progress is appended (the hottest read of the app; see docs/benchmarks.md).
-      let head = lessonJsonHead.get(lesson.id);
-      if (head === undefined) {
-        const { progress: _progress, ...content } = lessonView(context.course, lesson, {
-          lessons: {},
+      // The lesson never changes while the server runs and its progress has two states (unread,
+      // read at T), so each (lesson, progress) response is encoded and gzipped once and then
+      // sent as bytes: the hottest read of the app costs no JSON or zlib work per request.
+      const key = `${lesson.id}\0${progress.readAt}`;
+      let body = lessonBodies.get(key);
+      if (body === undefined) {
+        const view = lessonView(context.course, lesson, {
+          lessons: { [lesson.id]: progress },
           exercises: {},
         });
-        const body = JSON.stringify(lessonViewSchema.omit({ progress: true }).parse(content));
-        head = Buffer.from(body.slice(0, -1));
-        lessonJsonHead.set(lesson.id, head);
+        const json = JSON.stringify(lessonViewSchema.parse(view));
+        body = { json: Buffer.from(json), gzip: gzipSync(json) };
+        if (lessonBodies.size >= LESSON_BODY_CACHE_ENTRIES) lessonBodies.clear();
+        lessonBodies.set(key, body);
       }
-      const json = Buffer.concat([head, Buffer.from(`,"progress":${JSON.stringify(progress)}}`)]);
+      void reply.type('application/json; charset=utf-8').header('vary', 'accept-encoding');
+      if (encodings.negotiate(request.headers['accept-encoding'] ?? '') === 'gzip') {
+        return reply.header('content-encoding', 'gzip').send(body.gzip as unknown as LessonView);
+      }
       // Already JSON (validated above): a Buffer payload skips the schema serializer.
-      return reply.type('application/json; charset=utf-8').send(json as unknown as LessonView);
+      return reply.send(body.json as unknown as LessonView);
     },
   );
 

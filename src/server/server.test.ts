@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CourseIndex, ExerciseView, JobView, LessonView, ProfileResultView } from '../core/api.js';
@@ -157,9 +158,29 @@ describe('content', () => {
 
   it('marks lessons read', async () => {
     const id = course.lessons[1]?.id as string;
+    // Read before and after: the cached response of the unread lesson must not be served again.
+    const before = (await app.inject({ url: `/api/lessons/${id}` })).json<LessonView>();
+    expect(before.progress.readAt).toBeNull();
     expect((await app.inject({ method: 'POST', url: `/api/lessons/${id}/read` })).statusCode).toBe(204);
     const view = (await app.inject({ url: `/api/lessons/${id}` })).json<LessonView>();
     expect(view.progress.readAt).toBeGreaterThan(0);
+    const gzipped = await app.inject({ url: `/api/lessons/${id}`, headers: { 'accept-encoding': 'gzip' } });
+    expect(JSON.parse(gunzipSync(gzipped.rawPayload).toString('utf8'))).toEqual(view);
+  });
+
+  it('sends lessons gzipped only to clients that accept gzip', async () => {
+    const url = `/api/lessons/${course.lessons[0]?.id}`;
+    const plain = await app.inject({ url });
+    const browserLike = await app.inject({ url, headers: { 'accept-encoding': 'gzip, deflate, br, zstd' } });
+    const refused = await app.inject({ url, headers: { 'accept-encoding': 'gzip;q=0, identity' } });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(refused.headers['content-encoding']).toBeUndefined();
+    expect(browserLike.headers['content-encoding']).toBe('gzip');
+    expect(browserLike.headers['vary']).toMatch(/accept-encoding/i);
+    expect(browserLike.rawPayload.length).toBeLessThan(plain.rawPayload.length / 2);
+    const unzipped = JSON.parse(gunzipSync(browserLike.rawPayload).toString('utf8')) as LessonView;
+    expect(unzipped).toEqual(plain.json<LessonView>());
+    expect(refused.json<LessonView>()).toEqual(unzipped);
   });
 
   it('publishes an OpenAPI document that names every route', async () => {

@@ -182,6 +182,20 @@ export function describeStoreContract(
       expect(await store.getProgress('local')).toEqual({ lessons: {}, exercises: {} });
     });
 
+    it("cannot be changed through a read's result", async () => {
+      const store = await fresh();
+      await store.markLessonRead('local', 'intro', 1);
+      const first = await store.getProgress('local');
+      // A store may hand out copies or frozen objects; either way the next read is unchanged.
+      try {
+        first.lessons['intro'] = { readAt: 99 };
+        first.lessons['other'] = { readAt: 5 };
+      } catch (error) {
+        expect(error).toBeInstanceOf(TypeError);
+      }
+      expect(await store.getProgress('local')).toEqual({ lessons: { intro: { readAt: 1 } }, exercises: {} });
+    });
+
     // ---------------------------------------------------------------- saved files
 
     it('round-trips saved files exactly, unicode and large files included', async () => {

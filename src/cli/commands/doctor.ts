@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { pythonDoctor } from '../../pyenv/doctor.js';
-import { missingSystemPackages } from '../../pyenv/system-packages.js';
+import { SYSTEM_PACKAGES, missingSystemPackages } from '../../pyenv/system-packages.js';
 import { bwrapWorks } from '../../sandbox/bwrap.js';
 import { cgroupsAvailable } from '../../sandbox/cgroups.js';
 import { colour } from '../format.js';
@@ -31,7 +31,13 @@ export async function doctorCommand(options: { json?: boolean }): Promise<number
         : `bubblewrap is installed but cannot create namespaces (${bwrap.reason}); enable unprivileged user namespaces (\`sudo sysctl kernel.unprivileged_userns_clone=1\`) or run perflab where namespaces are allowed.`,
     );
   }
-  const browser = missingSystem.find((p) => p.aptPackage === 'chromium');
+  // Tools only the tests and benchmarks need: their absence is a note, not a failure.
+  const developerTools = SYSTEM_PACKAGES.filter((p) => p.aptPackage !== 'bubblewrap').map((p) => ({
+    command: p.command,
+    aptPackage: p.aptPackage,
+    purpose: p.purpose,
+    installed: !missingSystem.includes(p),
+  }));
   const report = {
     schema: 'perflab.doctor/1',
     node: process.version,
@@ -44,10 +50,7 @@ export async function doctorCommand(options: { json?: boolean }): Promise<number
       detail: bwrap.reason,
       kernelLimits: cgroups ? 'cgroup v1 (memory, pids, cpuacct)' : 'rlimits and /proc sampling only',
     },
-    // Only the browser tests need it, so its absence is a note, not a failure.
-    browserForTests: browser
-      ? 'missing: `sudo apt-get install chromium` to run the end-to-end tests'
-      : 'chromium (for the end-to-end tests)',
+    developerTools,
     fixes,
     ok: fixes.length === 0,
   };
@@ -77,6 +80,11 @@ export async function doctorCommand(options: { json?: boolean }): Promise<number
       ? good('sandbox: bubblewrap — runs are isolated (namespaces, read-only system, no network)')
       : bad(`sandbox: process backend — code is NOT isolated from this machine (${bwrap.reason})`),
     `${cgroups ? colour.green('✓') : colour.yellow('·')} limits: ${report.sandbox.kernelLimits}`,
+    ...developerTools.map((t) =>
+      t.installed
+        ? good(`${t.command}, for ${t.purpose}`)
+        : `${colour.yellow('·')} ${t.command} missing, needed only for ${t.purpose}: \`sudo apt-get install ${t.aptPackage}\``,
+    ),
   ];
   if (fixes.length > 0) lines.push('', colour.bold('To fix:'), ...fixes.map((f) => `  • ${f}`));
   console.log(lines.join('\n'));

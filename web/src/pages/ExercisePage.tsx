@@ -4,7 +4,7 @@
  * program's output; the result views; the job history. A running job survives a reload and
  * shows in a second tab (the job id is remembered, and the history names running jobs).
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { startTransition, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'wouter';
 import {
   api,
@@ -82,6 +82,7 @@ function Workspace({ initial }: { initial: ExerciseView }) {
   const [saveState, setSaveState] = useState<SaveState>({ kind: 'saved', at: initial.savedAt });
   const [progress, setProgress] = useState<ExerciseProgress>(initial.progress);
   const [jobId, setJobId] = useState<string | null>(null);
+  const startingNow = useRef(false);
   const [starting, setStarting] = useState<ExerciseJobKind | null>(null);
   const [startError, setStartError] = useState<string | null>(null);
   const [history, setHistory] = useState<JobSummary[] | null>(null);
@@ -230,9 +231,9 @@ function Workspace({ initial }: { initial: ExerciseView }) {
   }, [endedJob, id, loadHistory]);
 
   const start = async (kind: ExerciseJobKind) => {
-    if (live || starting) return;
-    setStarting(kind);
-    setStartError(null);
+    // The ref also covers a second click before the transition below has rendered.
+    if (live || starting || startingNow.current) return;
+    startingNow.current = true;
     if (timer.current) {
       clearTimeout(timer.current);
       timer.current = null;
@@ -243,10 +244,17 @@ function Workspace({ initial }: { initial: ExerciseView }) {
     preopenJobStream(newId);
     const previousId = jobId;
     jobMemory.set(memoryKey, newId);
-    setJobId(newId);
+    const request = api.startExerciseJob(id, kind, contentsRef.current, stdin || undefined, newId);
+    // The page's re-render is a transition: it yields to the network and to the run's first
+    // output instead of holding the click's task (about 10 ms of React and layout).
+    startTransition(() => {
+      setStarting(kind);
+      setStartError(null);
+      setJobId(newId);
+    });
     revealConsole();
     try {
-      await api.startExerciseJob(id, kind, contentsRef.current, stdin || undefined, newId);
+      await request;
       if (revision.current === rev) setSaveState({ kind: 'saved', at: Date.now() });
       setProgress((p) => (p.status === 'not-started' ? { ...p, status: 'started' } : p));
       void loadHistory();
@@ -257,6 +265,7 @@ function Workspace({ initial }: { initial: ExerciseView }) {
       if (revision.current === rev) setSaveState({ kind: 'pending' });
       timer.current = setTimeout(() => void save(), SAVE_DELAY_MS);
     } finally {
+      startingNow.current = false;
       setStarting(null);
     }
   };

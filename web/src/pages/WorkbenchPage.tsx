@@ -3,7 +3,7 @@
  * the sandbox with the same console and views as the exercises, or functions compared with
  * timeit. The script is kept in this browser between visits.
  */
-import { useCallback, useEffect, useMemo, useRef, useState, type ChangeEvent } from 'react';
+import { startTransition, useCallback, useEffect, useMemo, useRef, useState, type ChangeEvent } from 'react';
 import {
   api,
   errorMessage,
@@ -129,6 +129,7 @@ export default function WorkbenchPage() {
   const [activePath, setActivePath] = useState(MAIN);
   const [version, setVersion] = useState(0);
   const [jobId, setJobId] = useState<string | null>(() => jobMemory.get('workbench'));
+  const startingNow = useRef(false);
   const [starting, setStarting] = useState<WorkbenchJobKind | null>(null);
   const [startError, setStartError] = useState<string | null>(null);
   const editor = useRef<CodeEditorHandle>(null);
@@ -221,39 +222,47 @@ export default function WorkbenchPage() {
     .filter(Boolean);
 
   const start = async (kind: WorkbenchJobKind) => {
-    if (live || starting) return;
+    // The ref also covers a second click before the transition below has rendered.
+    if (live || starting || startingNow.current) return;
     if (kind === 'timeit' && candidateList.length < 2) {
       setStartError('Name at least two functions or expressions to compare, one per line.');
       return;
     }
-    setStarting(kind);
-    setStartError(null);
     const files: WorkbenchFile[] = [
       { path: MAIN, content: scriptRef.current },
       ...uploadsRef.current.map((u) => ({ path: u.path, content: u.content, base64: u.base64 })),
     ];
+    startingNow.current = true;
     // Follow first, start second: the event stream is open before the job exists.
     const newId = newJobId();
     preopenJobStream(newId);
     const previousId = jobId;
     jobMemory.set('workbench', newId);
-    setJobId(newId);
+    const request = api.startWorkbenchJob({
+      kind,
+      jobId: newId,
+      entry,
+      files,
+      args: splitArgs(args),
+      stdin: stdin || undefined,
+      candidates: kind === 'timeit' ? candidateList.slice(0, 8) : undefined,
+    });
+    // The page's re-render is a transition: it yields to the network and to the run's first
+    // output instead of holding the click's task (about 10 ms of React and layout).
+    startTransition(() => {
+      setStarting(kind);
+      setStartError(null);
+      setJobId(newId);
+    });
     revealConsole();
     try {
-      await api.startWorkbenchJob({
-        kind,
-        jobId: newId,
-        entry,
-        files,
-        args: splitArgs(args),
-        stdin: stdin || undefined,
-        candidates: kind === 'timeit' ? candidateList.slice(0, 8) : undefined,
-      });
+      await request;
     } catch (error) {
       setJobId(previousId);
       jobMemory.set('workbench', previousId);
       setStartError(errorMessage(error));
     } finally {
+      startingNow.current = false;
       setStarting(null);
     }
   };
