@@ -465,7 +465,7 @@ function Workspace({ initial }: { initial: ExerciseView }) {
         </section>
       </div>
       {follow.job && (
-        <section className="results" aria-label="Result" data-testid="results">
+        <section className="results" aria-label="Result" data-testid="results" data-job-id={follow.job.id}>
           <h2 className="visually-hidden">Result</h2>
           <JobResult job={follow.job} onSelectFunction={selectFunction} />
         </section>

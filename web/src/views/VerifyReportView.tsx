@@ -16,7 +16,12 @@ export function VerifyReportView({ report }: VerifyReportViewProps) {
   const passedCount = report.checks.filter((c) => c.passed).length;
   const total = report.checks.length;
   return (
-    <section className="pv-root pv-verify" data-testid="verify-report" aria-label="Verification report">
+    <section
+      className="pv-root pv-verify"
+      data-testid="verify-report"
+      data-passed={String(report.passed)}
+      aria-label="Verification report"
+    >
       <div className={`pv-banner ${report.passed ? 'pv-is-ok' : 'pv-is-bad'}`} role="status">
         <p className="pv-banner-title">
           <StatusMark passed={report.passed} passText="Passed" failText="Not yet" />
