@@ -149,6 +149,8 @@ export const saveFilesBodySchema = z.object({
   files: z.record(relativeFilePath, z.string().max(512 * 1024)),
 });
 export const savedFilesSchema = z.object({ savedAt: z.number().nullable() });
+/** Restore the learner files as they were sent with an earlier run, profile or verification. */
+export const restoreFilesBodySchema = z.object({ jobId: z.string().uuid() });
 
 export const hintBodySchema = z.object({});
 export const hintResponseSchema = z.object({ hints: z.array(z.string()), hintsTotal: z.number().int() });

@@ -152,6 +152,21 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
     await expect
       .poll(() => page.getByTestId('editor').locator('.cm-content').textContent())
       .toContain('Counter');
+
+    // Restore: the first run's code (the starter) comes back from the history into the editor.
+    const firstRun = page.getByTestId('history-item').last();
+    await expect.poll(() => firstRun.textContent()).toMatch(/^Run/);
+    await firstRun.click();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByTestId('restore-button').click();
+    const editorText = () => page.getByTestId('editor').locator('.cm-content').innerText();
+    await expect.poll(editorText).toContain('def word_frequencies');
+    expect(await editorText()).not.toContain('Counter');
+    await page.reload();
+    await page.getByTestId('editor').locator('.cm-content').waitFor();
+    await expect.poll(editorText).toContain('def word_frequencies');
+    expect(await editorText()).not.toContain('Counter');
+
     await page.goto(server.url);
     const item = page.getByTestId('exercise-item').filter({ hasText: /word counts/i });
     await expect.poll(() => item.textContent()).toMatch(/solved/i);

@@ -16,6 +16,7 @@ import { z } from 'zod';
 import {
   courseIndexSchema,
   errorSchema,
+  restoreFilesBodySchema,
   explanationResponseSchema,
   exerciseViewSchema,
   healthSchema,
@@ -53,6 +54,9 @@ export function findLessonById(context: ServerContext, id: string): Lesson {
   if (!lesson) throw notFound(`lesson "${id}"`);
   return lesson;
 }
+
+/** What an exercise job keeps of its request: the learner's files as sent (see job-routes). */
+const jobEditsSchema = z.object({ edits: z.record(z.string(), z.string()) });
 
 /** Enough for every lesson in both states for many learners; on overflow the cache restarts. */
 const LESSON_BODY_CACHE_ENTRIES = 2000;
@@ -211,6 +215,36 @@ export function registerContentRoutes(api: ApiInstance, context: ServerContext):
       const exercise = findExercise(context, request.params.id);
       await store.deleteSavedFiles(learnerId, exercise.meta.id);
       return exerciseView(context.course, exercise, null, await exerciseProgress(context, exercise.meta.id));
+    },
+  );
+
+  api.post(
+    '/exercises/:id/files/restore',
+    {
+      schema: {
+        summary:
+          'Restore the learner files sent with an earlier job of this exercise (they become the saved code)',
+        params: z.object({ id: idParam }),
+        body: restoreFilesBodySchema,
+        response: { 200: exerciseViewSchema, ...errors, 409: errorSchema },
+      },
+    },
+    async (request) => {
+      const exercise = findExercise(context, request.params.id);
+      const id = exercise.meta.id;
+      const job = await store.getJob(request.body.jobId);
+      if (!job || job.learnerId !== learnerId || job.target !== `exercise:${id}`)
+        throw notFound(`job ${request.body.jobId} of exercise "${id}"`);
+      const sent = jobEditsSchema.safeParse(job.request);
+      if (!sent.success)
+        throw new HttpError(409, 'conflict', `job ${job.id} did not keep the files it was sent`);
+      // Files the exercise no longer lets the learner edit (after a course update) are dropped.
+      const files = Object.fromEntries(
+        Object.entries(sent.data.edits).filter(([path]) => exercise.meta.edit.includes(path)),
+      );
+      await store.saveFiles(learnerId, id, files, Date.now());
+      const saved = await store.getSavedFiles(learnerId, id);
+      return exerciseView(context.course, exercise, saved, await exerciseProgress(context, id));
     },
   );
 

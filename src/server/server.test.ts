@@ -156,6 +156,45 @@ describe('content', () => {
     expect(view.files.find((f) => f.editable)?.content).not.toBe('# my version ✓\n');
   });
 
+  it('restores the files sent with an earlier job, and only a job of this exercise', async () => {
+    const path = editablePath('racy-counter');
+    const url = '/api/exercises/racy-counter';
+    const jobId = await startJob(`${url}/jobs`, { kind: 'run', files: { [path]: 'print("version one")\n' } });
+    expect((await follow(jobId)).job.state).toBe('finished');
+    await app.inject({
+      method: 'PUT',
+      url: `${url}/files`,
+      payload: { files: { [path]: '# version two\n' } },
+    });
+
+    const restored = await app.inject({ method: 'POST', url: `${url}/files/restore`, payload: { jobId } });
+    expect(restored.statusCode, restored.body).toBe(200);
+    expect(restored.json<ExerciseView>().files.find((f) => f.path === path)?.content).toBe(
+      'print("version one")\n',
+    );
+    const reread = (await app.inject({ url })).json<ExerciseView>();
+    expect(reread.files.find((f) => f.path === path)?.content).toBe('print("version one")\n');
+
+    const elsewhere = await app.inject({
+      method: 'POST',
+      url: '/api/exercises/word-frequency/files/restore',
+      payload: { jobId },
+    });
+    expect(elsewhere.statusCode).toBe(404);
+    const unknown = await app.inject({
+      method: 'POST',
+      url: `${url}/files/restore`,
+      payload: { jobId: '00000000-0000-4000-8000-000000000000' },
+    });
+    expect(unknown.statusCode).toBe(404);
+    const malformed = await app.inject({
+      method: 'POST',
+      url: `${url}/files/restore`,
+      payload: { jobId: 'x' },
+    });
+    expect(malformed.statusCode).toBe(400);
+  });
+
   it('marks lessons read', async () => {
     const id = course.lessons[1]?.id as string;
     // Read before and after: the cached response of the unread lesson must not be served again.
@@ -194,6 +233,7 @@ describe('content', () => {
       '/api/lessons/{id}',
       '/api/exercises/{id}',
       '/api/exercises/{id}/files',
+      '/api/exercises/{id}/files/restore',
       '/api/exercises/{id}/jobs',
       '/api/workbench/jobs',
       '/api/jobs/{id}',

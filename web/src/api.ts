@@ -132,6 +132,8 @@ export const api = {
   saveFiles: (id: string, files: Record<string, string>) =>
     request<{ savedAt: number | null }>('PUT', `/api/exercises/${enc(id)}/files`, { files }),
   resetFiles: (id: string) => request<ExerciseView>('DELETE', `/api/exercises/${enc(id)}/files`),
+  restoreFiles: (id: string, jobId: string) =>
+    request<ExerciseView>('POST', `/api/exercises/${enc(id)}/files/restore`, { jobId }),
   dataFileUrl: (id: string, path: string) => `/api/exercises/${enc(id)}/data/${encPath(path)}`,
   nextHint: (id: string) =>
     request<{ hints: string[]; hintsTotal: number }>('POST', `/api/exercises/${enc(id)}/hints`, {}),

@@ -174,6 +174,26 @@ function Workspace({ initial }: { initial: ExerciseView }) {
     }
   };
 
+  /** Puts the code an earlier job was sent back into the editor (and the saved code). */
+  const restore = async (job: JobSummary) => {
+    const what = KIND_LABEL[job.kind]?.toLowerCase() ?? 'job';
+    if (!window.confirm(`Replace your files with the code of this ${what} (${timeAgo(job.createdAt)})?`))
+      return;
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = null;
+    revision.current += 1;
+    try {
+      const restored = await api.restoreFiles(id, job.id);
+      setView(restored);
+      setContents(editableFiles(restored));
+      contentsRef.current = editableFiles(restored);
+      setVersion((v) => v + 1);
+      setSaveState({ kind: 'saved', at: restored.savedAt });
+    } catch (error) {
+      setSaveState({ kind: 'error', message: `Restore failed: ${errorMessage(error)}` });
+    }
+  };
+
   // ------------------------------------------------------------ jobs
 
   const loadHistory = useCallback(async () => {
@@ -467,6 +487,19 @@ function Workspace({ initial }: { initial: ExerciseView }) {
       {follow.job && (
         <section className="results" aria-label="Result" data-testid="results" data-job-id={follow.job.id}>
           <h2 className="visually-hidden">Result</h2>
+          {follow.job.finishedAt !== null && (
+            <p className="results-code small">
+              <button
+                type="button"
+                className="link-button"
+                onClick={() => follow.job && void restore(follow.job)}
+                data-testid="restore-button"
+              >
+                Restore the code of this {KIND_LABEL[follow.job.kind]?.toLowerCase() ?? 'job'}
+              </button>{' '}
+              <span className="muted">into the editor</span>
+            </p>
+          )}
           <JobResult job={follow.job} onSelectFunction={selectFunction} />
         </section>
       )}
