@@ -45,8 +45,8 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-async function newPage(width = 1280, height = 900): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height } });
+async function newPage(width = 1280, height = 900, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width, height }, colorScheme });
   const page = await context.newPage();
   page.setDefaultTimeout(30_000);
   return page;
@@ -54,6 +54,37 @@ async function newPage(width = 1280, height = 900): Promise<Page> {
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+const AXE = join(PROJECT_ROOT, 'node_modules', 'axe-core', 'axe.min.js');
+
+/**
+ * The page as it stands passes axe-core's WCAG 2.1 A and AA rules: contrast of every text,
+ * labelled controls, valid ARIA, keyboard-reachable scrolling regions.
+ */
+async function expectAccessible(page: Page, state: string): Promise<void> {
+  await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (...args: unknown[]) => Promise<AxeResults> } }).axe;
+    type AxeResults = {
+      violations: {
+        id: string;
+        impact: string;
+        help: string;
+        nodes: { target: string[]; failureSummary?: string }[];
+      }[];
+    };
+    const results = await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] });
+    return results.violations.map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help}\n` +
+        v.nodes
+          .slice(0, 3)
+          .map((n) => `    ${n.target.join(' ')}: ${n.failureSummary?.split('\n')[1]?.trim() ?? ''}`)
+          .join('\n'),
+    );
+  });
+  expect(violations, `accessibility of ${state}`).toEqual([]);
 }
 
 /** Replaces the whole text of the CodeMirror editor, as a person would: select all, type. */
@@ -97,12 +128,14 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
     expect(await page.getByTestId('lesson-item').count()).toBeGreaterThanOrEqual(18);
     expect(await page.getByTestId('exercise-item').count()).toBeGreaterThanOrEqual(17);
     await shot(page, 'course-home');
+    await expectAccessible(page, 'the course home');
     const phone = await newPage(390, 844);
     await phone.goto(server.url);
     await phone.getByTestId('module').first().waitFor();
     await shot(phone, 'course-home-phone');
     await phone.getByTestId('theme-toggle').click();
     await shot(phone, 'course-home-phone-dark');
+    await expectAccessible(phone, 'the course home on a phone, dark');
   });
 
   it('works an exercise end to end: run, profile, edit, verify, reload', async () => {
@@ -116,6 +149,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
     await expect.poll(() => console.textContent(), { timeout: 30_000 }).toMatch(/most common|words/i);
     await page.getByTestId('job-result').waitFor();
     await shot(page, 'exercise-run');
+    await expectAccessible(page, 'an exercise after a run');
 
     // Profile: the hot function is in the table and in the flame graph.
     await page.getByTestId('profile-button').click();
@@ -131,6 +165,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
     // Line heat: the hot function's lines are marked in the editor's gutter.
     await page.getByTestId('editor').locator('.cm-heat-marker').first().waitFor();
     await shot(page, 'exercise-profile');
+    await expectAccessible(page, 'an exercise with its profile, flame graph and line heat');
 
     // Edit to the one-pass version; verify; every check passes.
     await replaceEditorText(page, SOLUTION);
@@ -145,6 +180,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
     for (const passed of await checks.evaluateAll((els) => els.map((e) => e.getAttribute('data-passed'))))
       expect(passed).toBe('true');
     await shot(page, 'exercise-verified');
+    await expectAccessible(page, 'a passed verification report');
 
     // Reload: the code and the progress are kept.
     await page.reload();
@@ -225,17 +261,19 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
       .toMatch(/match|ok|as expected/i);
     expect(await block.getByTestId('block-output').textContent()).toMatch(/\S/);
     await shot(page, 'lesson-ran');
+    await expectAccessible(page, 'a lesson with a finished example');
   });
 
-  it('runs and profiles a pasted script in the workbench, streaming its output', async () => {
-    const page = await newPage();
+  it('runs and profiles a pasted script in the workbench, streaming its output (dark theme)', async () => {
+    const page = await newPage(1280, 900, 'dark');
     await page.goto(`${server.url}/workbench`);
     await page.getByTestId('workbench').waitFor();
     await replaceEditorText(
       page,
       'import time\nprint("first", flush=True)\ntime.sleep(1.5)\nprint("second", flush=True)\n',
     );
-    await page.getByTestId('run-button').click();
+    // From the keyboard, with the focus still in the editor: Ctrl+Enter runs.
+    await page.keyboard.press('Control+Enter');
     const console = page.getByTestId('console');
     // "first" arrives while the job is still running: output streams, it is not delivered at the end.
     await expect.poll(() => console.textContent(), { timeout: 20_000 }).toContain('first');
@@ -249,6 +287,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
     const table = page.getByTestId('profile-table');
     await table.waitFor({ timeout: 60_000 });
     await expect.poll(() => table.textContent()).toContain('slow_sum');
+    await page.getByTestId('editor').locator('.cm-heat-marker').first().waitFor();
     await shot(page, 'workbench-profile');
+    await expectAccessible(page, 'the workbench with a profile and line heat, dark');
   });
 });

@@ -13,7 +13,8 @@ export function CodeBlock({
 }) {
   const html = useMemo(() => highlight(code, language), [code, language]);
   return (
-    <pre className="code" aria-label={label}>
+    // Focusable so that keyboard users can scroll a wide block; a region so it may be named.
+    <pre className="code" tabIndex={0} role={label ? 'region' : undefined} aria-label={label}>
       <code className="hljs" dangerouslySetInnerHTML={{ __html: html }} />
     </pre>
   );

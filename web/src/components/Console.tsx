@@ -131,6 +131,7 @@ export function Console({ follow, title = 'Console', idleText }: ConsoleProps) {
         ref={scroller}
         onScroll={onScroll}
         tabIndex={0}
+        role="log"
         aria-label={`${title} output`}
         data-testid="console-output"
       >

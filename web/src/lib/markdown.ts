@@ -15,7 +15,8 @@ const md = new MarkdownIt({
     const lang = info.trim().split(/\s+/)[0] ?? '';
     const label =
       info.trim() && lang !== 'python' ? `<span class="code-label">${escapeHtml(info.trim())}</span>` : '';
-    return `<pre class="code">${label}<code class="hljs">${highlight(code, lang)}</code></pre>`;
+    // Focusable: a wide block scrolls sideways, and keyboard users must be able to scroll it.
+    return `<pre class="code" tabindex="0">${label}<code class="hljs">${highlight(code, lang)}</code></pre>`;
   },
 });
 

@@ -230,12 +230,13 @@ function RunnableBlock({
             className="button button-small button-primary"
             onClick={() => void run()}
             disabled={starting || live}
-            aria-label={label}
             title={label}
             data-testid="run-block-button"
           >
             <span aria-hidden="true">▶</span>{' '}
             {live || starting ? 'Running…' : jobId ? 'Run again' : isCompare ? 'Time it' : 'Run'}
+            {/* The accessible name starts with the visible text, then says which example. */}
+            <span className="visually-hidden"> example {number}</span>
           </button>
         </span>
       </div>
