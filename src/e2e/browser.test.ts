@@ -107,12 +107,27 @@ async function verifiedInPage(page: Page): Promise<string | null> {
   for (let attempt = 1; attempt <= 2 && passed !== 'true'; attempt++) {
     const previousJob = (await results.count()) > 0 ? await results.getAttribute('data-job-id') : null;
     await page.getByTestId('verify-button').click();
-    // The results section follows the new job; its report appears when the job has ended.
+    // The results section shows a job once it has ended (a verification under load can take
+    // a minute: speed and growth checks measure more rounds when the timings are noisy).
     const currentJob = async () =>
       (await results.count()) > 0 ? await results.getAttribute('data-job-id') : null;
-    await expect.poll(async () => (await currentJob()) !== previousJob, { timeout: 30_000 }).toBe(true);
+    try {
+      await expect.poll(async () => (await currentJob()) !== previousJob, { timeout: 180_000 }).toBe(true);
+    } catch (error) {
+      await shot(page, 'verify-did-not-end');
+      const state = await page.evaluate(() => ({
+        url: location.href,
+        verifyDisabled: (document.querySelector('[data-testid="verify-button"]') as HTMLButtonElement | null)
+          ?.disabled,
+        alert: document.querySelector('[role="alert"]')?.textContent ?? null,
+        console: document.querySelector('[data-testid="console"]')?.textContent?.slice(0, 300) ?? null,
+      }));
+      throw new Error(`no verification ended within 3 minutes of the click: ${JSON.stringify(state)}`, {
+        cause: error,
+      });
+    }
     const report = results.getByTestId('verify-report');
-    await report.waitFor({ timeout: 120_000 });
+    await report.waitFor();
     passed = await report.getAttribute('data-passed');
     if (passed !== 'true')
       console.warn(`verify attempt ${attempt} did not pass:\n${await report.innerText()}`);
