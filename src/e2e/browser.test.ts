@@ -279,6 +279,37 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
     await expectAccessible(page, 'a lesson with a finished example');
   });
 
+  it('follows a running job from a second tab and after a reload, and cancels it', async () => {
+    const first = await newPage();
+    await first.goto(`${server.url}/workbench`);
+    await first.getByTestId('workbench').waitFor();
+    await replaceEditorText(
+      first,
+      'import time\nprint("started", flush=True)\ntime.sleep(25)\nprint("too late", flush=True)\n',
+    );
+    await first.getByTestId('run-button').click();
+    const consoleOf = (page: Page) => page.getByTestId('console');
+    await expect.poll(() => consoleOf(first).textContent(), { timeout: 20_000 }).toContain('started');
+
+    // A second tab of the same browser finds the running job and replays its output.
+    const second = await first.context().newPage();
+    await second.goto(`${server.url}/workbench`);
+    await expect.poll(() => consoleOf(second).textContent(), { timeout: 20_000 }).toContain('started');
+    expect(await consoleOf(second).textContent()).toMatch(/Running/);
+
+    // A reload re-attaches too.
+    await first.reload();
+    await expect.poll(() => consoleOf(first).textContent(), { timeout: 20_000 }).toContain('started');
+    expect(await consoleOf(first).textContent()).toMatch(/Running/);
+
+    // Cancel from the second tab: both tabs see the job end as cancelled, well before the sleep ends.
+    await second.getByTestId('cancel-button').click();
+    for (const page of [first, second])
+      await expect.poll(() => consoleOf(page).textContent(), { timeout: 15_000 }).toMatch(/Cancelled after/);
+    expect(await consoleOf(first).textContent()).not.toContain('too late');
+    await shot(second, 'workbench-cancelled');
+  });
+
   it('runs and profiles a pasted script in the workbench, streaming its output (dark theme)', async () => {
     const page = await newPage(1280, 900, 'dark');
     await page.goto(`${server.url}/workbench`);
