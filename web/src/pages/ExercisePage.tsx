@@ -152,6 +152,26 @@ function Workspace({ initial }: { initial: ExerciseView }) {
     };
   }, [id]);
 
+  /**
+   * Replaces the learner's files with what the server now holds, after a pending auto-save is
+   * dropped (its edits are being discarded on purpose): reset and restore.
+   */
+  const replaceFiles = async (action: string, request: () => Promise<ExerciseView>) => {
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = null;
+    revision.current += 1;
+    try {
+      const fresh = await request();
+      setView(fresh);
+      setContents(editableFiles(fresh));
+      contentsRef.current = editableFiles(fresh);
+      setVersion((v) => v + 1);
+      setSaveState({ kind: 'saved', at: fresh.savedAt });
+    } catch (error) {
+      setSaveState({ kind: 'error', message: `${action} failed: ${errorMessage(error)}` });
+    }
+  };
+
   const reset = async () => {
     if (
       !window.confirm(
@@ -159,19 +179,7 @@ function Workspace({ initial }: { initial: ExerciseView }) {
       )
     )
       return;
-    if (timer.current) clearTimeout(timer.current);
-    timer.current = null;
-    revision.current += 1;
-    try {
-      const fresh = await api.resetFiles(id);
-      setView(fresh);
-      setContents(editableFiles(fresh));
-      contentsRef.current = editableFiles(fresh);
-      setVersion((v) => v + 1);
-      setSaveState({ kind: 'saved', at: fresh.savedAt });
-    } catch (error) {
-      setSaveState({ kind: 'error', message: `Reset failed: ${errorMessage(error)}` });
-    }
+    await replaceFiles('Reset', () => api.resetFiles(id));
   };
 
   /** Puts the code an earlier job was sent back into the editor (and the saved code). */
@@ -179,19 +187,7 @@ function Workspace({ initial }: { initial: ExerciseView }) {
     const what = KIND_LABEL[job.kind]?.toLowerCase() ?? 'job';
     if (!window.confirm(`Replace your files with the code of this ${what} (${timeAgo(job.createdAt)})?`))
       return;
-    if (timer.current) clearTimeout(timer.current);
-    timer.current = null;
-    revision.current += 1;
-    try {
-      const restored = await api.restoreFiles(id, job.id);
-      setView(restored);
-      setContents(editableFiles(restored));
-      contentsRef.current = editableFiles(restored);
-      setVersion((v) => v + 1);
-      setSaveState({ kind: 'saved', at: restored.savedAt });
-    } catch (error) {
-      setSaveState({ kind: 'error', message: `Restore failed: ${errorMessage(error)}` });
-    }
+    await replaceFiles('Restore', () => api.restoreFiles(id, job.id));
   };
 
   // ------------------------------------------------------------ jobs
