@@ -1,6 +1,6 @@
 /**
  * Course content, saved code and progress: the course index, lessons, exercises (files, hints,
- * explanation), auto-save and reset to starter.
+ * explanation), auto-save, reset to starter, restore from an earlier job.
  */
 import { gzipSync } from 'node:zlib';
 import { Negotiator } from '@fastify/accept-negotiator';
@@ -16,7 +16,6 @@ import { z } from 'zod';
 import {
   courseIndexSchema,
   errorSchema,
-  restoreFilesBodySchema,
   explanationResponseSchema,
   exerciseViewSchema,
   healthSchema,
@@ -24,6 +23,7 @@ import {
   idParam,
   lessonViewSchema,
   progressSchema,
+  restoreFilesBodySchema,
   saveFilesBodySchema,
   savedFilesSchema,
 } from '../core/api.js';
@@ -68,7 +68,7 @@ export async function exerciseProgress(context: ServerContext, exerciseId: strin
 
 export function registerContentRoutes(api: ApiInstance, context: ServerContext): void {
   const { store, learnerId } = context;
-  /** `lessonId \0 readAt` → the lesson's response, encoded once (see the lesson route). */
+  /** `lessonId \0 progress JSON` → the lesson's response, encoded once (see the lesson route). */
   const lessonBodies = new Map<string, { json: Buffer; gzip: Buffer }>();
   const encodings = new Negotiator({ supportedValues: ['gzip', 'identity'] });
   const progressJson = new WeakMap<Progress, Buffer>();
@@ -128,7 +128,7 @@ export function registerContentRoutes(api: ApiInstance, context: ServerContext):
       // The lesson never changes while the server runs and its progress has two states (unread,
       // read at T), so each (lesson, progress) response is encoded and gzipped once and then
       // sent as bytes: the hottest read of the app costs no JSON or zlib work per request.
-      const key = `${lesson.id}\0${progress.readAt}`;
+      const key = `${lesson.id}\0${JSON.stringify(progress)}`;
       let body = lessonBodies.get(key);
       if (body === undefined) {
         const view = lessonView(context.course, lesson, {
