@@ -336,5 +336,22 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
     await page.getByTestId('editor').locator('.cm-heat-marker').first().waitFor();
     await shot(page, 'workbench-profile');
     await expectAccessible(page, 'the workbench with a profile and line heat, dark');
+
+    // Compare two functions with timeit: the chart names the fastest, with the others' ratios.
+    await replaceEditorText(
+      page,
+      'def by_loop():\n    total = 0\n    for i in range(20_000):\n        total += i\n    return total\n\n' +
+        'def by_formula():\n    n = 20_000\n    return n * (n - 1) // 2\n',
+    );
+    await page.getByTestId('timeit-candidates').fill('by_loop\nby_formula');
+    await page.getByTestId('timeit-button').click();
+    const chart = page.getByTestId('timeit-chart');
+    await chart.waitFor({ timeout: 60_000 });
+    await expect.poll(() => chart.locator('figcaption').textContent()).toMatch(/by_formula is fastest/);
+    expect(await chart.locator('canvas').getAttribute('aria-label')).toMatch(
+      /by_loop takes [\d.,]+× as long/,
+    );
+    await shot(page, 'workbench-timeit');
+    await expectAccessible(page, 'the workbench with a timeit comparison, dark');
   });
 });
