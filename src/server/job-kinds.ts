@@ -14,7 +14,7 @@ import type { LessonBlock } from '../core/course.js';
 import type { Exercise, FileTree } from '../core/exercise.js';
 import { buildCallTree, hotUserFunctions } from '../core/profile-model.js';
 import type { PythonRuntime } from '../core/runtime.js';
-import { buildTimeitReport } from '../core/timeit-report.js';
+import { buildTimeitReport, formatRatio } from '../core/timeit-report.js';
 import { checkCompareBlock, checkRunBlock } from '../course/check-blocks.js';
 import type { AnyJobReport, Runner } from '../runner/runner.js';
 import type { ResourceLimits } from '../sandbox/limits.js';
@@ -156,7 +156,7 @@ export async function executeTimeit(
   const message = view.report
     ? `fastest: ${view.report.fastest}; ${view.report.candidates
         .filter((c) => c.expr !== view.report?.fastest)
-        .map((c) => `${c.expr} takes ${c.relativeToFastest.ratio.toFixed(2)}×`)
+        .map((c) => `${c.expr} takes ${formatRatio(c.relativeToFastest.ratio)}`)
         .join(', ')}`
     : report.message;
   return { result: { kind: 'timeit', ...view }, message, passed: null, failed: failedRun(report) };

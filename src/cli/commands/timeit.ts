@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import { buildTimeitReport } from '../../core/timeit-report.js';
+import { buildTimeitReport, formatRatio, formatRatioInterval } from '../../core/timeit-report.js';
 import { collectScriptFiles } from '../../runner/collect-files.js';
 import { UsageError } from '../errors.js';
 import { colour, formatCount, formatSeconds, formatPercent } from '../format.js';
@@ -74,7 +74,7 @@ export async function timeitCommand(file: string, names: string[], options: Time
           `±${formatPercent(candidate.summary.relativeIqr / 2)}`,
           isFastest
             ? colour.green('fastest')
-            : `${ratio.toFixed(2)}× slower (${low.toFixed(2)}–${high.toFixed(2)}×)`,
+            : `${formatRatio(ratio)} slower (${formatRatioInterval(low, high)})`,
         ]);
       }
       console.log(table.toString());
