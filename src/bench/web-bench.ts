@@ -71,7 +71,7 @@ end
 
 /**
  * Load from a second process with wrk (C, epoll): a client written in JavaScript saturates its
- * own core on this 2-CPU machine before the server does (autocannon reported p99 24–34 ms while
+ * own core on this 2-CPU machine before the server does (autocannon reported p99 21–34 ms while
  * the server sat 38 % idle), so its figure measured the client. One wrk thread, 200 connections.
  */
 async function p99Ms(
