@@ -174,6 +174,8 @@ describe('perflab doctor', () => {
   it('reports interpreter, packages, sandbox and CPUs as JSON', () => {
     const result = perflab('doctor', '--json');
     const doc = JSON.parse(result.stdout) as {
+      schema: string;
+      developerTools: { command: string; installed: boolean }[];
       python: { interpreter: { version: string }; packages: { name: string; installed: string | null }[] };
       sandbox: { backend: string; isolated: boolean };
       cpus: number;
@@ -184,5 +186,7 @@ describe('perflab doctor', () => {
     );
     expect(doc.cpus).toBeGreaterThanOrEqual(1);
     expect(['bubblewrap', 'process']).toContain(doc.sandbox.backend);
+    expect(doc.schema).toBe('perflab.doctor/2');
+    expect(doc.developerTools.map((t) => t.command)).toEqual(['chromium', 'wrk']);
   });
 });

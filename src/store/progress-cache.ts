@@ -26,8 +26,8 @@ export function withProgressCache(store: Store): Store {
     getProgress(learnerId) {
       let cached = cache.get(learnerId);
       if (!cached) {
-        // Frozen, not copied per read: the hottest reads share one object (a copy per read
-        // was a tenth of the server's time under load), and a caller that tries to change
+        // Frozen, not copied per read: the hottest reads share one object (structuredClone per
+        // read was about 6 % of the server's CPU under load), and a caller that tries to change
         // it gets a TypeError instead of silently corrupting the next reader's view.
         cached = store.getProgress(learnerId).then(deepFreeze);
         cache.set(learnerId, cached);

@@ -39,7 +39,8 @@ export async function doctorCommand(options: { json?: boolean }): Promise<number
     installed: !missingSystem.includes(p),
   }));
   const report = {
-    schema: 'perflab.doctor/1',
+    // 2: `browserForTests` became `developerTools` (every test and benchmark tool, installed or not).
+    schema: 'perflab.doctor/2',
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
     cpus: availableParallelism(),
