@@ -4,7 +4,14 @@ the end, and which kinds of objects the module's globals keep alive at exit.
 tracemalloc records the exact peak, but not where the memory was at that moment. A watcher
 thread polls the traced total every few ms; when it reaches a new high more than 5% above
 the last snapshot's, the watcher signals the main thread, whose handler takes a snapshot.
-The last such snapshot is the one "near the peak".
+The last such snapshot is the one "near the peak", and the document says how much was traced
+when it was taken (peakSitesTracedBytes) so a reader can tell how near.
+
+A snapshot costs about as much as building the heap it walks (every trace becomes a traced
+tuple), so small new highs wait for a pause after the last snapshot. A heap that has grown
+by half since the last snapshot is snapshotted at once: without that, a list built and
+dropped within one pause was reported at a third of its size. Those forced snapshots form a
+geometric series, so together they cost at most about three snapshots of the peak heap.
 
 Why the main thread: a snapshot allocates Python objects itself (as big as the program's
 own heap when that is made of many small objects), traced like everything else. So the peak
@@ -30,6 +37,8 @@ from perflab_harness.program import run_entry
 
 POLL_INTERVAL_S = 0.003
 NEW_HIGH_FACTOR = 1.05
+# A new high this many times the last snapshot's is snapshotted without waiting for the pause.
+FORCED_HIGH_FACTOR = 1.5
 # Tiny programs would otherwise snapshot at every few kB of growth.
 MIN_NEW_HIGH_GROWTH_BYTES = 256 * 1024
 # A snapshot of a big heap takes a while; the next one waits this many times as long as the
@@ -100,7 +109,9 @@ class PeakWatcher:
                         self._request_snapshot(now_s)
                 else:
                     current_bytes, _ = tracemalloc.get_traced_memory()
-                    if self._is_new_high(current_bytes) and now_s >= self._next_snapshot_s:
+                    if self._is_new_high(current_bytes) and (
+                        now_s >= self._next_snapshot_s or self._is_forced_high(current_bytes)
+                    ):
                         self._snapshot_pending = True
                         self._request_snapshot(now_s)
                 time.sleep(POLL_INTERVAL_S)
@@ -116,6 +127,9 @@ class PeakWatcher:
     def _is_new_high(self, current_bytes):
         last_bytes = self.last_snapshot_bytes
         return current_bytes > last_bytes * NEW_HIGH_FACTOR and current_bytes - last_bytes > MIN_NEW_HIGH_GROWTH_BYTES
+
+    def _is_forced_high(self, current_bytes):
+        return current_bytes > self.last_snapshot_bytes * FORCED_HIGH_FACTOR
 
     def _on_snapshot_signal(self, signum, frame):
         # Runs in the main thread between two bytecodes of the program: never raise. A
@@ -221,15 +235,13 @@ def _report(context, watcher, module_globals):
     final_sites = raw_top_sites(context.job.memory_top_sites)
     tracemalloc.stop()
     # A program that finished between two polls has its peak at the end, or nowhere seen.
-    peak_sites = (
-        watcher.peak_sites
-        if watcher.peak_sites is not None and watcher.last_snapshot_bytes > final_bytes
-        else final_sites
-    )
+    peak_seen = watcher.peak_sites is not None and watcher.last_snapshot_bytes > final_bytes
+    peak_sites = watcher.peak_sites if peak_seen else final_sites
     context.run.mode_fields = {
         "peakBytes": max(watcher.peak_bytes, final_bytes),
         "finalBytes": final_bytes,
         "peakSites": site_documents(peak_sites, context.locator),
+        "peakSitesTracedBytes": watcher.last_snapshot_bytes if peak_seen else final_bytes,
         "finalSites": site_documents(final_sites, context.locator),
         "types": types_alive(module_globals, context.job.memory_top_types),
     }

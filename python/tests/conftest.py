@@ -156,7 +156,7 @@ MODE_FIELDS = {
     "run": set(),
     "profile": {"functions", "edges", "totalMs", "pstatsBase64"},
     "lines": {"functions"},
-    "memory": {"peakBytes", "finalBytes", "peakSites", "finalSites", "types"},
+    "memory": {"peakBytes", "finalBytes", "peakSites", "peakSitesTracedBytes", "finalSites", "types"},
     "timeit": {"gcEnabled", "candidates"},
     "repeat": {"times", "outcomes"},
 }

@@ -20,16 +20,7 @@ export function formatSeconds(seconds: number): string {
   return `${(seconds * 1e9).toFixed(1)} ns`;
 }
 
-export function formatKb(kb: number): string {
-  if (kb >= 1024 * 1024) return `${(kb / 1024 / 1024).toFixed(2)} GB`;
-  if (kb >= 1024) return `${(kb / 1024).toFixed(1)} MB`;
-  return `${kb.toFixed(0)} kB`;
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  return formatKb(bytes / 1024);
-}
+export { formatBytes, formatKb } from '../core/memory-report.js';
 
 export const formatCount = (n: number) => n.toLocaleString('en-US');
 

@@ -1,6 +1,7 @@
 /** Terminal rendering of profile, line and memory results: aligned, learner's code highlighted. */
 import Table from 'cli-table3';
 import type { CallEdge, FunctionLineTimings, HarnessResultOf, ProfiledFunction } from '../core/documents.js';
+import { peakSitesCaveat } from '../core/memory-report.js';
 import { displayName, location } from '../core/names.js';
 import { sortFunctions, type ProfileSortKey } from '../core/profile-model.js';
 import { colour, formatBytes, formatCount, formatMs, formatPercent } from './format.js';
@@ -142,6 +143,8 @@ export function renderMemory(doc: HarnessResultOf<'memory'>, top: number): strin
     ),
     'Top allocation sites at the peak:',
   ];
+  const caveat = peakSitesCaveat(doc);
+  if (caveat) out.push(colour.dim(caveat));
   const sites = new Table({
     ...PLAIN_TABLE,
     head: ['size', 'blocks', 'where', 'source'].map((h) => colour.bold(h)),

@@ -284,6 +284,8 @@ export const harnessResultSchema = z.discriminatedUnion('mode', [
     peakBytes: z.number(),
     finalBytes: z.number(),
     peakSites: z.array(allocationSiteSchema),
+    /** Bytes traced when peakSites was taken (≤ peakBytes); absent in results stored before it existed. */
+    peakSitesTracedBytes: z.number().optional(),
     finalSites: z.array(allocationSiteSchema),
     types: z.array(z.object({ type: z.string(), count: z.number().int(), sizeBytes: z.number() })),
   }),

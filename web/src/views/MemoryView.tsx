@@ -1,4 +1,5 @@
 import type { AllocationSite, HarnessResultOf } from '../../../src/core/documents.js';
+import { peakSitesCaveat } from '../../../src/core/memory-report.js';
 import { shortPath } from '../../../src/core/names.js';
 import { formatBytes, formatCount } from './format';
 import { OriginTag } from './OriginTag';
@@ -11,6 +12,7 @@ interface MemoryViewProps {
 
 /** tracemalloc's view: the peak, where the memory at the peak was allocated, and what survives. */
 export function MemoryView({ memory, top = 15 }: MemoryViewProps) {
+  const caveat = peakSitesCaveat(memory);
   return (
     <div className="pv-memory">
       <dl className="pv-facts">
@@ -24,6 +26,7 @@ export function MemoryView({ memory, top = 15 }: MemoryViewProps) {
         </div>
       </dl>
       <h4 className="pv-heading">Top allocation sites at the peak</h4>
+      {caveat && <p className="pv-note">{caveat}</p>}
       <SitesTable sites={memory.peakSites.slice(0, top)} />
       {memory.types.length > 0 && (
         <>

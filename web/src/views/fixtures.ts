@@ -175,6 +175,7 @@ const site = (
 const memoryDocument: HarnessResultOf<'memory'> = {
   ...common('memory'),
   peakBytes: 9_874_321,
+  peakSitesTracedBytes: 9_611_204,
   finalBytes: 1_203_776,
   peakSites: [
     site(PROGRAM, 10, 'user', 3_312_480, 3, '        text = f.read()'),

@@ -40,13 +40,7 @@ export function timeUnitFor(seconds: number): TimeUnit {
   return { label: 'ns', seconds: 1e-9 };
 }
 
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes)) return '—';
-  if (bytes < 1024) return `${Math.round(bytes)} B`;
-  if (bytes < 1024 * 1024) return `${formatNumber(bytes / 1024)} KiB`;
-  if (bytes < 1024 ** 3) return `${formatNumber(bytes / 1024 ** 2)} MiB`;
-  return `${formatNumber(bytes / 1024 ** 3)} GiB`;
-}
+export { formatBytes } from '../../../src/core/memory-report.js';
 
 export const formatPercent = (fraction: number): string =>
   Number.isFinite(fraction) ? `${(fraction * 100).toFixed(fraction >= 0.1 ? 0 : 1)}%` : '—';
