@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// Entry point of `npx perflab`: runs the compiled CLI (built by `npm install`).
+// Entry point of `npx perflab`: runs the bundled CLI (built by `npm install`; see
+// vite.cli.config.ts for why it is bundled).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const compiled = new URL('../dist/cli/main.js', import.meta.url);
+const compiled = new URL('../dist/cli-bundle/main.js', import.meta.url);
 if (!existsSync(fileURLToPath(compiled))) {
   process.stderr.write(
     'perflab: not built yet; run `npm install` (or `npm run build`) in the perflab folder first\n',
