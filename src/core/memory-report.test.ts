@@ -24,7 +24,7 @@ describe('formatBytes', () => {
 
 describe('peakSitesCaveat', () => {
   it('says nothing when the sites were read near the peak or the figure is unknown', () => {
-    expect(peakSitesCaveat({ peakBytes: 100, peakSitesTracedBytes: 96 })).toBeNull();
+    expect(peakSitesCaveat({ peakBytes: 100, peakSitesTracedBytes: 91 })).toBeNull();
     expect(peakSitesCaveat({ peakBytes: 100 })).toBeNull();
     expect(peakSitesCaveat({ peakBytes: 0, peakSitesTracedBytes: 0 })).toBeNull();
   });

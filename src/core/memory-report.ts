@@ -26,7 +26,7 @@ export function formatBytes(bytes: number): string {
 export const formatKb = (kb: number): string => formatBytes(kb * 1024);
 
 /** Below this share of the peak, the peak sites are said to be from before the peak. */
-const NEAR_PEAK_FRACTION = 0.95;
+const NEAR_PEAK_FRACTION = 0.9;
 
 /**
  * The peak sites come from the last snapshot taken on the way up, not from the exact peak

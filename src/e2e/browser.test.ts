@@ -327,7 +327,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
     await expect.poll(() => console.textContent(), { timeout: 20_000 }).toContain('second');
     await replaceEditorText(
       page,
-      'def slow_sum(n):\n    total = 0\n    for i in range(n):\n        total += i * i\n    return total\n\nprint(slow_sum(300_000))\n',
+      'def slow_sum(n):\n    total = 0\n    for i in range(n):\n        total += i * i\n    return total\n\n' +
+        'def squares(n):\n    return [str(i) for i in range(n)]\n\n' +
+        'print(slow_sum(300_000), len(squares(200_000)))\n',
     );
     await page.getByTestId('profile-button').click();
     const table = page.getByTestId('profile-table');
@@ -336,6 +338,17 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
     await page.getByTestId('editor').locator('.cm-heat-marker').first().waitFor();
     await shot(page, 'workbench-profile');
     await expectAccessible(page, 'the workbench with a profile and line heat, dark');
+
+    // Memory: the list of 200,000 strings (~13 MiB at its fullest, freed before exit) is the
+    // top site at the peak, with its source line.
+    await page.getByRole('tab', { name: /memory/i }).click();
+    const peakSites = page.getByTestId('memory-sites');
+    await expect.poll(() => peakSites.locator('tbody tr').first().textContent()).toContain('main.py:8');
+    const topSiteText = (await peakSites.locator('tbody tr').first().textContent()) ?? '';
+    expect(topSiteText).toContain('return [str(i) for i in range(n)]');
+    expect(topSiteText).toMatch(/\d+(\.\d)? MiB/);
+    await shot(page, 'workbench-memory');
+    await expectAccessible(page, 'the workbench memory view, dark');
 
     // Compare two functions with timeit: the chart names the fastest, with the others' ratios.
     await replaceEditorText(
