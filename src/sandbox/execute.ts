@@ -7,7 +7,8 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { availableParallelism, tmpdir } from 'node:os';
-import { chmod, mkdir, readlink, rm, writeFile, mkdtemp } from 'node:fs/promises';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdir, readlink, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { RunCgroup } from './cgroups.js';
@@ -78,22 +79,82 @@ export async function stageRun(files: JobFile[], jobJson: string): Promise<Stage
 }
 
 /** An empty staging folder: bind-mounted at launch, filled at dispatch (bind mounts show later writes). */
+/**
+ * The staging folder's skeleton is made with synchronous calls on purpose: they are a few
+ * metadata operations that never wait for a disk (no fsync), and cost ~0.25 ms of CPU in all
+ * where fs.promises costs ~0.9 ms (thread-pool round trips) — CPU taken from the runs when
+ * every core is busy. The same holds for removing the folder after the run.
+ */
 export async function createStaging(): Promise<StagedRun> {
   const base = join(tmpdir(), `perflab-runs-${process.getuid?.() ?? 'user'}`);
-  await mkdir(base, { recursive: true, mode: 0o700 });
-  const dir = await mkdtemp(join(base, 'run-'));
+  mkdirSync(base, { recursive: true, mode: 0o700 });
+  if (!sweptStagingBase) {
+    sweptStagingBase = true;
+    sweepOrphanedStaging(base);
+  }
+  // The owner's pid in the name lets a later process tell an orphan from a live run.
+  const dir = mkdtempSync(join(base, `run-${process.pid}-`));
   const runId = randomBytes(6).toString('hex');
   const inputDir = join(dir, 'input');
   const ipcDir = join(dir, 'ipc');
-  await mkdir(inputDir, { mode: 0o755 });
-  await mkdir(ipcDir, { mode: 0o755 });
+  mkdirSync(inputDir, { mode: 0o755 });
+  mkdirSync(ipcDir, { mode: 0o755 });
   // Staged files must be readable by the sandbox's unprivileged uid.
-  await chmod(dir, 0o755);
-  await chmod(inputDir, 0o755);
-  await chmod(ipcDir, 0o755);
+  chmodSync(dir, 0o755);
+  chmodSync(inputDir, 0o755);
+  chmodSync(ipcDir, 0o755);
   const jobFile = join(dir, 'job.json');
-  await writeFile(jobFile, '', { mode: 0o644 });
-  return { runId, dir, inputDir, jobFile, ipcDir, socketPath: join(ipcDir, 'diag.sock') };
+  writeFileSync(jobFile, '', { mode: 0o644 });
+  return Promise.resolve({ runId, dir, inputDir, jobFile, ipcDir, socketPath: join(ipcDir, 'diag.sock') });
+}
+
+let sweptStagingBase = false;
+/** Folders without an owner pid (older versions) count as orphans after this long. */
+const UNOWNED_STAGING_MAX_AGE_MS = 24 * 3600 * 1000;
+
+/**
+ * Removes staging folders whose process is gone. A process killed mid-run (SIGKILL, a crash,
+ * a test runner stopping its workers) cannot clean up after itself; the next one does, once.
+ */
+export function sweepOrphanedStaging(base: string): number {
+  let removed = 0;
+  let names: string[];
+  try {
+    names = readdirSync(base);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    const owner = /^run-(\d+)-/.exec(name)?.[1];
+    const path = join(base, name);
+    try {
+      const orphaned =
+        owner !== undefined
+          ? Number(owner) !== process.pid && !processExists(Number(owner))
+          : name.startsWith('run-') && Date.now() - statSync(path).mtimeMs > UNOWNED_STAGING_MAX_AGE_MS;
+      if (orphaned) {
+        rmSync(path, { recursive: true, force: true });
+        removed += 1;
+      }
+    } catch {
+      // Another process is sweeping too, or the folder is not ours to remove: leave it.
+    }
+  }
+  return removed;
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, under another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function removeStaging(staged: StagedRun): void {
+  rmSync(staged.dir, { recursive: true, force: true });
 }
 
 export async function fillStaging(staged: StagedRun, files: JobFile[], jobJson: string): Promise<void> {
@@ -405,7 +466,7 @@ export async function dispatchRun(launched: LaunchedSandbox, spec: SandboxRunSpe
   // Removing the cgroup waits for the kernel to reap the processes; nobody needs to wait for
   // that before seeing the result, so it finishes in the background (see settleCleanups).
   trackCleanup(
-    Promise.all([cgroup?.remove(), diag.close(), rm(staged.dir, { recursive: true, force: true })]).then(() =>
+    Promise.all([cgroup?.remove(), diag.close(), Promise.resolve().then(() => removeStaging(staged))]).then(() =>
       trace('cleaned up'),
     ),
   );
