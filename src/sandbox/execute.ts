@@ -466,8 +466,8 @@ export async function dispatchRun(launched: LaunchedSandbox, spec: SandboxRunSpe
   // Removing the cgroup waits for the kernel to reap the processes; nobody needs to wait for
   // that before seeing the result, so it finishes in the background (see settleCleanups).
   trackCleanup(
-    Promise.all([cgroup?.remove(), diag.close(), Promise.resolve().then(() => removeStaging(staged))]).then(() =>
-      trace('cleaned up'),
+    Promise.all([cgroup?.remove(), diag.close(), Promise.resolve().then(() => removeStaging(staged))]).then(
+      () => trace('cleaned up'),
     ),
   );
 
