@@ -26,7 +26,11 @@ export function MemoryView({ memory, top = 15 }: MemoryViewProps) {
         </div>
       </dl>
       <h4 className="pv-heading">Top allocation sites at the peak</h4>
-      {caveat && <p className="pv-note">{caveat}</p>}
+      {caveat && (
+        <p className="pv-note" role="note">
+          {caveat}
+        </p>
+      )}
       <SitesTable sites={memory.peakSites.slice(0, top)} />
       {memory.types.length > 0 && (
         <>
