@@ -8,7 +8,7 @@ import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { availableParallelism, tmpdir } from 'node:os';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { mkdir, readlink, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readlink, writeFile } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { RunCgroup } from './cgroups.js';
@@ -73,7 +73,7 @@ function checkedRelativePath(path: string): string {
 }
 
 export async function stageRun(files: JobFile[], jobJson: string): Promise<StagedRun> {
-  const staged = await createStaging();
+  const staged = createStaging();
   await fillStaging(staged, files, jobJson);
   return staged;
 }
@@ -85,7 +85,7 @@ export async function stageRun(files: JobFile[], jobJson: string): Promise<Stage
  * where fs.promises costs ~0.9 ms (thread-pool round trips) — CPU taken from the runs when
  * every core is busy. The same holds for removing the folder after the run.
  */
-export async function createStaging(): Promise<StagedRun> {
+export function createStaging(): StagedRun {
   const base = join(tmpdir(), `perflab-runs-${process.getuid?.() ?? 'user'}`);
   mkdirSync(base, { recursive: true, mode: 0o700 });
   if (!sweptStagingBase) {
@@ -105,7 +105,7 @@ export async function createStaging(): Promise<StagedRun> {
   chmodSync(ipcDir, 0o755);
   const jobFile = join(dir, 'job.json');
   writeFileSync(jobFile, '', { mode: 0o644 });
-  return Promise.resolve({ runId, dir, inputDir, jobFile, ipcDir, socketPath: join(ipcDir, 'diag.sock') });
+  return { runId, dir, inputDir, jobFile, ipcDir, socketPath: join(ipcDir, 'diag.sock') };
 }
 
 let sweptStagingBase = false;
@@ -196,7 +196,7 @@ export async function launchSandbox(
   scratchMb: number,
   extraEnv: Record<string, string> = {},
 ): Promise<LaunchedSandbox> {
-  const staged = await createStaging();
+  const staged = createStaging();
   const diag = await DiagServer.listen(staged.socketPath);
   const cgroup = options.useCgroups ? await RunCgroup.create(staged.runId) : null;
   const plan = await options.plan(staged, { scratchMb, env: { ...extraEnv, PERFLAB_WAIT_FOR_GO: '1' } });
@@ -257,7 +257,7 @@ export async function launchSandbox(
         await cgroup.remove();
       }
       await diag.close();
-      await rm(staged.dir, { recursive: true, force: true });
+      removeStaging(staged);
     },
   };
   return launched;
