@@ -1,4 +1,4 @@
-import type { VerifyReport } from '../verify/engine.js';
+import type { AllocationSiteEvidence, VerifyReport } from '../verify/engine.js';
 import { colour, formatMs } from './format.js';
 
 export function renderVerifyReport(report: VerifyReport): string {
@@ -18,6 +18,15 @@ export function renderVerifyReport(report: VerifyReport): string {
       for (const o of outcomes)
         lines.push(
           `      ${String(o.count).padStart(4)}× exit ${o.exitCode ?? 'signal'}: ${JSON.stringify(o.stdout)}`,
+        );
+    }
+    const sites = check.evidence.allocationSitesAtPeak as AllocationSiteEvidence[] | undefined;
+    if (!check.passed && sites && sites.length > 0) {
+      lines.push(colour.dim('    where the memory was at the peak (tracemalloc):'));
+      const whereWidth = Math.max(...sites.map((s) => s.where.length));
+      for (const site of sites)
+        lines.push(
+          `      ${site.sizeMb.toFixed(1).padStart(7)} MB  ${site.where.padEnd(whereWidth)}  ${site.source}`,
         );
     }
     if (check.kind === 'growth' && Array.isArray(check.evidence.learner)) {

@@ -15,6 +15,7 @@ export interface CheckResult {
    * The measurements behind the decision. Speed: speedup, interval [low, high], rounds.
    * Growth: learner/reference points ({ n, timeS }), learnerFit, referenceFit, limit.
    * Hang: wallMs, stdout, stderr, stuck (one line per stuck thread).
+   * Memory (peak, streaming) when failed: allocationSitesAtPeak ({ where, sizeMb, blocks, source }).
    */
   evidence: Record<string, unknown>;
 }

@@ -1,0 +1,60 @@
+/**
+ * A failed memory check says where the memory went: the engine runs the program once more
+ * under tracemalloc and names the allocation sites at the peak. Built-in course exercises,
+ * real sandbox, real Python.
+ */
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadExercise } from '../exercises/load.js';
+import { PROJECT_ROOT } from '../pyenv/paths.js';
+import { createMemoryQueue } from '../queue/memory-queue.js';
+import { Runner } from '../runner/runner.js';
+import { availableSandboxes, runtime } from '../test-support/sandboxes.js';
+import { verifyExercise, type AllocationSiteEvidence } from './engine.js';
+
+const sandbox = (availableSandboxes()[0] as { make: () => import('../sandbox/types.js').Sandbox }).make();
+const queue = createMemoryQueue({ concurrency: 2 });
+const runner = new Runner(sandbox, queue);
+afterAll(() => queue.close());
+
+async function memoryCheckOf(exerciseId: string, checkId: string, solved: boolean) {
+  const exercise = await loadExercise(join(PROJECT_ROOT, 'course', 'exercises', exerciseId));
+  const files = solved ? exercise.solution : {};
+  const report = await verifyExercise(exercise, files, { runner, runtime, gradedLabel: 'test', seed: 5 });
+  const check = report.checks.find((c) => c.id === checkId);
+  if (!check) throw new Error(`no check ${checkId}`);
+  return check;
+}
+
+describe('evidence of a failed memory check', () => {
+  it('memory-peak: names the line of the learner code that held the memory at the peak', async () => {
+    const check = await memoryCheckOf('leaky-cache', 'bounded-memory', false);
+    expect(check.passed).toBe(false);
+    const sites = check.evidence.allocationSitesAtPeak as AllocationSiteEvidence[];
+    const peakMb = check.evidence.peakMb as number;
+    // The unbounded cache of rendered pages is most of the peak, and it lives in the editable file.
+    expect(sites[0]?.where).toMatch(/^catalogue\.py:\d+$/);
+    expect(sites[0]?.sizeMb).toBeGreaterThan(peakMb / 2);
+    expect(sites[0]?.source).not.toBe('');
+    expect(check.sentence).toContain(`at the peak, the most was allocated at ${sites[0]?.where} (`);
+  });
+
+  it('memory-streaming: names the sites at the larger input', async () => {
+    const check = await memoryCheckOf('whole-file-log-search', 'flat-memory', false);
+    expect(check.passed).toBe(false);
+    const sites = check.evidence.allocationSitesAtPeak as AllocationSiteEvidence[];
+    expect(sites.length).toBeGreaterThan(0);
+    expect(sites.length).toBeLessThanOrEqual(5);
+    expect(sites[0]?.where).toMatch(/^search\.py:\d+$/);
+    expect(check.sentence).toMatch(
+      /at the peak, the most was allocated at search\.py:\d+ \(\d+\.\d MB: `.+`\)$/,
+    );
+  });
+
+  it('a memory check that passes makes no extra run and carries no sites', async () => {
+    const check = await memoryCheckOf('leaky-cache', 'bounded-memory', true);
+    expect(check.passed).toBe(true);
+    expect(check.evidence.allocationSitesAtPeak).toBeUndefined();
+    expect(check.sentence).not.toContain('allocated at');
+  });
+});
