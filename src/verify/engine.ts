@@ -541,31 +541,34 @@ async function programCheck(
     }
     case 'memory-streaming': {
       const peaks: number[] = [];
+      // The largest input's run, kept for the allocation sites should the check fail.
+      let largestRun: { files: JobFile[]; argv: string[] } | null = null;
       for (const scale of check.scales) {
         const dataFiles = generateData(exercise, check.data, scale, options.runtime);
         const argv = [check.arg.replace('{path}', dataFiles.name)];
+        const runFiles = [...files, dataFiles.file];
         const report = await runner.run({
           mode: 'run',
-          files: [...files, dataFiles.file],
+          files: runFiles,
           entry: check.entry,
           argv,
           limits: exercise.meta.limits,
         });
         if (report.status !== 'ok') return result(false, `at ${scale}× input: ${report.message}`);
         peaks.push(programPeakMb(report));
+        largestRun = { files: runFiles, argv };
       }
       const [small = 1, large = 1] = peaks;
       const growth = large / small;
       const sentence = `peak memory ${small.toFixed(1)} MB at ${check.scales[0]}× input and ${large.toFixed(1)} MB at ${check.scales[1]}× (${growth.toFixed(2)}×; allowed ${check.maxGrowth}×)`;
       if (growth <= check.maxGrowth) return result(true, sentence, { peaksMb: peaks });
-      const largestScale = check.scales[check.scales.length - 1] ?? 1;
-      const dataFiles = generateData(exercise, check.data, largestScale, options.runtime);
-      const sites = await allocationSitesAtPeak(runner, {
-        files: [...files, dataFiles.file],
-        entry: check.entry,
-        argv: [check.arg.replace('{path}', dataFiles.name)],
-        limits: exercise.meta.limits,
-      });
+      const sites =
+        largestRun &&
+        (await allocationSitesAtPeak(runner, {
+          ...largestRun,
+          entry: check.entry,
+          limits: exercise.meta.limits,
+        }));
       return result(false, sentence + sitesClause(sites), {
         peaksMb: peaks,
         ...(sites && { allocationSitesAtPeak: sites }),
