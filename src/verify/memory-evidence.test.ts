@@ -17,18 +17,31 @@ const queue = createMemoryQueue({ concurrency: 2 });
 const runner = new Runner(sandbox, queue);
 afterAll(() => queue.close());
 
+/** The check's result, and the modes of every run the verification made. */
 async function memoryCheckOf(exerciseId: string, checkId: string, solved: boolean) {
   const exercise = await loadExercise(join(PROJECT_ROOT, 'course', 'exercises', exerciseId));
   const files = solved ? exercise.solution : {};
-  const report = await verifyExercise(exercise, files, { runner, runtime, gradedLabel: 'test', seed: 5 });
+  const modes: string[] = [];
+  const countingRunner = Object.create(runner) as Runner;
+  countingRunner.run = ((spec: Parameters<Runner['run']>[0]) => {
+    modes.push(spec.mode);
+    return runner.run(spec);
+  }) as Runner['run'];
+  const report = await verifyExercise(exercise, files, {
+    runner: countingRunner,
+    runtime,
+    gradedLabel: 'test',
+    seed: 5,
+  });
   const check = report.checks.find((c) => c.id === checkId);
   if (!check) throw new Error(`no check ${checkId}`);
-  return check;
+  return { check, memoryRuns: modes.filter((mode) => mode === 'memory').length };
 }
 
 describe('evidence of a failed memory check', () => {
   it('memory-peak: names the line of the learner code that held the memory at the peak', async () => {
-    const check = await memoryCheckOf('leaky-cache', 'bounded-memory', false);
+    const { check, memoryRuns } = await memoryCheckOf('leaky-cache', 'bounded-memory', false);
+    expect(memoryRuns).toBe(1);
     expect(check.passed).toBe(false);
     const sites = check.evidence.allocationSitesAtPeak as AllocationSiteEvidence[];
     const peakMb = check.evidence.peakMb as number;
@@ -40,7 +53,8 @@ describe('evidence of a failed memory check', () => {
   });
 
   it('memory-streaming: names the sites at the larger input', async () => {
-    const check = await memoryCheckOf('whole-file-log-search', 'flat-memory', false);
+    const { check, memoryRuns } = await memoryCheckOf('whole-file-log-search', 'flat-memory', false);
+    expect(memoryRuns).toBe(1);
     expect(check.passed).toBe(false);
     const sites = check.evidence.allocationSitesAtPeak as AllocationSiteEvidence[];
     expect(sites.length).toBeGreaterThan(0);
@@ -52,7 +66,8 @@ describe('evidence of a failed memory check', () => {
   });
 
   it('a memory check that passes makes no extra run and carries no sites', async () => {
-    const check = await memoryCheckOf('leaky-cache', 'bounded-memory', true);
+    const { check, memoryRuns } = await memoryCheckOf('leaky-cache', 'bounded-memory', true);
+    expect(memoryRuns).toBe(0);
     expect(check.passed).toBe(true);
     expect(check.evidence.allocationSitesAtPeak).toBeUndefined();
     expect(check.sentence).not.toContain('allocated at');
