@@ -9,11 +9,14 @@ if (!existsSync(fileURLToPath(compiled))) {
   process.stderr.write(
     'perflab: not built yet; run `npm install` (or `npm run build`) in the perflab folder first\n',
   );
-  process.exit(3);
+  // Not process.exit: the loop ends once the message is written, and the exit status is kept.
+  process.exitCode = 3;
+} else {
+  const { main, exitAfterOutput } = await import(compiled.href);
+  // Every command has finished and released what it opened by now. exitAfterOutput waits until
+  // stdout and stderr have handed all output to the kernel (a pipe to a slow reader fills after
+  // 64 KiB, and process.exit would drop the rest), then exits explicitly, so that a stray handle
+  // (a socket a sandboxed program left half-open, say) can never keep a finished command — or
+  // CI — waiting.
+  await exitAfterOutput(await main(process.argv));
 }
-const { main } = await import(compiled.href);
-const code = await main(process.argv);
-// Every command has finished and released what it opened by now; exiting explicitly means a
-// stray handle (a socket a sandboxed program left half-open, say) can never keep a finished
-// command — or CI — waiting. On Linux, writes to stdout/stderr pipes and files are synchronous.
-process.exit(code);

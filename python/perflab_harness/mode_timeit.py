@@ -31,10 +31,15 @@ def run(context):
     samples_s = [[] for _ in candidates]
     context.run.mode_fields = {"gcEnabled": job.timeit_gc_enabled, "candidates": []}
     shuffler = random.Random()
-    for _ in range(job.timeit_rounds):
+    for round_index in range(job.timeit_rounds):
         order = list(range(len(candidates)))
         shuffler.shuffle(order)
+        # Candidates that cannot be timed, by index: the first round tries every candidate
+        # before giving up, so the error names each invalid one and why, not only the first.
+        invalid = {}
         for index in order:
+            if invalid and round_index > 0:
+                break
             result = _run_worker(context, candidates[index], loops_per_sample[index])
             kind = result.get("kind")
             if kind == "ok":
@@ -46,10 +51,18 @@ def run(context):
                 context.run.exception = result["exception"]
                 return None
             else:
-                message = result.get("message", "timing worker failed")
-                print(f"perflab: {message}", file=sys.stderr)
-                context.run.fail_setup("bad-job", message, BAD_JOB_EXIT_CODE)
-                return None
+                invalid[index] = result.get("message", f"the timing process for {candidates[index]!r} failed")
+        if invalid:
+            messages = [invalid[index] for index in sorted(invalid)]
+            if len(messages) == 1:
+                message = messages[0]
+            else:
+                message = f"{len(messages)} of {len(candidates)} timeit candidates cannot be timed: " + "; ".join(
+                    messages
+                )
+            print(f"perflab: {message}", file=sys.stderr)
+            context.run.fail_setup("bad-job", message, BAD_JOB_EXIT_CODE)
+            return None
     context.run.mode_fields["candidates"] = [
         {"expr": expression, "loopsPerSample": loops_per_sample[index], "samplesS": samples_s[index]}
         for index, expression in enumerate(candidates)

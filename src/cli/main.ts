@@ -8,6 +8,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT, UsageError } from './errors.js';
 import { colour } from './format.js';
 import { EnvironmentError } from './environment-error.js';
+export { exitAfterOutput } from './exit.js';
 // Commands are imported when used: start-up time counts against every run (see docs/benchmarks.md).
 const commands = {
   run: () => import('./commands/run.js'),
@@ -25,7 +26,7 @@ const EXIT_CODES_HELP = `
 Exit status:
   0  the program ran and exited 0 (doctor: everything needed is present)
   1  the program failed, raised, or hit a limit (timeout, cpu-limit, memory-limit, process-limit, output-limit)
-  2  usage error: unknown flag, bad value, missing/empty/binary/non-UTF-8 file
+  2  usage error: unknown flag, bad value, missing/empty/binary/non-UTF-8 file, a timeit candidate that cannot be timed
   3  perflab cannot run here: no Python environment (run npm install) or no usable sandbox`;
 
 function sandboxOption(): Option {

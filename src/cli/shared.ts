@@ -8,6 +8,7 @@ import type { StdinSpec } from '../sandbox/types.js';
 import { diagnoseHang } from '../core/hang.js';
 import { EXIT, UsageError } from './errors.js';
 import { EnvironmentError } from './environment-error.js';
+import { exitAfterOutput } from './exit.js';
 import { colour, formatKb, formatMs } from './format.js';
 
 export interface CommonOptions {
@@ -84,7 +85,7 @@ export async function withSession<T>(
     throw error;
   }
   const onSignal = () => {
-    void session.close().then(() => process.exit(130));
+    void session.close().then(() => exitAfterOutput(130));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);

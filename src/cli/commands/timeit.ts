@@ -1,7 +1,7 @@
 import Table from 'cli-table3';
 import { buildTimeitReport, formatRatio, formatRatioInterval } from '../../core/timeit-report.js';
 import { collectScriptFiles } from '../../runner/collect-files.js';
-import { UsageError } from '../errors.js';
+import { EXIT, UsageError } from '../errors.js';
 import { colour, formatCount, formatSeconds, formatPercent } from '../format.js';
 import { Progress } from '../progress.js';
 import { checkScript } from '../source-check.js';
@@ -41,15 +41,24 @@ export async function timeitCommand(file: string, names: string[], options: Time
       modeOptions: { timeit: { candidates: names, rounds, minBatchS, gcEnabled: Boolean(options.gc) } },
     });
     progress.stop();
+    // No comparison unless every candidate has samples (an empty list would leave no fastest).
     const comparison =
-      report.document && report.document.candidates.length > 0
+      report.document &&
+      report.document.candidates.length > 0 &&
+      report.document.candidates.every((c) => c.samplesS.length > 0)
         ? buildTimeitReport(report.document.candidates)
         : null;
+    // A candidate that does not compile or raises is a mistake in the command line (the names
+    // given), not the program failing: the harness names each one and why; exit status 2.
+    const exitCode =
+      report.status === 'setup-error' && report.document?.setupError?.kind === 'bad-job'
+        ? EXIT.usage
+        : exitCodeFor(report);
     if (options.json) {
       process.stdout.write(
         JSON.stringify({ schema: 'perflab.cli.timeit/1', comparison, ...report }, null, 2) + '\n',
       );
-      return exitCodeFor(report);
+      return exitCode;
     }
     if (comparison && report.document) {
       console.log(
@@ -80,6 +89,6 @@ export async function timeitCommand(file: string, names: string[], options: Time
       console.log(table.toString());
     }
     process.stderr.write(renderSummary(report) + '\n');
-    return exitCodeFor(report);
+    return exitCode;
   });
 }
