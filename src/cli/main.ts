@@ -27,7 +27,8 @@ Exit status:
   0  the program ran and exited 0 (doctor: everything needed is present)
   1  the program failed, raised, or hit a limit (timeout, cpu-limit, memory-limit, process-limit, output-limit)
   2  usage error: unknown flag, bad value, missing/empty/binary/non-UTF-8 file, a timeit candidate that cannot be timed
-  3  perflab cannot run here: no Python environment (run npm install) or no usable sandbox`;
+  3  perflab cannot run here: no Python environment (run npm install) or no usable sandbox
+  4  verify, check: nothing failed, but a check could not be decided on this machine now (too busy); run it again later`;
 
 function sandboxOption(): Option {
   return new Option('--sandbox <backend>', 'where code runs: bwrap (isolated), process (NOT isolated), auto')
@@ -135,7 +136,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addOption(sandboxOption())
     .addHelpText(
       'after',
-      '\nExamples:\n  perflab verify course/exercises/word-frequency\n  perflab verify course/exercises/word-frequency --solution my-words.py',
+      '\nExamples:\n  perflab verify course/exercises/word-frequency\n  perflab verify course/exercises/word-frequency --solution my-words.py' +
+        '\n\nExit status: 0 every check passed; 1 a check failed; 4 none failed, but at least one could not be\n' +
+        'decided on this machine now (too busy to show CPU scaling, or timings too noisy): run it again later',
     )
     .action(async (dir: string, options) =>
       setExit(await (await commands.verify()).verifyCommand(dir, options)),

@@ -1,32 +1,76 @@
 /**
  * The verification report document (`perflab verify --json`, and the web app's verify jobs).
  * Evidence is per check kind; docs/authoring.md lists what each kind records.
+ *
+ * Version 2 adds `status` to each check and to the report: a check that could not be decided
+ * on this machine now (too busy to show CPU scaling, speed too noisy after the last round) is
+ * `undecided`, never `failed`. `passed` is kept, and is true only for `status: 'passed'`, so a
+ * reader of version 1 still never counts an undecided check as passed. Readers of stored
+ * reports use `checkStatus`/`reportStatus`, which also read version 1 (no `status`).
  */
 import type { CheckKind } from './exercise.js';
 
+/** passed / failed: decided; undecided: this machine could not tell right now (measure again later). */
+export type CheckStatus = 'passed' | 'failed' | 'undecided';
+
+/** A check's result as the deciders build it; `status` absent means decided by `passed`. */
 export interface CheckResult {
   id: string;
   kind: CheckKind;
   title: string;
+  /** True only when the check passed; false when it failed or is undecided. */
   passed: boolean;
-  /** One sentence a learner understands. */
+  /** Absent in version 1 reports and from deciders that only pass or fail. */
+  status?: CheckStatus;
+  /** One sentence a learner understands (for undecided: why, and what to do). */
   sentence: string;
   /**
    * The measurements behind the decision. Speed: speedup, interval [low, high], rounds.
    * Growth: learner/reference points ({ n, timeS }), learnerFit, referenceFit, limit.
    * Hang: wallMs, stdout, stderr, stuck (one line per stuck thread).
    * Memory (peak, streaming) when failed: allocationSitesAtPeak ({ where, sizeMb, blocks, source }).
+   * Undecided checks: attempts (measurements taken) and waitedMs (time spent waiting between them).
    */
   evidence: Record<string, unknown>;
 }
 
+/** A check as a version 2 report carries it: always with its status. */
+export interface ReportedCheck extends CheckResult {
+  status: CheckStatus;
+}
+
 export interface VerifyReport {
-  schema: 'perflab.verify/1';
+  /** The engine writes version 2; version 1 documents (stored job history) lack `status`. */
+  schema: 'perflab.verify/1' | 'perflab.verify/2';
   exercise: string;
   graded: string;
+  /** True only when every check passed (undecided is not passed: the exercise is not solved). */
   passed: boolean;
+  /** failed if any check failed; else undecided if any is undecided; else passed. */
+  status?: CheckStatus;
   checks: CheckResult[];
   sandbox: string;
   isolated: boolean;
   wallMs: number;
+}
+
+export function checkStatus(check: Pick<CheckResult, 'passed' | 'status'>): CheckStatus {
+  return check.status ?? (check.passed ? 'passed' : 'failed');
+}
+
+/** One failed check fails the report; otherwise one undecided check leaves it undecided. */
+export function combinedStatus(statuses: readonly CheckStatus[]): CheckStatus {
+  if (statuses.includes('failed')) return 'failed';
+  if (statuses.includes('undecided')) return 'undecided';
+  return 'passed';
+}
+
+export function reportStatus(report: Pick<VerifyReport, 'passed' | 'status' | 'checks'>): CheckStatus {
+  return report.status ?? (report.passed ? 'passed' : combinedStatus(report.checks.map(checkStatus)));
+}
+
+/** Gives every check its status; a check marked undecided is never `passed`. */
+export function withStatus(check: CheckResult): ReportedCheck {
+  const status = checkStatus(check);
+  return { ...check, status, passed: status === 'passed' };
 }

@@ -15,6 +15,7 @@ import type { Exercise, FileTree } from '../core/exercise.js';
 import { buildCallTree, hotUserFunctions } from '../core/profile-model.js';
 import type { PythonRuntime } from '../core/runtime.js';
 import { buildTimeitReport, formatRatio } from '../core/timeit-report.js';
+import { checkStatus } from '../core/verify-report.js';
 import { checkCompareBlock, checkRunBlock } from '../course/check-blocks.js';
 import type { AnyJobReport, Runner } from '../runner/runner.js';
 import type { ResourceLimits } from '../sandbox/limits.js';
@@ -175,11 +176,18 @@ export async function executeVerify(
     gradedLabel: 'your code',
     onProgress,
   });
-  const failing = report.checks.filter((c) => !c.passed);
+  const failing = report.checks.filter((c) => checkStatus(c) === 'failed');
+  const undecided = report.checks.filter((c) => checkStatus(c) === 'undecided');
+  // `passed` stays false for an undecided report: the exercise is solved only when every check passed.
   const message = report.passed
     ? `all ${report.checks.length} checks pass`
-    : `${failing.length} of ${report.checks.length} checks fail: ${failing.map((c) => c.id).join(', ')}`;
-  return { result: { kind: 'verify', verify: report }, message, passed: report.passed, failed: false };
+    : failing.length > 0
+      ? `${failing.length} of ${report.checks.length} checks fail: ${failing.map((c) => c.id).join(', ')}`
+      : `${undecided.length} of ${report.checks.length} checks could not be decided on this machine now (none failed): ${undecided.map((c) => c.id).join(', ')}; verify again when it is quieter`;
+  // passed: null when undecided (no pass/fail verdict): the history shows it apart, and the
+  // exercise is only marked attempted.
+  const passed = failing.length === 0 && undecided.length > 0 ? null : report.passed;
+  return { result: { kind: 'verify', verify: report }, message, passed, failed: false };
 }
 
 /** A lesson's runnable example: run blocks are compared with their expected output. */

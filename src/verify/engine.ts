@@ -6,9 +6,9 @@
  */
 import type { GradeCheck, Measurement } from '../core/documents.js';
 import type { AuthoredCheck, Exercise, FileTree } from '../core/exercise.js';
-import type { CheckResult, VerifyReport } from '../core/verify-report.js';
+import { combinedStatus, withStatus, type CheckResult, type VerifyReport } from '../core/verify-report.js';
 import { fitGrowth, growthTier, type GrowthFit } from '../core/growth.js';
-import { decideSpeedup, pairedSpeedup } from '../core/verdict.js';
+import { decideSpeedup, pairedSpeedup, type SpeedupEstimate } from '../core/verdict.js';
 import { median } from '../core/stats.js';
 import type { PythonRuntime } from '../core/runtime.js';
 import type { Runner } from '../runner/runner.js';
@@ -25,7 +25,13 @@ export interface VerifyOptions {
   gradedLabel: string;
   /** Seed of the hidden inputs; a fresh one per verification unless fixed for tests. */
   seed?: number;
-  onProgress?: (line: string) => void;
+  /**
+   * A line on what the verification is doing. `waiting`: it is waiting before measuring
+   * again because the machine is too busy to decide a check (the CLI prints these lines).
+   */
+  onProgress?: (line: string, kind?: 'waiting') => void;
+  /** Waits before each fresh measurement of a check the machine could not decide (default WAITS_MS). */
+  waitsMs?: readonly number[];
 }
 
 const FUNCTION_LEVEL = new Set([
@@ -36,11 +42,26 @@ const FUNCTION_LEVEL = new Set([
   'overlap',
   'cpu-scaling',
 ]);
-const MAX_SPEED_ROUNDS = 25;
-/** Re-measurements of a CPU-scaling check when the machine is too busy to show scaling. */
-const MAX_SCALING_ATTEMPTS = 3;
+export const MAX_SPEED_ROUNDS = 25;
+/** Rounds added each time a speed interval still straddles its threshold below the cap. */
+const MORE_SPEED_ROUNDS = 6;
 /** Below this parallel capacity (speed-up k busy processes get over one), scaling cannot be judged. */
-const MIN_CAPACITY_TO_JUDGE = 1.3;
+export const MIN_CAPACITY_TO_JUDGE = 1.3;
+/**
+ * At the round cap, a 95% speed-up interval wider than this ratio (high / low) that still
+ * straddles the threshold is noise, and the check is undecided; a narrower one is a
+ * borderline solution, decided by the point estimate.
+ */
+export const MAX_DECIDABLE_SPREAD = 1.25;
+/**
+ * Before a check is reported undecided, the verification waits and measures afresh: after
+ * the first measurement, wait 5 s and measure, then 15 s and measure (3 measurements), and
+ * never start a wait that would end more than 60 s after the first one began.
+ */
+export const WAITS_MS = [5_000, 15_000] as const;
+export const WAIT_BUDGET_MS = 60_000;
+/** A bound on grader re-runs of one verification, whatever a broken grader keeps returning. */
+const MAX_REMEASUREMENTS = 12;
 const GRADE_WALL_S = 600;
 
 /** The learner's tree: the starter with the learner's versions of the editable files. */
@@ -164,11 +185,63 @@ async function runGrade(
 
 const fmt = (x: number) => (x >= 10 ? x.toFixed(0) : x >= 1 ? x.toFixed(1) : x.toFixed(2));
 
-function decideFunctionCheck(
+/** Is a speed-up interval too wide to decide by its point estimate? (see MAX_DECIDABLE_SPREAD) */
+export function speedTooNoisy(estimate: SpeedupEstimate): boolean {
+  return estimate.high / estimate.low > MAX_DECIDABLE_SPREAD;
+}
+
+/**
+ * Test-only knobs, read from the host's environment (the perflab process, never the
+ * sandbox's: learner code cannot set them). PERFLAB_TEST_SCALING_CAPACITY replaces every
+ * measured parallel capacity of a CPU-scaling check (e.g. 1.0: "the machine is too busy"),
+ * so a test can force an undecided check; PERFLAB_TEST_VERIFY_WAITS_MS ("0,0") replaces the
+ * waits between measurements.
+ */
+function testCapacity(): number | null {
+  const value = Number(process.env.PERFLAB_TEST_SCALING_CAPACITY ?? Number.NaN);
+  return Number.isFinite(value) && value > 0 ? value : null;
+}
+
+function waitsFromEnvironment(): number[] | null {
+  const text = process.env.PERFLAB_TEST_VERIFY_WAITS_MS;
+  if (text === undefined) return null;
+  const waits = text.split(',').map(Number);
+  return waits.every((w) => Number.isFinite(w) && w >= 0) ? waits : null;
+}
+
+function withTestCapacity(measurements: Map<string, Measurement>): Map<string, Measurement> {
+  const capacity = testCapacity();
+  if (capacity === null) return measurements;
+  return new Map(
+    [...measurements].map(([id, m]) => [
+      id,
+      m.kind === 'cpu-scaling' ? { ...m, capacity: m.learnerS.map(() => capacity) } : m,
+    ]),
+  );
+}
+
+/**
+ * A check the measurement so far cannot decide. `rounds`: a speed interval still straddles
+ * its threshold below the round cap; more rounds now narrow it. `wait`: the machine is too
+ * busy or noisy to decide right now (too little parallel capacity to show CPU scaling, or a
+ * speed interval still wide at the round cap); waiting and measuring afresh may decide it.
+ */
+export interface NeedsMore {
+  more: 'rounds' | 'wait';
+  /** Why, for the progress line: "the machine is too busy to show CPU scaling (…)". */
+  reason: string;
+}
+
+/**
+ * Decides one function-level check from its measurement. Pure: no sandbox, no clock.
+ * `finalRound`: no more measurements will be taken, so a check this machine could not decide
+ * becomes `undecided` (never `failed`: "never fail a learner on noise").
+ */
+export function decideFunctionCheck(
   check: AuthoredCheck,
   m: Measurement | undefined,
   finalRound: boolean,
-): CheckResult | 'more' {
+): CheckResult | NeedsMore {
   const title = check.title ?? check.id;
   const result = (
     passed: boolean,
@@ -179,6 +252,16 @@ function decideFunctionCheck(
     kind: check.kind,
     title,
     passed,
+    status: passed ? 'passed' : 'failed',
+    sentence,
+    evidence,
+  });
+  const undecided = (sentence: string, evidence: Record<string, unknown>): CheckResult => ({
+    id: check.id,
+    kind: check.kind,
+    title,
+    passed: false,
+    status: 'undecided',
     sentence,
     evidence,
   });
@@ -220,12 +303,33 @@ function decideFunctionCheck(
       }
       const estimate = pairedSpeedup(m.baselineS, m.candidateS);
       const threshold = check.atLeast ?? 1 / (check.within as number);
-      const decision = decideSpeedup(
-        estimate,
-        threshold,
-        finalRound || m.baselineS.length >= MAX_SPEED_ROUNDS,
-      );
-      if (decision === 'undecided') return 'more';
+      const atRoundCap = m.baselineS.length >= MAX_SPEED_ROUNDS;
+      let decision = decideSpeedup(estimate, threshold, false);
+      const straddles = `${fmt(estimate.low)}–${fmt(estimate.high)}× straddles the ${fmt(threshold)}× needed after ${estimate.rounds} rounds`;
+      if (decision === 'undecided') {
+        if (!atRoundCap && !finalRound)
+          return { more: 'rounds', reason: `the speed-up's 95% interval ${straddles}` };
+        if (speedTooNoisy(estimate)) {
+          if (!finalRound)
+            return { more: 'wait', reason: `the timings are too noisy to decide (interval ${straddles})` };
+          return undecided(
+            `could not be decided on this machine now: the timings were too noisy (95% interval ${straddles}); ` +
+              'this says nothing against your code — run perflab verify again when the machine is quieter',
+            {
+              speedup: estimate.speedup,
+              interval: [estimate.low, estimate.high],
+              rounds: estimate.rounds,
+              baselineMedianS: median(m.baselineS),
+              candidateMedianS: median(m.candidateS),
+              atLeast: check.atLeast ?? null,
+              within: check.within ?? null,
+            },
+          );
+        }
+        // A narrow interval around the threshold is a borderline solution, not noise: the
+        // point estimate decides, as it always has at the round cap.
+        decision = estimate.speedup >= threshold ? 'pass' : 'fail';
+      }
       const evidence = {
         speedup: estimate.speedup,
         interval: [estimate.low, estimate.high],
@@ -329,10 +433,12 @@ function decideFunctionCheck(
         serialS: m.serialS,
       };
       if (m.cpusAvailable >= 2 && capacity < MIN_CAPACITY_TO_JUDGE) {
-        if (!finalRound) return 'more';
-        return result(
-          false,
-          `could not be judged: the machine was too busy (${m.cpusAvailable} CPUs, but ${m.cpusAvailable} busy processes ran only ${fmt(capacity)}× faster than one); run perflab verify again when it is quieter`,
+        const busy = `${m.cpusAvailable} CPUs, but ${m.cpusAvailable} busy processes ran only ${fmt(capacity)}× faster than one`;
+        if (!finalRound)
+          return { more: 'wait', reason: `the machine is too busy to show CPU scaling (${busy})` };
+        return undecided(
+          `could not be decided on this machine now: it was too busy to show CPU scaling (${busy}); ` +
+            'this says nothing against your code — run perflab verify again when the machine is quieter',
           evidence,
         );
       }
@@ -366,31 +472,43 @@ export async function verifyExercise(
     if (functionChecks.length === 0) return;
     options.onProgress?.(`grading ${functionChecks.map((c) => c.id).join(', ')}`);
     // CPU-scaling checks run in a job of their own, with the machine to themselves.
-    const scaling = functionChecks.filter((c) => c.kind === 'cpu-scaling');
-    const others = functionChecks.filter((c) => c.kind !== 'cpu-scaling');
-    const jobs = await Promise.all(
-      [others, scaling]
-        .filter((group) => group.length > 0)
-        .map((group) =>
-          runGrade(
-            exercise,
-            files,
-            group.map((c) => toGradeCheck(c) as GradeCheck),
-            options,
-            seed,
+    const measure = async (checks: AuthoredCheck[], rounds: (c: AuthoredCheck) => number | undefined) => {
+      const scaling = checks.filter((c) => c.kind === 'cpu-scaling');
+      const others = checks.filter((c) => c.kind !== 'cpu-scaling');
+      const jobSeed = nextSeed;
+      nextSeed += 1000;
+      const jobs = await Promise.all(
+        [others, scaling]
+          .filter((group) => group.length > 0)
+          .map((group) =>
+            runGrade(
+              exercise,
+              files,
+              group.map((c) => toGradeCheck(c, rounds(c)) as GradeCheck),
+              options,
+              jobSeed,
+            ),
           ),
-        ),
-    );
-    const grade = {
-      measurements: new Map(jobs.flatMap((job) => [...job.measurements])),
-      failure: jobs.map((job) => job.failure).find((f) => f !== null) ?? null,
+      );
+      return {
+        measurements: withTestCapacity(new Map(jobs.flatMap((job) => [...job.measurements]))),
+        failure: jobs.map((job) => job.failure).find((f) => f !== null) ?? null,
+      };
     };
-    let pending = functionChecks;
+    let nextSeed = seed;
+    const grade = await measure(functionChecks, () => undefined);
     let measurements = grade.measurements;
-    let extraSeed = seed + 1000;
-    let attempts = 0;
+    const waitsMs = options.waitsMs ?? waitsFromEnvironment() ?? WAITS_MS;
+    /** Measurements taken of the checks that had to wait (1 = only the first). */
+    let attempts = 1;
+    let waitedMs = 0;
+    let firstWaitAt: number | null = null;
+    let remeasurements = 0;
+    let pending = functionChecks;
     for (;;) {
-      const undecided: AuthoredCheck[] = [];
+      const final = remeasurements >= MAX_REMEASUREMENTS;
+      const needRounds: AuthoredCheck[] = [];
+      const needWait: { check: AuthoredCheck; reason: string }[] = [];
       for (const check of pending) {
         if (grade.failure && !measurements.has(check.id)) {
           results.set(check.id, {
@@ -398,54 +516,85 @@ export async function verifyExercise(
             kind: check.kind,
             title: check.title ?? check.id,
             passed: false,
+            status: 'failed',
             sentence: grade.failure,
             evidence: {},
           });
           continue;
         }
-        const decision = decideFunctionCheck(check, measurements.get(check.id), false);
-        if (decision === 'more') undecided.push(check);
-        else results.set(check.id, decision);
+        const decision = decideFunctionCheck(check, measurements.get(check.id), final);
+        if (!('more' in decision)) results.set(check.id, decision);
+        else if (decision.more === 'rounds') needRounds.push(check);
+        else needWait.push({ check, reason: decision.reason });
       }
-      if (undecided.length === 0) return;
-      // Noise left a speed interval straddling its threshold, or the machine was too busy to
-      // show CPU scaling: measure again (speed rounds are added; scaling is re-measured).
-      options.onProgress?.(`measuring more rounds for ${undecided.map((c) => c.id).join(', ')}`);
-      const more = await runGrade(
-        exercise,
-        files,
-        undecided.map((c) => toGradeCheck(c, 6) as GradeCheck),
-        options,
-        extraSeed,
+      pending = [...needRounds, ...needWait.map((w) => w.check)];
+      if (pending.length === 0) return;
+      let fresh: AuthoredCheck[];
+      if (needRounds.length > 0) {
+        // A speed interval straddles its threshold: add rounds now (no wait), merged below.
+        options.onProgress?.(`measuring more rounds for ${needRounds.map((c) => c.id).join(', ')}`);
+        fresh = needRounds;
+      } else {
+        // Only checks this machine is too busy or noisy to decide right now: wait, then
+        // measure them afresh — within a bound, after which they are reported undecided.
+        const waitMs = waitsMs[attempts - 1];
+        const now = performance.now();
+        const withinBudget = waitMs !== undefined && now + waitMs - (firstWaitAt ?? now) <= WAIT_BUDGET_MS;
+        if (!withinBudget) {
+          for (const { check } of needWait) {
+            const decision = decideFunctionCheck(check, measurements.get(check.id), true);
+            if ('more' in decision) continue; // never: a final decision is a result
+            const evidence = decision.status === 'undecided' ? { attempts, waitedMs } : {};
+            results.set(check.id, { ...decision, evidence: { ...decision.evidence, ...evidence } });
+          }
+          return;
+        }
+        firstWaitAt ??= now;
+        const why = [...new Set(needWait.map((w) => w.reason))].join('; ');
+        options.onProgress?.(
+          `waiting ${(waitMs / 1000).toFixed(0)} s before measuring ${needWait.map((w) => w.check.id).join(', ')} again ` +
+            `(attempt ${attempts + 1} of ${waitsMs.length + 1}): ${why}`,
+          'waiting',
+        );
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+        waitedMs += waitMs;
+        attempts++;
+        fresh = needWait.map((w) => w.check);
+        options.onProgress?.(`measuring ${fresh.map((c) => c.id).join(', ')} again`);
+      }
+      remeasurements++;
+      const merging = needRounds.length > 0;
+      const more = await measure(fresh, (c) =>
+        c.kind === 'speed' ? (merging ? MORE_SPEED_ROUNDS : MAX_SPEED_ROUNDS) : undefined,
       );
-      extraSeed += 1000;
       const merged = new Map(measurements);
-      for (const check of undecided) {
+      for (const check of fresh) {
         const before = measurements.get(check.id);
         const after = more.measurements.get(check.id);
-        if (before?.kind === 'speed' && after?.kind === 'speed') {
+        if (more.failure && !after) {
+          // The grader itself did not finish this time: that is the verdict, as for the first run.
+          results.set(check.id, {
+            id: check.id,
+            kind: check.kind,
+            title: check.title ?? check.id,
+            passed: false,
+            status: 'failed',
+            sentence: more.failure,
+            evidence: {},
+          });
+          pending = pending.filter((c) => c.id !== check.id);
+          continue;
+        }
+        if (merging && before?.kind === 'speed' && after?.kind === 'speed') {
           merged.set(check.id, {
             ...after,
             baselineS: [...before.baselineS, ...after.baselineS],
             candidateS: [...before.candidateS, ...after.candidateS],
           });
+          // A fresh measurement replaces one taken while the machine was too busy.
         } else if (after) merged.set(check.id, after);
       }
       measurements = merged;
-      pending = undecided;
-      attempts++;
-      const done = undecided.every((c) => {
-        const m = measurements.get(c.id);
-        if (m?.kind === 'speed') return m.baselineS.length >= MAX_SPEED_ROUNDS;
-        return attempts >= MAX_SCALING_ATTEMPTS;
-      });
-      if (done) {
-        for (const check of undecided) {
-          const decision = decideFunctionCheck(check, measurements.get(check.id), true);
-          if (decision !== 'more') results.set(check.id, decision);
-        }
-        return;
-      }
     }
   })();
 
@@ -455,12 +604,15 @@ export async function verifyExercise(
   });
   await Promise.all([gradeTask, ...programTasks]);
 
-  const checks = exercise.meta.checks.map((c) => results.get(c.id) as CheckResult);
+  const checks = exercise.meta.checks.map((c) => withStatus(results.get(c.id) as CheckResult));
+  const status = combinedStatus(checks.map((c) => c.status));
   return {
-    schema: 'perflab.verify/1',
+    schema: 'perflab.verify/2',
     exercise: exercise.meta.id,
     graded: options.gradedLabel,
-    passed: checks.every((c) => c.passed),
+    // Undecided is not passed: the exercise is solved only when every check passed.
+    passed: status === 'passed',
+    status,
     checks,
     sandbox: options.runner.sandbox.name,
     isolated: options.runner.sandbox.isolated,

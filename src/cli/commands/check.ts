@@ -9,7 +9,9 @@ import { loadCourse, type Course, type Lesson } from '../../course/load.js';
 import { ExerciseError, findExerciseDirs, loadExercise } from '../../exercises/load.js';
 import type { Runner } from '../../runner/runner.js';
 import { PROJECT_ROOT } from '../../pyenv/paths.js';
+import { checkStatus } from '../../core/verify-report.js';
 import { verifyExercise } from '../../verify/engine.js';
+import { EXIT_UNDECIDED } from './verify.js';
 import { UsageError } from '../errors.js';
 import { colour, formatMs } from '../format.js';
 import { Progress } from '../progress.js';
@@ -24,6 +26,8 @@ interface Row {
   actualFails: string[];
   solutionFails: string[];
   problems: string[];
+  /** Checks this machine could not decide now ("starter: id", "solution: id"): not problems, not confirmed either. */
+  undecided?: string[];
   wallMs: number;
 }
 
@@ -69,14 +73,31 @@ async function checkExercise(
     verifyExercise(exercise, {}, { runner, runtime, gradedLabel: 'starter' }),
     verifyExercise(exercise, exercise.solution, { runner, runtime, gradedLabel: 'solution' }),
   ]);
-  const actualFails = starter.checks.filter((c) => !c.passed).map((c) => c.id);
+  // Only decided verdicts can contradict the declaration; an undecided check (the machine was
+  // too busy or noisy) is listed apart and makes the command exit 4, never 1.
+  const decided = (checks: typeof starter.checks) => checks.filter((c) => checkStatus(c) !== 'undecided');
+  const actualFails = decided(starter.checks)
+    .filter((c) => !c.passed)
+    .map((c) => c.id);
   const expectedFails = [...exercise.meta.starterFails].sort();
-  const solutionFails = solution.checks.filter((c) => !c.passed).map((c) => c.id);
+  const solutionFails = decided(solution.checks)
+    .filter((c) => !c.passed)
+    .map((c) => c.id);
   const problems = [
-    ...starter.checks
+    ...decided(starter.checks)
       .filter((c) => c.passed === expectedFails.includes(c.id))
       .map((c) => `starter ${c.passed ? 'passes' : 'fails'} ${c.id}: ${c.sentence}`),
-    ...solution.checks.filter((c) => !c.passed).map((c) => `solution fails ${c.id}: ${c.sentence}`),
+    ...decided(solution.checks)
+      .filter((c) => !c.passed)
+      .map((c) => `solution fails ${c.id}: ${c.sentence}`),
+  ];
+  const undecided = [
+    ...starter.checks
+      .filter((c) => checkStatus(c) === 'undecided')
+      .map((c) => `starter: ${c.id}: ${c.sentence}`),
+    ...solution.checks
+      .filter((c) => checkStatus(c) === 'undecided')
+      .map((c) => `solution: ${c.id}: ${c.sentence}`),
   ];
   return {
     exercise: name,
@@ -85,6 +106,7 @@ async function checkExercise(
     actualFails: actualFails.sort(),
     solutionFails,
     problems,
+    undecided,
     wallMs: performance.now() - started,
   };
 }
@@ -172,7 +194,7 @@ export async function checkCommand(
           try {
             if (!exercise) return unloadableRow(name, problems);
             const first = await checkExercise(exercise, name, runner, runtime);
-            if (first.ok || !options.retryFailed) return first;
+            if ((first.ok && !first.undecided?.length) || !options.retryFailed) return first;
             // A second, independent measurement tells a busy machine from broken content;
             // both results are kept in the report.
             const second = await checkExercise(exercise, name, runner, runtime);
@@ -199,6 +221,9 @@ export async function checkCommand(
       const coverage = only ? null : (course?.coverage ?? null);
       const allOk =
         exerciseRows.every((r) => r.ok) && lessonRows.every((r) => r.ok) && loadProblems.length === 0;
+      const undecidedRows = exerciseRows.filter((r) => (r.undecided?.length ?? 0) > 0);
+      // 4: nothing contradicts the declarations, but some checks could not be decided here now.
+      const exitStatus = !allOk ? 1 : undecidedRows.length > 0 ? EXIT_UNDECIDED : 0;
       if (options.json) {
         process.stdout.write(
           JSON.stringify(
@@ -215,7 +240,7 @@ export async function checkCommand(
             2,
           ) + '\n',
         );
-        return allOk ? 0 : 1;
+        return exitStatus;
       }
       if (exerciseRows.length > 0) {
         const table = new Table({
@@ -236,7 +261,11 @@ export async function checkCommand(
             row.actualFails.join(', ') || '—',
             row.solutionFails.length === 0 ? 'all pass' : `fails ${row.solutionFails.join(', ')}`,
             formatMs(row.wallMs),
-            row.ok ? colour.green('ok') : colour.red('MISMATCH'),
+            !row.ok
+              ? colour.red('MISMATCH')
+              : row.undecided?.length
+                ? colour.yellow('UNDECIDED')
+                : colour.green('ok'),
           ]);
         }
         console.log(table.toString());
@@ -295,16 +324,24 @@ export async function checkCommand(
         console.log(colour.red(`\n${row.lesson}:`));
         for (const problem of row.problems) console.log(`  ${problem}`);
       }
+      for (const row of undecidedRows) {
+        console.log(colour.yellow(`\n${row.exercise}: could not be decided on this machine now:`));
+        for (const line of row.undecided ?? []) console.log(`  ${line}`);
+      }
       if (loadProblems.length > 0) {
         console.log(colour.red('\nContent problems:'));
         for (const problem of loadProblems) console.log(`  ${problem}`);
       }
       console.log(
-        allOk
-          ? colour.green('\nEverything checked is as declared.')
-          : colour.red('\nSome content does not behave as declared (see above).'),
+        !allOk
+          ? colour.red('\nSome content does not behave as declared (see above).')
+          : undecidedRows.length > 0
+            ? colour.yellow(
+                '\nNothing contradicts the declarations, but some checks could not be decided (see above); run the check again when the machine is quieter.',
+              )
+            : colour.green('\nEverything checked is as declared.'),
       );
-      return allOk ? 0 : 1;
+      return exitStatus;
     },
     { warmPool: true },
   );

@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Exercise, FileTree } from '../../core/exercise.js';
+import { reportStatus, type VerifyReport } from '../../core/verify-report.js';
 import { findExercise, openCourse } from '../workflow/course-context.js';
 import { findMarker, updateExercise } from '../workflow/progress.js';
 import { ExerciseError, loadExercise } from '../../exercises/load.js';
@@ -10,6 +11,17 @@ import { UsageError } from '../errors.js';
 import { Progress } from '../progress.js';
 import { renderVerifyReport } from '../render-verify.js';
 import { withSession, type CommonOptions } from '../shared.js';
+
+/**
+ * `perflab verify`'s exit status: 0 every check passed; 1 a check failed; 4 none failed but at
+ * least one could not be decided on this machine now (too busy or noisy): run it again later.
+ */
+export const EXIT_UNDECIDED = 4;
+
+export function verifyExitStatus(report: VerifyReport): number {
+  const status = reportStatus(report);
+  return status === 'passed' ? 0 : status === 'undecided' ? EXIT_UNDECIDED : 1;
+}
 
 export interface VerifyOptions extends CommonOptions {
   solution?: string;
@@ -73,7 +85,12 @@ export async function verifyCommand(dir: string | undefined, options: VerifyOpti
       runtime,
       gradedLabel: solutionPath ?? 'the starter',
       seed,
-      onProgress: (line) => progress.setLabel(line),
+      onProgress: (line, kind) => {
+        progress.setLabel(line);
+        // Waiting is worth a line of its own, even without a terminal (CI logs): it says why
+        // the verification takes longer than usual.
+        if (kind === 'waiting') progress.write(process.stderr, `perflab verify: ${line}\n`);
+      },
     });
     progress.stop();
     if (workdir) {
@@ -81,6 +98,7 @@ export async function verifyCommand(dir: string | undefined, options: VerifyOpti
         exercise.meta.id,
         (entry) => {
           entry.attempts += 1;
+          // Solved only when every check passed: an undecided check is not a pass.
           if (report.passed && !entry.solvedAt) entry.solvedAt = new Date().toISOString();
         },
         workdir.dir,
@@ -88,6 +106,6 @@ export async function verifyCommand(dir: string | undefined, options: VerifyOpti
     }
     if (options.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     else console.log(renderVerifyReport(report));
-    return report.passed ? 0 : 1;
+    return verifyExitStatus(report);
   });
 }

@@ -757,8 +757,15 @@ function JobHistory({
       {jobs !== null && jobs.length > 0 && (
         <ol className="history-list">
           {jobs.map((job) => {
+            // A finished verification with no pass/fail verdict had a check the machine could not decide.
             const outcome =
-              job.kind === 'verify' && job.passed !== null ? (job.passed ? 'passed' : 'failed') : job.state;
+              job.kind === 'verify' && job.passed !== null
+                ? job.passed
+                  ? 'passed'
+                  : 'failed'
+                : job.kind === 'verify' && job.state === 'finished'
+                  ? 'undecided'
+                  : job.state;
             return (
               <li key={job.id}>
                 <button

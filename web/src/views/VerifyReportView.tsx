@@ -1,4 +1,9 @@
-import type { CheckResult, VerifyReport } from '../../../src/core/verify-report.js';
+import {
+  checkStatus,
+  reportStatus,
+  type CheckResult,
+  type VerifyReport,
+} from '../../../src/core/verify-report.js';
 import { NotIsolatedBadge, StatusMark } from './Badges';
 import { EvidenceList } from './EvidenceList';
 import { GrowthPlot } from './GrowthPlot';
@@ -13,23 +18,44 @@ export interface VerifyReportViewProps {
 }
 
 export function VerifyReportView({ report }: VerifyReportViewProps) {
-  const passedCount = report.checks.filter((c) => c.passed).length;
+  const statuses = report.checks.map(checkStatus);
+  const passedCount = statuses.filter((s) => s === 'passed').length;
+  const undecidedCount = statuses.filter((s) => s === 'undecided').length;
   const total = report.checks.length;
+  const status = reportStatus(report);
+  const look = { passed: 'pv-is-ok', failed: 'pv-is-bad', undecided: 'pv-is-undecided' }[status];
   return (
     <section
       className="pv-root pv-verify"
       data-testid="verify-report"
       data-passed={String(report.passed)}
+      data-status={status}
       aria-label="Verification report"
     >
-      <div className={`pv-banner ${report.passed ? 'pv-is-ok' : 'pv-is-bad'}`} role="status">
+      <div className={`pv-banner ${look}`} role="status">
         <p className="pv-banner-title">
-          <StatusMark passed={report.passed} passText="Passed" failText="Not yet" />
+          <StatusMark
+            passed={report.passed}
+            status={status}
+            passText="Passed"
+            failText="Not yet"
+            undecidedText="Undecided"
+          />
           {': '}
-          {report.passed
+          {status === 'passed'
             ? `all ${total} check${total === 1 ? '' : 's'} pass`
-            : `${passedCount} of ${total} checks pass`}
+            : `${passedCount} of ${total} checks pass` +
+              (undecidedCount > 0
+                ? `; ${undecidedCount} could not be decided on this machine now${status === 'undecided' ? ' (none failed)' : ''}`
+                : '')}
         </p>
+        {undecidedCount > 0 && (
+          <p className="pv-small" data-testid="verify-undecided-note">
+            Undecided is not failed: the machine was too busy (or its timings too noisy) to tell, even after
+            waiting and measuring again. It is not counted as solved yet — verify again when the machine is
+            quieter.
+          </p>
+        )}
         <p className="pv-small">
           Graded {report.graded} in {formatMs(report.wallMs)} · sandbox {report.sandbox}{' '}
           {!report.isolated && <NotIsolatedBadge sandbox={report.sandbox} />}
@@ -47,15 +73,17 @@ export function VerifyReportView({ report }: VerifyReportViewProps) {
 export default VerifyReportView;
 
 function CheckItem({ check }: { check: CheckResult }) {
+  const status = checkStatus(check);
   return (
     <li
-      className="pv-check"
+      className={`pv-check${status === 'undecided' ? ' pv-check-undecided' : ''}`}
       data-testid="verify-check"
       data-passed={String(check.passed)}
+      data-status={status}
       data-kind={check.kind}
     >
       <h4 className="pv-check-title">
-        <StatusMark passed={check.passed} />
+        <StatusMark passed={check.passed} status={status} />
         <span>{check.title}</span>
         <span className="pv-tag">{check.kind}</span>
       </h4>

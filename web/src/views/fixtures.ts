@@ -417,3 +417,25 @@ export const passingVerifyReportFixture: VerifyReport = {
   wallMs: 2_130,
   checks: verifyReportFixture.checks.filter((c) => c.passed),
 };
+
+/** A report with a check this machine could not decide (version 2 documents carry `status`). */
+export const undecidedVerifyReportFixture: VerifyReport = {
+  ...passingVerifyReportFixture,
+  schema: 'perflab.verify/2',
+  passed: false,
+  status: 'undecided',
+  wallMs: 31_870,
+  checks: [
+    ...passingVerifyReportFixture.checks.map((c) => ({ ...c, status: 'passed' as const })),
+    check({
+      id: 'uses-every-cpu',
+      kind: 'cpu-scaling',
+      title: 'Filtering 20 frames gets faster with every CPU available',
+      passed: false,
+      status: 'undecided',
+      sentence:
+        'could not be decided on this machine now: it was too busy to show CPU scaling (2 CPUs, but 2 busy processes ran only 1.2× faster than one); this says nothing against your code — run perflab verify again when the machine is quieter',
+      evidence: { speedup: 1.1, capacity: 1.2, cpusAvailable: 2, attempts: 3, waitedMs: 20_000 },
+    }),
+  ],
+};

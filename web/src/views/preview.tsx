@@ -9,6 +9,7 @@ import { TimeitChart } from './TimeitChart';
 import { VerifyReportView } from './VerifyReportView';
 import {
   passingVerifyReportFixture,
+  undecidedVerifyReportFixture,
   profileResultFixture,
   runFixtures,
   timeitReportFixture,
@@ -40,6 +41,7 @@ export function PreviewAll() {
       <h2>Verification</h2>
       <VerifyReportView report={verifyReportFixture} />
       <VerifyReportView report={passingVerifyReportFixture} />
+      <VerifyReportView report={undecidedVerifyReportFixture} />
     </div>
   );
 }
