@@ -276,7 +276,7 @@ function bwrapPython(
   const child = spawn('bwrap', bwrapArgs, {
     stdio: ['ignore', 'pipe', 'pipe', 'ignore', 'ignore', 'ignore', 'ignore', 'ignore', 'ignore', 'pipe'],
   });
-  if (withFilter) (child.stdio as unknown as Writable[])[9].end(seccompFilter());
+  if (withFilter) (child.stdio as unknown as Writable[])[9]?.end(seccompFilter());
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
