@@ -28,11 +28,19 @@ def _preload() -> None:
     import importlib
     import runpy  # noqa: F401 - imported for its side effect of being cached
 
-    for name in ("perflab_harness.mode_run", "perflab_harness.mode_profile"):
+    for name in (
+        "perflab_harness.mode_run",
+        "perflab_harness.mode_profile",
+        "perflab_harness.supervisor",
+        "perflab_harness.learner_report",
+    ):
         try:
             importlib.import_module(name)
         except ImportError:
             pass
+    from perflab_harness.sandbox_setup import preload_prctl
+
+    preload_prctl()
 
 
 def close_hidden_pipe() -> None:

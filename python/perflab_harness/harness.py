@@ -1,9 +1,16 @@
 """`python -m perflab_harness`: set up the sandboxed run, run one mode, report one document.
 
-Order matters and is the protocol's: read the job, copy the files, chdir, drop privileges,
-apply rlimits, then learner code. The result document is written by an atexit handler
-registered before any learner code, so it runs last of all: after the program's non-daemon
-threads have been joined and after the program's own atexit handlers.
+Order matters and is the protocol's: read the job, copy the files, chdir; then, except in
+grade mode, fork. The parent becomes the supervisor (supervisor.py): it keeps the result
+pipe, is non-dumpable, keeps its uid, and measures the child from outside with wait4. The
+child becomes the learner process: it drops privileges, sets PR_SET_PDEATHSIG, applies
+rlimits, closes every descriptor but 0, 1 and 2, and runs the mode, which runs learner code.
+Its last atexit handler (registered before any learner code, so it runs after the program's
+non-daemon threads and its own atexit handlers) sends the learner report to the supervisor
+and ends the process with the program's exit status.
+
+Grade mode runs in this process: the grader never runs learner code itself, it starts
+worker processes and drops their privileges to `context.worker_identity`.
 """
 
 import atexit
@@ -17,24 +24,33 @@ from perflab_harness import result
 from perflab_harness.paths import CodeLocator
 from perflab_harness.program import resolve_entry
 from perflab_harness.sandbox_setup import (
+    PR_SET_DUMPABLE,
+    PR_SET_PDEATHSIG,
     SetupFailure,
     apply_rlimits,
     claim_result_fd,
+    close_inherited_fds,
     drop_privileges,
+    prctl,
     prepare_work_dir,
 )
 
 BAD_JOB_EXIT_CODE = 2
 SETUP_FAILURE_EXIT_CODE = 1
+SWITCH_INTERVAL_ENV = "PERFLAB_SWITCH_INTERVAL_S"
 
 
 class HarnessRun:
-    """What the result document will say; filled in as the run goes."""
+    """What the result document (or, in the learner process, the learner report) will say;
+    filled in as the run goes."""
 
     def __init__(self):
         self.started_s = time.perf_counter()
         self.pid = os.getpid()
         self.result_fd = None
+        # Set in the learner process: the supervisor's socket, which gets the learner report
+        # instead of the document going to the result pipe.
+        self.report_address = None
         self.mode = "run"
         self.exit_code = 0
         self.exception = None
@@ -58,9 +74,7 @@ class HarnessRun:
                 pass
         self.result_fd = None
 
-    def write_document(self):
-        if os.getpid() != self.pid or self.result_fd is None:
-            return
+    def _run_finishers(self):
         for finisher in self.finishers:
             try:
                 finisher()
@@ -70,44 +84,97 @@ class HarnessRun:
                         "kind": "harness",
                         "message": "harness failed after the run:\n" + traceback.format_exc(),
                     }
-        document = {
-            "schema": result.RESULT_SCHEMA,
-            "mode": self.mode,
-            "python": result.python_info(),
-            "cpusAvailable": result.cpus_available(),
-            "exitCode": self.exit_code,
-            "exception": self.exception,
-            "setupError": self.setup_error,
-            **result.resource_usage_fields(),
-            **self.mode_fields,
-        }
-        document["harnessWallMs"] = round((time.perf_counter() - self.started_s) * 1000, 3)
-        fd, self.result_fd = self.result_fd, None
-        try:
-            result.write_all_and_close(fd, result.encode_document(document))
-        except OSError:
-            pass  # the host went away; it reports what it saw itself
+
+    def write_document(self):
+        if os.getpid() != self.pid:
+            return
+        if self.report_address is not None:
+            self._send_learner_report()
+        elif self.result_fd is not None:
+            self._run_finishers()
+            document = {
+                "schema": result.RESULT_SCHEMA,
+                "mode": self.mode,
+                "python": result.python_info(),
+                "cpusAvailable": result.cpus_available(),
+                "exitCode": self.exit_code,
+                "signal": None,
+                "exception": self.exception,
+                "setupError": self.setup_error,
+                **result.resource_usage_fields(),
+                **self.mode_fields,
+            }
+            document["harnessWallMs"] = round((time.perf_counter() - self.started_s) * 1000, 3)
+            fd, self.result_fd = self.result_fd, None
+            try:
+                result.write_all_and_close(fd, result.encode_document(document))
+            except OSError:
+                pass  # the host went away; it reports what it saw itself
+        else:
+            return
         # This handler runs last (registered first), after the program's own atexit
         # handlers and after non-daemon threads were joined. What remains is tearing down
         # modules, which costs ~15 ms per run and has no visible effect except __del__
         # methods of objects still alive at exit, which CPython does not promise to call.
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except Exception:  # noqa: BLE001 - a closed or replaced stream
-                pass
+        _flush_standard_streams()
         os._exit(self.exit_code & 0xFF if isinstance(self.exit_code, int) else 1)
+
+    def _send_learner_report(self):
+        """The learner process's last act: its own findings to the supervisor, which checks
+        them (learner_report.py). Nothing here is trusted; the exit status is the kernel's."""
+        self.report_address, address = None, self.report_address
+        self._run_finishers()
+        _flush_standard_streams()
+        report = {
+            "exception": self.exception,
+            "setupError": self.setup_error,
+            "modeFields": self.mode_fields,
+            # Only the learner process can tell its children's peak from its own; the
+            # supervisor keeps this figure only below the kernel's for the whole tree.
+            "childrenMaxRssKb": _children_max_rss_kb(),
+        }
+        try:
+            data = result.encode_document(report)
+        except (TypeError, ValueError, RecursionError):
+            return
+        import socket
+
+        try:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as channel:
+                channel.connect(address)
+                channel.sendall(data)
+        except OSError:
+            pass  # the supervisor still reports the kernel's figures
+
+
+def _children_max_rss_kb():
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+
+
+def _flush_standard_streams():
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:  # noqa: BLE001 - a closed or replaced stream
+            pass
 
 
 class ModeContext:
-    """What a mode needs: the job, where things are, and the run to report into."""
+    """What a mode needs: the job, where things are, and the run to report into.
 
-    def __init__(self, job, run, work_dir, entry_path, locator):
+    `worker_identity` is for the grader only: the (uid, gid) its worker processes drop to
+    before running any exercise code, or None when the sandbox did not start as root.
+    """
+
+    def __init__(self, job, run, work_dir, entry_path, locator, worker_identity=None):
         self.job = job
         self.run = run
         self.work_dir = work_dir
         self.entry_path = entry_path
         self.locator = locator
+        self.worker_identity = worker_identity
 
 
 def _mode_module(mode):
@@ -130,9 +197,32 @@ def _mode_module(mode):
     return module
 
 
+# CPython's own default: an interval that differs was asked for.
+DEFAULT_SWITCH_INTERVAL_S = 0.005
+
+
+def take_switch_interval():
+    """The thread switch interval asked for with PERFLAB_SWITCH_INTERVAL_S (the race check's,
+    or `perflab run --switch-interval`), in seconds, or None.
+
+    sitecustomize applies the variable and removes it from the environment, so that nothing
+    there tells learner code why its threads switch so often (the interval itself stays
+    observable). Repeat mode hands it on to each run it starts. Should the start-up hook not
+    have run, the variable is applied and removed here."""
+    raw = os.environ.pop(SWITCH_INTERVAL_ENV, None)
+    if raw:
+        try:
+            sys.setswitchinterval(float(raw))
+        except (ValueError, TypeError):
+            pass
+    interval_s = sys.getswitchinterval()
+    return None if abs(interval_s - DEFAULT_SWITCH_INTERVAL_S) < 1e-9 else interval_s
+
+
 def main():
     run = HarnessRun()
     run.result_fd = claim_result_fd()
+    run.switch_interval_s = take_switch_interval()
     os.register_at_fork(after_in_child=run.forget_in_fork_child)
     atexit.register(run.write_document)
     try:
@@ -179,12 +269,94 @@ def _run_job(run):
     locator = CodeLocator(work_dir)
     prepare_work_dir(job_module.input_dir_path(), work_dir, owner=job.drop_privileges)
     os.chdir(work_dir)
+    entry_path = resolve_entry(work_dir, job.entry)
+
+    if run.mode == "grade":
+        # The grader runs no learner code in this process; its workers drop privileges.
+        apply_rlimits(job.rlimits)
+        _set_program_argv(entry_path, job)
+        context = ModeContext(job, run, work_dir, entry_path, locator, worker_identity=job.drop_privileges)
+        return mode_module.run(context)
+
+    _fork_learner_process(run)
+    # From here on: the learner process.
     if job.drop_privileges is not None:
         drop_privileges(*job.drop_privileges)
+    _die_with_supervisor(run.supervisor_pid)
     apply_rlimits(job.rlimits)
+    close_inherited_fds()
+    _set_program_argv(entry_path, job)
+    return mode_module.run(ModeContext(job, run, work_dir, entry_path, locator))
 
-    entry_path = resolve_entry(work_dir, job.entry)
+
+def _set_program_argv(entry_path, job):
     # What `python /work/main.py ARGS` would set; runpy swaps argv[0] for the path it runs.
     sys.argv = [entry_path, *job.argv]
     sys.path[0] = os.path.dirname(entry_path)
-    return mode_module.run(ModeContext(job, run, work_dir, entry_path, locator))
+
+
+def _fork_learner_process(run):
+    """Forks; returns only in the child (the learner process). The parent supervises the
+    child to its end and exits the way it did (supervisor.py)."""
+    from perflab_harness import supervisor
+
+    address = supervisor.new_report_address()
+    listener = supervisor.listen(address)
+    supervisor_pid = os.getpid()
+    # Before the fork, so no instant of the supervisor's life after it is dumpable; the
+    # child takes its own state back (below, or by dropping privileges).
+    prctl(PR_SET_DUMPABLE, 0)
+    _flush_standard_streams()
+    learner_pid = os.fork()
+    if learner_pid == 0:
+        # The listener's descriptor is closed with every other one (close_inherited_fds);
+        # detached first so that its object never closes a number learner code reuses.
+        listener.detach()
+        run.pid = os.getpid()
+        run.supervisor_pid = supervisor_pid
+        run.report_address = address
+        try:
+            prctl(PR_SET_DUMPABLE, 1)
+        except OSError:
+            pass
+        return
+    supervisor.become_supervisor()
+    _supervise(run, learner_pid, listener)
+
+
+def _die_with_supervisor(supervisor_pid):
+    # After dropping privileges: a change of credentials clears the parent-death signal.
+    prctl(PR_SET_PDEATHSIG, 9)  # SIGKILL
+    if os.getppid() != supervisor_pid:
+        os._exit(SETUP_FAILURE_EXIT_CODE)  # the supervisor is already gone
+
+
+def _supervise(run, learner_pid, listener):
+    from perflab_harness import supervisor
+
+    supervision = supervisor.Supervision(learner_pid, listener)
+    status, rusage = supervision.wait()
+    kernel, signal_number = supervisor.kernel_fields(status, rusage)
+    report, report_status = supervision.report(run.mode)
+    failed = kernel["exitCode"] != 0
+    document = {
+        "schema": result.RESULT_SCHEMA,
+        "mode": run.mode,
+        "python": result.python_info(),
+        "cpusAvailable": result.cpus_available(),
+        **kernel,
+        "childrenMaxRssKb": min(report["childrenMaxRssKb"], kernel["selfMaxRssKb"]) if report else 0,
+        # The learner's own words: kept only when they agree with how the process ended.
+        "exception": report["exception"] if report and failed else None,
+        "setupError": report["setupError"] if report and failed else None,
+        "learnerReport": report_status,
+        **(report["modeFields"] if report else run.mode_fields),
+    }
+    document["harnessWallMs"] = round((time.perf_counter() - run.started_s) * 1000, 3)
+    fd, run.result_fd = run.result_fd, None
+    if fd is not None:
+        try:
+            result.write_all_and_close(fd, result.encode_document(document))
+        except OSError:
+            pass
+    supervisor.end_like(kernel["exitCode"] or 0, signal_number)

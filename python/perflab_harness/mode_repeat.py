@@ -45,9 +45,16 @@ def run(context):
 
 def _run_once(context):
     job = context.job
+    env = None
+    switch_interval_s = getattr(context.run, "switch_interval_s", None)
+    if switch_interval_s is not None:
+        # The harness took the variable out of its own environment; each run gets it back
+        # for its start-up hook, which applies it and removes it again before the program.
+        env = {**os.environ, "PERFLAB_SWITCH_INTERVAL_S": repr(switch_interval_s)}
     process = subprocess.Popen(
         [sys.executable, context.entry_path, *job.argv],
         cwd=context.work_dir,
+        env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

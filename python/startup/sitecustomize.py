@@ -10,7 +10,9 @@ def _perflab_install():
     import os  # already imported by site
     import sys
 
-    interval_s = os.environ.get("PERFLAB_SWITCH_INTERVAL_S")
+    # Applied, then removed: nothing in the environment may tell learner code it is being
+    # graded. The harness hands it on to the runs of repeat mode itself.
+    interval_s = os.environ.pop("PERFLAB_SWITCH_INTERVAL_S", None)
     if interval_s:
         try:
             sys.setswitchinterval(float(interval_s))

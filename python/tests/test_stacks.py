@@ -57,6 +57,12 @@ def wait_until_reading_stdin(pid, timeout_s=5.0):
     time.sleep(0.3)  # cannot tell: give input() time to start blocking
 
 
+def only_child_of(pid):
+    with open(f"/proc/{pid}/task/{pid}/children") as children:
+        (child,) = children.read().split()
+    return int(child)
+
+
 def test_sigusr1_dumps_every_thread_with_the_main_one_blocked_in_input(harness, tmp_path):
     diag = DiagSocket(tmp_path / "diag.sock")
     files = {
@@ -80,8 +86,12 @@ def test_sigusr1_dumps_every_thread_with_the_main_one_blocked_in_input(harness, 
     os.close(stdin_read)
     try:
         wait_for_line(process.stdout, "ready\n")
-        wait_until_reading_stdin(process.pid)
+        # The program runs in the learner process, the harness's only child; the harness
+        # itself (the supervisor) ignores SIGUSR1.
+        learner_pid = only_child_of(process.pid)
+        wait_until_reading_stdin(learner_pid)
         process.send_signal(signal.SIGUSR1)
+        os.kill(learner_pid, signal.SIGUSR1)
         dump = diag.receive()
     finally:
         os.close(stdin_write)  # input() now sees EOF and the program ends
@@ -90,7 +100,7 @@ def test_sigusr1_dumps_every_thread_with_the_main_one_blocked_in_input(harness, 
         diag.close()
 
     assert dump["schema"] == "perflab.stacks/1"
-    assert dump["pid"] == process.pid
+    assert dump["pid"] == learner_pid and dump["ppid"] == process.pid
     assert dump["argv"] == [str(harness.work_dir / "main.py")]
     main, sleeper = dump["threads"]
     assert (main["name"], main["isMain"], main["daemon"]) == ("MainThread", True, False)

@@ -191,6 +191,8 @@ const commonResultFields = {
   python: z.object({ version: z.string(), implementation: z.string(), executable: z.string() }),
   cpusAvailable: z.number().int().min(1),
   exitCode: z.number().int().nullable(),
+  /** The signal that ended the learner process (exitCode is then null); absent in older documents. */
+  signal: z.string().nullable().optional(),
   exception: exceptionSchema.nullable(),
   setupError: setupErrorSchema.nullable(),
   selfMaxRssKb: z.number().nonnegative(),
@@ -198,6 +200,11 @@ const commonResultFields = {
   cpuUserMs: z.number().nonnegative(),
   cpuSystemMs: z.number().nonnegative(),
   harnessWallMs: z.number().nonnegative(),
+  /**
+   * Whether the learner process's own findings (exception, mode fields) arrived and passed
+   * the supervisor's checks; absent in grade mode and in older documents.
+   */
+  learnerReport: z.enum(['received', 'missing', 'rejected']).optional(),
 };
 
 export const profiledFunctionSchema = z.object({

@@ -140,7 +140,9 @@ export class Runner {
       else
         documentError = `the harness document is invalid: ${parsed.error?.issues[0]?.message ?? `mode ${String((harnessDocument as { mode?: unknown }).mode)}`}`;
     }
-    const exitCode = document?.exitCode ?? outcome.exitCode;
+    // The harness's supervisor reports a learner process that died of a signal itself.
+    const signal = outcome.signal ?? document?.signal ?? null;
+    const exitCode = document?.signal ? null : (document?.exitCode ?? outcome.exitCode);
     const limitHit =
       outcome.limitHit ?? limitFromException(document?.exception?.type, document?.exception?.message) ?? null;
     const peakMemoryKb = Math.max(outcome.peakMemoryKb, document?.selfMaxRssKb ?? 0);
@@ -161,11 +163,9 @@ export class Runner {
         ? ` (${document.exception.file}:${document.exception.line ?? '?'})`
         : '';
       message = `the program raised ${document.exception.type}: ${document.exception.message}${at}`;
-    } else if (exitCode !== 0 || outcome.signal) {
+    } else if (exitCode !== 0 || signal) {
       status = 'program-failed';
-      message = outcome.signal
-        ? `the program was killed by ${outcome.signal}`
-        : `the program exited with status ${exitCode}`;
+      message = signal ? `the program was killed by ${signal}` : `the program exited with status ${exitCode}`;
     } else {
       status = 'ok';
       message = document
@@ -178,7 +178,7 @@ export class Runner {
       status,
       message,
       exitCode,
-      signal: outcome.signal,
+      signal,
       limitHit,
       limits,
       queueWaitMs,

@@ -1,0 +1,243 @@
+"""The supervisor: the harness process that keeps the result channel while learner code runs
+in a process of its own (the "learner process"), and measures that process from outside.
+
+After "go" and the job's setup, the harness forks. The child becomes the learner process:
+it drops privileges, sets PR_SET_PDEATHSIG, applies rlimits, closes every descriptor but 0, 1
+and 2, and runs the mode (which runs learner code). The parent, the supervisor, renames
+itself `perflab-harness`, is non-dumpable (no ptrace, no /proc/PID/mem, environ or fd for
+learner code of the same uid) and, when the sandbox started as root, keeps uid 0 so learner
+code cannot signal it. It waits for the learner process with wait4: the exit status and the
+kernel's CPU and peak-RSS figures are what the result document reports.
+
+What only the learner process can know (profile tables, line timings, tracemalloc sites,
+timeit samples, the exception's description) arrives as a "learner report": after learner
+code has finished, the learner process's last atexit handler connects to a unix socket the
+supervisor listens on (an abstract name, random per run) and sends one JSON object. It is
+untrusted: capped in size, read only from the learner process's pid, shape-checked per mode,
+and dropped as a whole when anything is off. No verdict may rest on it.
+"""
+
+import json
+import os
+import secrets
+import select
+import signal
+import socket
+import struct
+
+from perflab_harness.learner_report import check_report
+
+SUPERVISOR_NAME = b"perflab-harness"
+# A profile of a big program is a few MB; the host accepts documents up to 128 MB.
+MAX_REPORT_BYTES = 64 * 1024 * 1024
+# Learner code may connect too; beyond this many connections the rest are refused.
+MAX_CONNECTIONS = 8
+READ_CHUNK_BYTES = 1 << 20
+# Without a pidfd (Linux < 5.3), how often the supervisor looks whether the learner ended.
+POLL_FALLBACK_MS = 20
+
+
+def new_report_address():
+    # Abstract unix socket: no file in the learner's /tmp, gone when the supervisor exits.
+    return b"\0perflab-report-" + secrets.token_hex(16).encode("ascii")
+
+
+def listen(address):
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(address)
+    listener.listen(MAX_CONNECTIONS)
+    listener.setblocking(False)
+    return listener
+
+
+def become_supervisor():
+    """Called in the parent right after the fork."""
+    try:
+        with open("/proc/self/comm", "wb") as comm:
+            comm.write(SUPERVISOR_NAME)
+    except OSError:
+        pass
+    # The host sends SIGUSR1 to every process of a run that timed out; the supervisor's stack
+    # says nothing about the program, and the default action would kill it.
+    signal.signal(signal.SIGUSR1, signal.SIG_IGN)
+
+
+class _Connection:
+    def __init__(self, sock, peer_pid):
+        self.sock = sock
+        self.peer_pid = peer_pid
+        self.chunks = []
+        self.size = 0
+        self.complete = False
+        self.too_big = False
+
+
+def _peer_pid(sock):
+    try:
+        credentials = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+        return struct.unpack("3i", credentials)[0]
+    except OSError:
+        return None
+
+
+class Supervision:
+    """Waits for the learner process while collecting its report; returns what the kernel says."""
+
+    def __init__(self, learner_pid, listener):
+        self.learner_pid = learner_pid
+        self.listener = listener
+        self.connections = {}
+        self.total_bytes = 0
+
+    def wait(self):
+        """Returns (wait status, rusage) of the learner process."""
+        try:
+            pidfd = os.pidfd_open(self.learner_pid)
+        except (AttributeError, OSError):
+            pidfd = None
+        poller = select.poll()
+        poller.register(self.listener.fileno(), select.POLLIN)
+        if pidfd is not None:
+            poller.register(pidfd, select.POLLIN)
+        try:
+            while True:
+                if pidfd is None:
+                    pid, status, rusage = os.wait4(self.learner_pid, os.WNOHANG)
+                    if pid != 0:
+                        break
+                    events = poller.poll(POLL_FALLBACK_MS)
+                else:
+                    events = poller.poll()
+                ended = False
+                for fd, _ in events:
+                    if fd == pidfd:
+                        ended = True
+                    elif fd == self.listener.fileno():
+                        self._accept(poller)
+                    else:
+                        self._read(fd, poller)
+                if ended:
+                    _, status, rusage = os.wait4(self.learner_pid, 0)
+                    break
+        finally:
+            if pidfd is not None:
+                os.close(pidfd)
+        # Whatever the learner process sent before it ended is in the socket buffers now.
+        self._accept(None)
+        for fd in list(self.connections):
+            self._read(fd, None, drain=True)
+        self.listener.close()
+        return status, rusage
+
+    def _accept(self, poller):
+        while True:
+            try:
+                sock, _ = self.listener.accept()
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError:
+                return
+            if len(self.connections) >= MAX_CONNECTIONS:
+                sock.close()
+                continue
+            sock.setblocking(False)
+            self.connections[sock.fileno()] = _Connection(sock, _peer_pid(sock))
+            if poller is not None:
+                poller.register(sock.fileno(), select.POLLIN)
+
+    def _read(self, fd, poller, drain=False):
+        connection = self.connections.get(fd)
+        if connection is None or connection.complete:
+            return
+        while True:
+            try:
+                chunk = connection.sock.recv(READ_CHUNK_BYTES)
+            except (BlockingIOError, InterruptedError):
+                if drain:
+                    self._drop(fd, poller)  # still open after the learner ended: incomplete
+                return
+            except OSError:
+                self._drop(fd, poller)
+                return
+            if not chunk:
+                connection.complete = True
+                connection.sock.close()
+                if poller is not None:
+                    poller.unregister(fd)
+                return
+            connection.size += len(chunk)
+            self.total_bytes += len(chunk)
+            if connection.size > MAX_REPORT_BYTES or self.total_bytes > 2 * MAX_REPORT_BYTES:
+                connection.too_big = True
+                self._drop(fd, poller)
+                return
+            connection.chunks.append(chunk)
+            if not drain:
+                return
+
+    def _drop(self, fd, poller):
+        connection = self.connections.get(fd)
+        if connection is None:
+            return
+        connection.chunks = []
+        connection.sock.close()
+        if poller is not None:
+            try:
+                poller.unregister(fd)
+            except KeyError:
+                pass
+
+    def report(self, mode):
+        """(report dict or None, status): the last complete report the learner process sent."""
+        candidates = [
+            c for c in self.connections.values() if c.peer_pid == self.learner_pid and (c.complete or c.too_big)
+        ]
+        if not candidates:
+            return None, "missing"
+        last = candidates[-1]
+        if last.too_big:
+            return None, "rejected"
+        try:
+            raw = json.loads(b"".join(last.chunks).decode("utf-8"))
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            return None, "rejected"
+        checked = check_report(raw, mode)
+        return (checked, "received") if checked is not None else (None, "rejected")
+
+
+def kernel_fields(status, rusage):
+    """The common fields only the kernel's figures fill in."""
+    if os.WIFSIGNALED(status):
+        exit_code = None
+        signal_number = os.WTERMSIG(status)
+        try:
+            signal_name = signal.Signals(signal_number).name
+        except ValueError:
+            signal_name = f"signal {signal_number}"
+    else:
+        exit_code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1
+        signal_number = None
+        signal_name = None
+    fields = {
+        "exitCode": exit_code,
+        "signal": signal_name,
+        # Linux: the largest of the learner process and every descendant it waited for.
+        "selfMaxRssKb": rusage.ru_maxrss,
+        "childrenMaxRssKb": 0,
+        "cpuUserMs": round(rusage.ru_utime * 1000, 3),
+        "cpuSystemMs": round(rusage.ru_stime * 1000, 3),
+    }
+    return fields, signal_number
+
+
+def end_like(exit_code, signal_number):
+    """The supervisor ends the way the learner process did: same status, or same signal."""
+    if signal_number is not None:
+        try:
+            signal.signal(signal_number, signal.SIG_DFL)
+            os.kill(os.getpid(), signal_number)
+        except (OSError, ValueError):
+            pass
+        os._exit(128 + signal_number)
+    os._exit(exit_code & 0xFF)
+
