@@ -50,7 +50,9 @@ def _run_once(context):
     if switch_interval_s is not None:
         # The harness took the variable out of its own environment; each run gets it back
         # for its start-up hook, which applies it and removes it again before the program.
-        env = {**os.environ, "PERFLAB_SWITCH_INTERVAL_S": repr(switch_interval_s)}
+        # CPython keeps whole microseconds, rounding down: half a microsecond more makes the
+        # run's interval the very one this process has.
+        env = {**os.environ, "PERFLAB_SWITCH_INTERVAL_S": repr(switch_interval_s + 5e-7)}
     process = subprocess.Popen(
         [sys.executable, context.entry_path, *job.argv],
         cwd=context.work_dir,

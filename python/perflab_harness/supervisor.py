@@ -235,8 +235,11 @@ def end_like(exit_code, signal_number):
     if signal_number is not None:
         try:
             signal.signal(signal_number, signal.SIG_DFL)
-            os.kill(os.getpid(), signal_number)
         except (OSError, ValueError):
+            pass  # SIGKILL and SIGSTOP have no handler to reset
+        try:
+            os.kill(os.getpid(), signal_number)
+        except OSError:
             pass
         os._exit(128 + signal_number)
     os._exit(exit_code & 0xFF)
