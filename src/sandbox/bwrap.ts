@@ -9,6 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, readlinkSync } from 'node:fs';
 import { randomInt } from 'node:crypto';
+import { join } from 'node:path';
 import type { PythonRuntime } from '../core/runtime.js';
 import { executeRun, type ExecuteOptions, type LaunchPlan, type StagedRun } from './execute.js';
 import type { SandboxOutcome, SandboxRunSpec } from './types.js';
@@ -172,6 +173,7 @@ export class BwrapSandbox implements LaunchableSandbox {
       isolated: true,
       useCgroups: root,
       dropPrivileges: root ? { uid, gid: uid } : null,
+      launcherPython: join(this.options.runtime.venvDir, 'bin', 'python'),
       plan: (staged, launch): LaunchPlan => {
         const env = harnessEnvironment({
           venvBin: `${SANDBOX_VENV}/bin`,
@@ -191,7 +193,7 @@ export class BwrapSandbox implements LaunchableSandbox {
             'perflab_harness',
           ],
           env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
-          infrastructureCommands: ['bwrap', 'sh'],
+          infrastructureCommands: ['bwrap'],
         };
       },
     };

@@ -66,7 +66,7 @@ export class RunCgroup {
     if (existsSync(swapLimit)) await writeFile(swapLimit, String(limits.memoryBytes)).catch(() => undefined);
   }
 
-  /** Files a shell writes its own pid into before exec'ing the sandbox, so every descendant is inside. */
+  /** Files the launcher writes its own pid into before exec'ing the sandbox, so every descendant is inside. */
   procsFiles(): string[] {
     return CONTROLLERS.map((c) => join(this.dirs[c], 'cgroup.procs'));
   }
@@ -98,6 +98,11 @@ export class RunCgroup {
   async pids(): Promise<number[]> {
     const text = readKernelFile(this.dirs.pids, 'cgroup.procs');
     return text.split('\n').filter(Boolean).map(Number);
+  }
+
+  /** Whether any of the run's groups still exists. */
+  exists(): boolean {
+    return Object.values(this.dirs).some((dir) => existsSync(dir));
   }
 
   /** Removes the groups; the caller has killed every process in them. Retries (for up to 2 s) while the kernel reaps. */

@@ -7,9 +7,24 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { availableParallelism, tmpdir } from 'node:os';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { mkdir, readlink, writeFile } from 'node:fs/promises';
-import { dirname, join, posix } from 'node:path';
+import {
+  chmodSync,
+  closeSync,
+  constants as fsConstants,
+  fchmodSync,
+  fstatSync,
+  ftruncateSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
+import { readlink } from 'node:fs/promises';
+import { join, posix } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { RunCgroup } from './cgroups.js';
 import { DiagServer } from './diag-server.js';
@@ -25,6 +40,11 @@ export interface StagedRun {
   jobFile: string;
   ipcDir: string;
   socketPath: string;
+  /**
+   * Identities (device and inode) of what createStaging made: dispatch writes only into these,
+   * so a folder or file swapped in by path after launch is refused instead of written through.
+   */
+  made: { dev: number; dirIno: number; inputIno: number; jobFileIno: number };
 }
 
 export interface LaunchPlan {
@@ -41,6 +61,8 @@ export interface ExecuteOptions {
   useCgroups: boolean;
   /** The uid/gid the harness drops to before learner code runs, when the sandbox starts as root. */
   dropPrivileges: { uid: number; gid: number } | null;
+  /** An interpreter for the launcher (see LAUNCHER_SOURCE): the runtime's own Python. */
+  launcherPython: string;
   plan: (
     staged: StagedRun,
     launch: { scratchMb: number; env: Record<string, string> },
@@ -51,31 +73,158 @@ const SAMPLE_INTERVAL_MS = 50;
 const MAX_RESULT_DOCUMENT_BYTES = 128 * 1024 * 1024;
 /** How long Python processes get to send their stacks after SIGUSR1, before the kill. */
 const STACK_DUMP_GRACE_MS = 600;
+/** The sandbox's own pipes: stdin, stdout, stderr, the result document (3) and hidden material (4). */
+const SANDBOX_STDIO_COUNT = 5;
+
+/**
+ * The first process of every run: joins the run's cgroups (so every descendant is counted),
+ * closes every descriptor but the sandbox's own pipes, then execs the sandbox. Node hands a
+ * child every descriptor its own process inherited without close-on-exec (a shell's
+ * `exec 100>>file`, a server's parent's pipe), and neither bubblewrap nor the harness closes
+ * them; learner code wrote into a root-owned host file through one. os.closerange is one
+ * close_range(2) call on Linux ≥ 5.9 (a /proc/self/fd walk before). `-I -S`: no environment,
+ * no site packages, nothing imported but the interpreter's core — it costs the start-up of a
+ * bare interpreter and nothing else (see README for the measured cost).
+ * argv: <descriptors to keep> <number of cgroup files> <cgroup files...> <command> <args...>
+ */
+export const LAUNCHER_SOURCE = [
+  'import os, sys',
+  'keep, count = int(sys.argv[1]), int(sys.argv[2])',
+  'for path in sys.argv[3 : 3 + count]:',
+  '    fd = os.open(path, os.O_WRONLY)',
+  '    os.write(fd, b"%d\\n" % os.getpid())',
+  '    os.close(fd)',
+  'os.closerange(keep, 2**31 - 1)',
+  'os.execvp(sys.argv[3 + count], sys.argv[3 + count :])',
+].join('\n');
 
 export class JobFileError extends Error {
   override name = 'JobFileError';
 }
 
-function checkedRelativePath(path: string): string {
-  const normalised = posix.normalize(path);
-  if (
-    path.length === 0 ||
-    path.includes('\0') ||
-    posix.isAbsolute(path) ||
-    normalised.startsWith('..') ||
-    normalised === '.'
-  ) {
-    throw new JobFileError(
-      `job file path ${JSON.stringify(path)} must be relative and stay inside the work dir`,
-    );
-  }
-  return normalised;
+/** The staging folder is not what perflab made (tampered with), or cannot be made safely. */
+export class StagingError extends Error {
+  override name = 'StagingError';
 }
 
-export async function stageRun(files: JobFile[], jobJson: string): Promise<StagedRun> {
+/**
+ * Checks every path of a job before anything is written or started: each must name a file
+ * inside the work dir, once, and no file may also be needed as a folder. Returns the paths
+ * normalised, in the order given. Throws JobFileError naming the offending path.
+ */
+export function checkJobFiles(files: readonly JobFile[]): string[] {
+  const normalisedPaths: string[] = [];
+  const filesByPath = new Map<string, string>();
+  const folders = new Map<string, string>();
+  for (const { path } of files) {
+    const shown = JSON.stringify(path);
+    if (path.length === 0 || path.includes('\0') || posix.isAbsolute(path)) {
+      throw new JobFileError(`job file path ${shown} must be relative and stay inside the work dir`);
+    }
+    const normalised = posix.normalize(path);
+    if (normalised === '..' || normalised.startsWith('../')) {
+      throw new JobFileError(`job file path ${shown} must be relative and stay inside the work dir`);
+    }
+    if (normalised === '.' || normalised.endsWith('/')) {
+      throw new JobFileError(`job file path ${shown} names a folder, not a file`);
+    }
+    if (filesByPath.has(normalised)) {
+      throw new JobFileError(`job file path ${shown} is given twice`);
+    }
+    const holder = folders.get(normalised);
+    if (holder !== undefined) {
+      throw new JobFileError(
+        `job file path ${shown} is also a folder of the job (it holds ${JSON.stringify(holder)})`,
+      );
+    }
+    const parts = normalised.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const folder = parts.slice(0, i).join('/');
+      const clash = filesByPath.get(folder);
+      if (clash !== undefined) {
+        throw new JobFileError(
+          `job file path ${shown} needs ${JSON.stringify(clash)} to be a folder, but it is a file of the job`,
+        );
+      }
+      if (!folders.has(folder)) folders.set(folder, path);
+    }
+    filesByPath.set(normalised, path);
+    normalisedPaths.push(normalised);
+  }
+  return normalisedPaths;
+}
+
+export function stageRun(files: JobFile[], jobJson: string): StagedRun {
+  checkJobFiles(files);
   const staged = createStaging();
-  await fillStaging(staged, files, jobJson);
+  try {
+    fillStaging(staged, files, jobJson);
+  } catch (error) {
+    removeStaging(staged);
+    throw error;
+  }
   return staged;
+}
+
+/** Why `path` is not a private folder of ours, or null when it is. Never follows a link. */
+function privateFolderProblem(path: string): string | null {
+  const stat = lstatSync(path);
+  if (stat.isSymbolicLink()) return 'it is a symbolic link';
+  if (!stat.isDirectory()) return 'it is not a folder';
+  const uid = process.getuid?.();
+  if (uid !== undefined && stat.uid !== uid) return `it belongs to uid ${stat.uid}, not ${uid}`;
+  if ((stat.mode & 0o777) !== 0o700) return `its mode is ${(stat.mode & 0o777).toString(8)}, not 700`;
+  return null;
+}
+
+/** Per temp folder: the base this process stages in, once verified (or its private fallback). */
+const stagingBases = new Map<string, { base: string; fallback: boolean }>();
+
+/**
+ * The folder all of this user's runs are staged in: `$TMPDIR/perflab-runs-<uid>`, so that a
+ * later process can sweep the orphans of a killed one. Anyone who can write into $TMPDIR can
+ * create that name first, though (a 0777 folder, or a link): a base that is not a private
+ * folder of ours (lstat: a real directory, our uid, mode exactly 0700) is never used; this
+ * process stages in a fresh mkdtemp folder instead and says so once. Checked on every run:
+ * it is one lstat.
+ */
+export function stagingBase(): string {
+  const parent = tmpdir();
+  const parentStat = statSync(parent);
+  if ((parentStat.mode & 0o002) !== 0 && (parentStat.mode & 0o1000) === 0) {
+    // Anyone could rename our base away and put theirs in its place between two runs.
+    throw new StagingError(
+      `the temporary folder ${parent} is writable by everyone without the sticky bit; ` +
+        'set TMPDIR to a folder only you can write (or chmod +t it)',
+    );
+  }
+  const known = stagingBases.get(parent);
+  if (known && privateFolderProblem(known.base) === null) return known.base;
+  if (known?.fallback) throw new StagingError(`the private staging folder ${known.base} was tampered with`);
+  const preferred = join(parent, `perflab-runs-${process.getuid?.() ?? 'user'}`);
+  try {
+    mkdirSync(preferred, { mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  const problem = privateFolderProblem(preferred);
+  if (problem === null) {
+    stagingBases.set(parent, { base: preferred, fallback: false });
+    if (!sweptStagingBases.has(preferred)) {
+      sweptStagingBases.add(preferred);
+      sweepOrphanedStaging(preferred);
+    }
+    return preferred;
+  }
+  // mkdtemp makes a new folder with mode 0700 that nobody else can have prepared.
+  const fallback = mkdtempSync(join(parent, `perflab-runs-${process.getuid?.() ?? 'user'}-`));
+  process.once('exit', () => rmSync(fallback, { recursive: true, force: true }));
+  process.stderr.write(
+    `perflab: not staging runs in ${preferred} (${problem}; someone else may have made it); ` +
+      `using ${fallback} instead. Remove ${preferred} to silence this.\n`,
+  );
+  stagingBases.set(parent, { base: fallback, fallback: true });
+  return fallback;
 }
 
 /** An empty staging folder: bind-mounted at launch, filled at dispatch (bind mounts show later writes). */
@@ -86,17 +235,13 @@ export async function stageRun(files: JobFile[], jobJson: string): Promise<Stage
  * every core is busy. The same holds for removing the folder after the run.
  */
 export function createStaging(): StagedRun {
-  const base = join(tmpdir(), `perflab-runs-${process.getuid?.() ?? 'user'}`);
-  mkdirSync(base, { recursive: true, mode: 0o700 });
-  if (!sweptStagingBase) {
-    sweptStagingBase = true;
-    sweepOrphanedStaging(base);
-  }
+  const base = stagingBase();
   // The owner's pid in the name lets a later process tell an orphan from a live run.
   const dir = mkdtempSync(join(base, `run-${process.pid}-`));
   const runId = randomBytes(6).toString('hex');
   const inputDir = join(dir, 'input');
   const ipcDir = join(dir, 'ipc');
+  // mkdir never follows a link at the last component; the run folder is new and private.
   mkdirSync(inputDir, { mode: 0o755 });
   mkdirSync(ipcDir, { mode: 0o755 });
   // Staged files must be readable by the sandbox's unprivileged uid.
@@ -104,11 +249,24 @@ export function createStaging(): StagedRun {
   chmodSync(inputDir, 0o755);
   chmodSync(ipcDir, 0o755);
   const jobFile = join(dir, 'job.json');
-  writeFileSync(jobFile, '', { mode: 0o644 });
-  return { runId, dir, inputDir, jobFile, ipcDir, socketPath: join(ipcDir, 'diag.sock') };
+  const fd = openSync(jobFile, NEW_FILE_FLAGS, 0o644);
+  let jobFileIno: number;
+  try {
+    fchmodSync(fd, 0o644);
+    jobFileIno = fstatSync(fd).ino;
+  } finally {
+    closeSync(fd);
+  }
+  const dirStat = lstatSync(dir);
+  const made = { dev: dirStat.dev, dirIno: dirStat.ino, inputIno: lstatSync(inputDir).ino, jobFileIno };
+  return { runId, dir, inputDir, jobFile, ipcDir, socketPath: join(ipcDir, 'diag.sock'), made };
 }
 
-let sweptStagingBase = false;
+/** Creates a file that must not exist yet; never follows a link planted at its name. */
+const NEW_FILE_FLAGS =
+  fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_NOFOLLOW;
+
+const sweptStagingBases = new Set<string>();
 /** Folders without an owner pid (older versions) count as orphans after this long. */
 const UNOWNED_STAGING_MAX_AGE_MS = 24 * 3600 * 1000;
 
@@ -154,17 +312,95 @@ function processExists(pid: number): boolean {
 }
 
 function removeStaging(staged: StagedRun): void {
+  // rm never follows links inside the folder: it unlinks them.
   rmSync(staged.dir, { recursive: true, force: true });
 }
 
-export async function fillStaging(staged: StagedRun, files: JobFile[], jobJson: string): Promise<void> {
-  for (const file of files) {
-    const target = join(staged.inputDir, checkedRelativePath(file.path));
-    await mkdir(dirname(target), { recursive: true, mode: 0o755 });
-    await writeFile(target, file.content, { mode: 0o644 });
+/** Throws unless `path` is still the folder createStaging made (same inode, not a link). */
+function expectMadeFolder(path: string, ino: number, dev: number): void {
+  let stat;
+  try {
+    stat = lstatSync(path);
+  } catch (error) {
+    throw new StagingError(`the staging folder ${path} is gone (${(error as Error).message})`);
   }
+  if (stat.isSymbolicLink() || !stat.isDirectory() || stat.ino !== ino || stat.dev !== dev) {
+    throw new StagingError(`the staging folder ${path} was replaced after launch; refusing to write into it`);
+  }
+}
+
+/**
+ * Writes the job's files and its job.json into the folder made at launch. Only into what
+ * createStaging made: the run folder and input folder are checked by inode, every folder
+ * below input is made here (mkdir never follows a link), every file is created new with
+ * O_EXCL|O_NOFOLLOW, and job.json is opened with O_NOFOLLOW and checked to be the inode made
+ * at launch before it is truncated — so a link or file planted by path is refused, never
+ * written through. Synchronous: a few metadata calls and page-cache copies (see createStaging).
+ */
+export function fillStaging(staged: StagedRun, files: JobFile[], jobJson: string): void {
+  const paths = checkJobFiles(files);
+  const { made } = staged;
+  expectMadeFolder(staged.dir, made.dirIno, made.dev);
+  expectMadeFolder(staged.inputDir, made.inputIno, made.dev);
+  const madeFolders = new Set<string>();
+  files.forEach((file, index) => {
+    const relative = paths[index] as string;
+    const parts = relative.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const folder = parts.slice(0, i).join('/');
+      if (madeFolders.has(folder)) continue;
+      const target = join(staged.inputDir, folder);
+      try {
+        mkdirSync(target, { mode: 0o755 });
+        chmodSync(target, 0o755);
+      } catch (error) {
+        throw new JobFileError(
+          `cannot create folder ${JSON.stringify(folder)} of the job: ${(error as Error).message}`,
+        );
+      }
+      madeFolders.add(folder);
+    }
+    let fd: number;
+    try {
+      fd = openSync(join(staged.inputDir, relative), NEW_FILE_FLAGS, 0o644);
+    } catch (error) {
+      throw new JobFileError(
+        `cannot write job file ${JSON.stringify(file.path)}: ${(error as Error).message}`,
+      );
+    }
+    try {
+      fchmodSync(fd, 0o644);
+      writeAll(fd, typeof file.content === 'string' ? Buffer.from(file.content) : file.content);
+    } finally {
+      closeSync(fd);
+    }
+  });
   // Written in place: the file is bind-mounted by inode, so replacing it would not show inside.
-  await writeFile(staged.jobFile, jobJson);
+  let fd: number;
+  try {
+    fd = openSync(staged.jobFile, fsConstants.O_WRONLY | fsConstants.O_NOFOLLOW);
+  } catch (error) {
+    throw new StagingError(
+      `the staging folder's job.json cannot be opened safely: ${(error as Error).message}`,
+    );
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile() || stat.ino !== made.jobFileIno || stat.dev !== made.dev) {
+      throw new StagingError(`the staging folder's job.json was replaced after launch; refusing to write it`);
+    }
+    // Truncated only now that it is known to be ours: O_TRUNC at open would already have
+    // emptied whatever file had been linked in.
+    ftruncateSync(fd, 0);
+    writeAll(fd, Buffer.from(jobJson));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function writeAll(fd: number, data: Uint8Array): void {
+  let offset = 0;
+  while (offset < data.length) offset += writeSync(fd, data, offset, data.length - offset);
 }
 
 function delay(ms: number): Promise<void> {
@@ -197,30 +433,39 @@ export async function launchSandbox(
   extraEnv: Record<string, string> = {},
 ): Promise<LaunchedSandbox> {
   const staged = createStaging();
-  const diag = await DiagServer.listen(staged.socketPath);
-  const cgroup = options.useCgroups ? await RunCgroup.create(staged.runId) : null;
-  const plan = await options.plan(staged, { scratchMb, env: { ...extraEnv, PERFLAB_WAIT_FOR_GO: '1' } });
-  let command = plan.command;
-  let args = plan.args;
-  if (cgroup) {
-    // Join the groups before exec'ing the sandbox so every descendant is accounted for.
-    const procsFiles = cgroup.procsFiles();
-    const joins = procsFiles.map((_, i) => `echo $$ > "$${i + 1}"`).join(' && ');
-    args = [
-      '-c',
-      `${joins} && shift ${procsFiles.length} && exec "$@"`,
-      'sh',
-      ...procsFiles,
-      command,
-      ...args,
-    ];
-    command = '/bin/sh';
+  const diag = DiagServer.create(staged.socketPath);
+  let cgroup: RunCgroup | null = null;
+  let plan: LaunchPlan;
+  try {
+    cgroup = options.useCgroups ? await RunCgroup.create(staged.runId) : null;
+    plan = await options.plan(staged, { scratchMb, env: { ...extraEnv, PERFLAB_WAIT_FOR_GO: '1' } });
+  } catch (error) {
+    await cgroup?.remove();
+    removeStaging(staged);
+    throw error;
   }
-  const child = spawn(command, args, {
-    env: plan.env,
-    stdio: ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
-    detached: true,
-  }) as unknown as ChildProcessByStdio<Writable, Readable, Readable>;
+  // Every run starts through the launcher: it joins the run's groups before exec'ing the
+  // sandbox (so every descendant is accounted for) and closes every descriptor but the pipes.
+  const procsFiles = cgroup ? cgroup.procsFiles() : [];
+  const child = spawn(
+    options.launcherPython,
+    [
+      '-I',
+      '-S',
+      '-c',
+      LAUNCHER_SOURCE,
+      String(SANDBOX_STDIO_COUNT),
+      String(procsFiles.length),
+      ...procsFiles,
+      plan.command,
+      ...plan.args,
+    ],
+    {
+      env: plan.env,
+      stdio: Array.from({ length: SANDBOX_STDIO_COUNT }, () => 'pipe'),
+      detached: true,
+    },
+  ) as unknown as ChildProcessByStdio<Writable, Readable, Readable>;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('close', (code, signal) => resolve({ code, signal }));
     child.once('error', () => resolve({ code: null, signal: null }));
@@ -232,6 +477,7 @@ export async function launchSandbox(
   (child.stdio[3] as Readable).on('data', buffer(early.result));
   for (const stream of [child.stdin, child.stdio[3], child.stdio[4]] as (Readable | Writable)[])
     stream.on('error', () => undefined);
+  let discarded: Promise<void> | null = null;
   const launched: LaunchedSandbox = {
     options,
     staged,
@@ -243,21 +489,24 @@ export async function launchSandbox(
     early,
     scratchMb,
     extraEnv,
-    discard: async () => {
-      if (child.pid) {
-        try {
-          process.kill(-child.pid, 'SIGKILL');
-        } catch {
-          // Already gone.
+    discard: () => {
+      discarded ??= (async () => {
+        if (child.pid) {
+          try {
+            process.kill(-child.pid, 'SIGKILL');
+          } catch {
+            // Already gone.
+          }
         }
-      }
-      await exited;
-      if (cgroup) {
-        killPids(await cgroup.pids());
-        await cgroup.remove();
-      }
-      await diag.close();
-      removeStaging(staged);
+        await exited;
+        if (cgroup) {
+          killPids(await cgroup.pids());
+          await cgroup.remove();
+        }
+        await diag.close();
+        removeStaging(staged);
+      })();
+      return discarded;
     },
   };
   return launched;
@@ -292,6 +541,8 @@ export async function settleCleanups(): Promise<void> {
 }
 
 export async function executeRun(spec: SandboxRunSpec, options: ExecuteOptions): Promise<SandboxOutcome> {
+  // A job that cannot be staged fails before anything is started for it.
+  checkJobFiles(spec.files);
   const launched = await launchSandbox(options, spec.limits.scratchMb, spec.env ?? {});
   return dispatchRun(launched, spec);
 }
@@ -301,9 +552,16 @@ export async function dispatchRun(launched: LaunchedSandbox, spec: SandboxRunSpe
   const { limits } = spec;
   const { options, staged, diag, cgroup, plan, child, exited } = launched;
   const job = { ...spec.job, dropPrivileges: options.dropPrivileges };
-  await fillStaging(staged, spec.files, JSON.stringify(job));
-  if (cgroup) {
-    await cgroup.applyLimits({ memoryBytes: limits.memoryMb * 1024 * 1024, tasks: limits.tasks });
+  try {
+    fillStaging(staged, spec.files, JSON.stringify(job));
+    if (cgroup) {
+      await cgroup.applyLimits({ memoryBytes: limits.memoryMb * 1024 * 1024, tasks: limits.tasks });
+    }
+  } catch (error) {
+    // Whatever went wrong before "go", the started sandbox (bwrap, the waiting harness, its
+    // cgroup, its folder) is of no use to anyone: it goes, and the caller learns why.
+    await launched.discard();
+    throw error;
   }
 
   const output: OutputChunk[] = [];
@@ -400,9 +658,12 @@ export async function dispatchRun(launched: LaunchedSandbox, spec: SandboxRunSpe
     const pythonCount = tree.filter((p) => p.command.startsWith('python')).length;
     // Snapshot before signalling: the handler wakes blocked calls, which would hide where they were.
     processes = await snapshotTree(tree, stdinPipeTarget, infrastructure);
+    // The socket exists only now: at any other time a program's connections fail in the kernel.
+    await diag.open().catch(() => undefined);
     killPids(programPids, 'SIGUSR1');
     const deadline = performance.now() + STACK_DUMP_GRACE_MS;
     while (performance.now() < deadline && diag.dumps.length < pythonCount && !finished) await delay(20);
+    await diag.stopAccepting();
     stacksCollected = true;
   };
 
@@ -514,6 +775,7 @@ export async function dispatchRun(launched: LaunchedSandbox, spec: SandboxRunSpe
     harnessDocumentError,
     stacks: stacksCollected ? diag.dumps : [],
     processes,
+    diag: { ...diag.stats },
   };
 }
 

@@ -8,21 +8,48 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import {
   closeSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   openSync,
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { program, requireBwrap, stdoutOf } from '../test-support/sandboxes.js';
 import type { SandboxOutcome } from './types.js';
 
 const sandbox = requireBwrap();
+const PERFLAB_BIN = fileURLToPath(new URL('../../bin/perflab.js', import.meta.url));
+
+/** Runs `perflab run` as a separate process holding extra descriptors at the given numbers. */
+function runCliWithDescriptors(
+  args: string[],
+  descriptors: Record<number, number>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const highest = Math.max(2, ...Object.keys(descriptors).map(Number));
+  // Node's stdio array puts each descriptor at its index in the child without close-on-exec,
+  // exactly as a shell's `exec 100>>file` does for the programs it starts.
+  const stdio: (number | 'ignore' | 'pipe')[] = Array.from({ length: highest + 1 }, () => 'ignore');
+  stdio[1] = 'pipe';
+  stdio[2] = 'pipe';
+  for (const [at, fd] of Object.entries(descriptors)) stdio[Number(at)] = fd;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [PERFLAB_BIN, ...args], { stdio });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
 
 async function expectNextRunWorks(): Promise<void> {
   const outcome = await sandbox.run(program('print("still fine")\n'));
@@ -264,6 +291,123 @@ print(leaked)
     } finally {
       closeSync(fd);
     }
+  });
+
+  it('reaches no descriptor the perflab process inherited (fd 100 on a host file)', async () => {
+    // The issue's reproduction: `( exec 100>>leak.txt; npx perflab run probe.py )` let learner
+    // code write into the host file through fd 100.
+    const leakFile = join(hostDir, 'leak.txt');
+    writeFileSync(leakFile, '');
+    const { dev, ino } = statSync(leakFile);
+    const probeDir = join(hostDir, 'fd-probe');
+    mkdirSync(probeDir);
+    writeFileSync(
+      join(probeDir, 'probe.py'),
+      `
+import json, os, sys
+dev, ino = int(sys.argv[1]), int(sys.argv[2])
+open_fds, same_file = [], []
+for fd in range(3, 1024):
+    try:
+        st = os.fstat(fd)
+    except OSError:
+        continue
+    open_fds.append(fd)
+    if (st.st_dev, st.st_ino) == (dev, ino):
+        same_file.append(fd)
+try:
+    os.write(100, b"learner code was here\\n")
+    wrote = True
+except OSError:
+    wrote = False
+print("PROBE", json.dumps({"open": open_fds, "sameFile": same_file, "wrote100": wrote}))
+`,
+    );
+    const leakFd = openSync(leakFile, 'a');
+    try {
+      const result = await runCliWithDescriptors(
+        ['run', join(probeDir, 'probe.py'), '--sandbox', 'bwrap', '--', String(dev), String(ino)],
+        { 100: leakFd },
+      );
+      const line = /^PROBE (.*)$/m.exec(result.stdout)?.[1];
+      expect(line, result.stdout + result.stderr).toBeDefined();
+      const probe = JSON.parse(line as string) as { open: number[]; sameFile: number[]; wrote100: boolean };
+      expect(probe.sameFile).toEqual([]);
+      expect(probe.wrote100).toBe(false);
+      // What else is open belongs to the harness itself (its result channel), never to the host
+      // shell: no descriptor below 1000 but stdio.
+      expect(probe.open.filter((fd) => fd < 1000)).toEqual([]);
+      expect(readFileSync(leakFile, 'utf8')).toBe('');
+    } finally {
+      closeSync(leakFd);
+    }
+  });
+
+  it("cannot reach the host's pipes through bubblewrap's init process (pid 1)", async () => {
+    // bwrap's pid 1 inside the namespace started with the same descriptors as the harness.
+    const source = `
+import os
+print("pid1", open("/proc/1/comm").read().strip())
+for fd in (3, 4):
+    for flags in (os.O_RDONLY, os.O_WRONLY):
+        try:
+            os.close(os.open(f"/proc/1/fd/{fd}", flags))
+            print("opened", fd)
+        except OSError as e:
+            print("refused", fd, type(e).__name__)
+`;
+    const out = stdoutOf(await sandbox.run(program(source)));
+    expect(out).toContain('pid1 bwrap');
+    expect(out).not.toContain('opened');
+    expect(out.match(/refused/g)?.length).toBe(4);
+  });
+
+  it('costs the host nothing when a program floods the stack-dump socket unasked', async () => {
+    // The issue's reproduction: 400 connections of 500 KB each grew the server by 175 MB.
+    const source = `
+import socket, threading
+payload = b"x" * (500 * 1024)
+def flood():
+    for _ in range(100):
+        try:
+            with socket.socket(socket.AF_UNIX) as s:
+                s.connect("/perflab/ipc/diag.sock")
+                s.sendall(payload)
+        except OSError:
+            pass
+threads = [threading.Thread(target=flood) for _ in range(4)]
+for t in threads: t.start()
+for t in threads: t.join()
+print("flooded")
+`;
+    const outcome = await sandbox.run(program(source));
+    expect(stdoutOf(outcome)).toBe('flooded\n');
+    expect(outcome.diag.connections).toBe(0);
+    expect(outcome.diag.bytesReceived).toBe(0);
+  });
+
+  it('caps what a program can send while the host collects stacks', async () => {
+    const source = `
+import socket, threading, time
+payload = b"x" * (500 * 1024)
+def flood():
+    while True:
+        try:
+            with socket.socket(socket.AF_UNIX) as s:
+                s.connect("/perflab/ipc/diag.sock")
+                s.sendall(payload)
+        except OSError:
+            time.sleep(0.001)
+for _ in range(8):
+    threading.Thread(target=flood, daemon=True).start()
+time.sleep(60)
+`;
+    const outcome = await sandbox.run(program(source, { limits: { wallS: 1 } }));
+    expect(outcome.limitHit).toBe('timeout');
+    expect(outcome.diag.connections).toBeLessThanOrEqual(64);
+    expect(outcome.diag.peakBufferedBytes).toBeLessThanOrEqual(4 * 1024 * 1024);
+    expect(outcome.diag.bytesReceived).toBeLessThanOrEqual(4 * 1024 * 1024);
+    await expectNextRunWorks();
   });
 
   it('cannot see secrets in the host environment', async () => {

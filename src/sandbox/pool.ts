@@ -6,6 +6,7 @@
  */
 import { DEFAULT_LIMITS } from './limits.js';
 import {
+  checkJobFiles,
   dispatchRun,
   executeRun,
   launchSandbox,
@@ -52,6 +53,8 @@ export class WarmPool implements Sandbox {
   }
 
   async run(spec: SandboxRunSpec): Promise<SandboxOutcome> {
+    // A job that cannot be staged must not use up a ready sandbox.
+    checkJobFiles(spec.files);
     if (this.closed || !this.fits(spec) || this.ready.length === 0) return this.backend.run(spec);
     const next = this.ready.shift() as Promise<LaunchedSandbox | null>;
     const launched = await next;

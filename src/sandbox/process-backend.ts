@@ -28,6 +28,7 @@ export class ProcessSandbox implements LaunchableSandbox {
       isolated: false,
       useCgroups: false,
       dropPrivileges: null,
+      launcherPython: join(runtime.venvDir, 'bin', 'python'),
       plan: async (staged, launch): Promise<LaunchPlan> => {
         const workDir = join(staged.dir, 'work');
         await mkdir(workDir, { mode: 0o700 });

@@ -81,6 +81,8 @@ export interface SandboxOutcome {
   /** Python stacks of every process, captured before a timeout kill. */
   stacks: StackDump[];
   processes: ProcessSnapshot[];
+  /** What the stack-dump channel accepted from the run (capped; see diag-server.ts). */
+  diag: { connections: number; refusedConnections: number; bytesReceived: number; peakBufferedBytes: number };
 }
 
 /** One way of running harness jobs in isolation. Every backend passes src/sandbox/contract.test-support.ts. */
