@@ -37,6 +37,8 @@ POLL_SLICE_S = 0.05
 EXIT_GRACE_S = 0.5
 # The harness package's parent folder: workers must be able to import perflab_harness.
 _HARNESS_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# The grader's own interpreter (tests outside the sandbox may name one that every uid can run).
+WORKER_PYTHON = sys.executable
 
 
 class WorkerFailure(Exception):
@@ -105,12 +107,108 @@ def worker_environment(extra_env=None):
     return env
 
 
-def _worker_command():
+def _worker_command(side):
     # -P (3.11+): the cwd is not put on sys.path before the worker's own imports, so a
     # learner file named like a stdlib module cannot replace them; the worker adds the cwd
     # itself before importing exercise code.
     safe_path = ["-P"] if sys.version_info >= (3, 11) else []
-    return [sys.executable, *safe_path, "-m", "perflab_harness.grade_worker"]
+    # -s for the starter and reference: no user site-packages, a folder under $HOME that
+    # learner code can write (a .pth file there runs in every later interpreter). The
+    # learner's worker starts like a normal run, so nothing tells its code it is graded.
+    no_user_site = [] if side == LEARNER else ["-s"]
+    return [WORKER_PYTHON, *safe_path, *no_user_site, "-m", "perflab_harness.grade_worker"]
+
+
+def _chown_tree(folder, identity):
+    uid, gid = identity
+    os.lchown(folder, uid, gid)
+    for parent, dirs, files in os.walk(folder):
+        for name in dirs + files:
+            os.lchown(os.path.join(parent, name), uid, gid)
+
+
+# -- processes learner code left behind --------------------------------------------------------
+
+# Passes of kill-and-look before a sweep gives up (each pass kills everything it saw, and a
+# process with a SIGKILL pending cannot fork, so a tree shrinks with every pass).
+SWEEP_PASSES = 50
+SWEEP_PAUSE_S = 0.002
+
+
+def _real_uid(pid):
+    with open(f"/proc/{pid}/status", "rb") as status:
+        for line in status:
+            if line.startswith(b"Uid:"):
+                return int(line.split()[1])
+    return None
+
+
+def _process_table(with_uids):
+    """{pid: (parent pid, state letter, real uid or None)} for every process in /proc."""
+    table = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as stat:
+                fields = stat.read().rpartition(b")")[2].split()
+            uid = _real_uid(name) if with_uids else None
+            table[int(name)] = (int(fields[1]), fields[0].decode("ascii", "replace"), uid)
+        except (OSError, ValueError, IndexError):
+            continue  # exited meanwhile
+    return table
+
+
+def _below(table, roots):
+    children = {}
+    for pid, (parent, _, _) in table.items():
+        children.setdefault(parent, []).append(pid)
+    found, stack = set(), list(roots)
+    while stack:
+        for child in children.get(stack.pop(), ()):
+            if child not in found:
+                found.add(child)
+                stack.append(child)
+    return found
+
+
+def sweep_strays(keep=(), uid=None):
+    """SIGKILLs every process below this one (the grader) except the live workers in `keep`
+    and their descendants, and, when `uid` is given, every process running as that uid; reaps
+    those that became our children. Returns True when nothing was left.
+
+    Learner code can leave processes behind that killing the worker's process group misses
+    (setsid, a double fork): they must not run on beside the next worker, where they could
+    slow the starter down (SIGSTOP, burning CPU) or read it. The grader is a child subreaper
+    (mode_grade), so orphans of learner code become its children, not the sandbox init's."""
+    me = os.getpid()
+    by_uid = uid is not None and uid != os.getuid()
+    for _ in range(SWEEP_PASSES):
+        table = _process_table(with_uids=by_uid)
+        kept = set(keep) | _below(table, keep)
+        targets = _below(table, [me]) - kept
+        if by_uid:
+            targets |= {pid for pid, (_, _, owner) in table.items() if owner == uid} - kept - {me}
+        for pid in targets:
+            if table[pid][1] != "Z":
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+        for pid in targets:
+            if table[pid][0] == me:
+                try:
+                    os.waitpid(pid, os.WNOHANG)
+                except ChildProcessError:
+                    pass
+        if not targets:
+            return True
+        time.sleep(SWEEP_PAUSE_S)
+    return False
+
+
+# Pids of workers started and not yet closed: a sweep spares them.
+_live_workers = set()
 
 
 def _copy_data_files(input_dir, target_dir):
@@ -129,10 +227,14 @@ def _clip(text, limit=ERROR_TEXT_CHARS):
 
 class WorkerProcess:
     """One fresh worker: `side` is learner, starter or reference. Use as a context manager;
-    closing kills the worker's whole process group."""
+    closing kills the worker's whole process group and every process it left behind."""
 
-    def __init__(self, side, input_dir, tree=None, extra_env=None):
+    def __init__(self, side, input_dir, tree=None, extra_env=None, identity=None):
         self.side = side
+        # (uid, gid) the worker runs as, or None for the grader's own. Given when the grader
+        # runs as root: each side then has a uid of its own, so no side can signal, ptrace or
+        # read another side or the grader, and whatever a side left running is found by uid.
+        self.identity = identity
         self.who = WHO[side]
         self._input_dir = input_dir
         self._tree = tree
@@ -166,25 +268,31 @@ class WorkerProcess:
                 copy_input_tree(self._input_dir, self._cwd)
             elif os.path.isdir(self._input_dir):
                 _copy_data_files(self._input_dir, self._cwd)
+            if self.identity is not None:
+                _chown_tree(self._cwd, self.identity)
         except OSError as error:
             raise WorkerFailure(f"cannot prepare a folder for {self.who}: {error}") from None
         request_read, request_write = os.pipe()
         reply_read, reply_write = os.pipe()
         env = worker_environment(self._extra_env)
         env[FDS_ENV] = f"{request_read},{reply_write}"
+        drop = {}
+        if self.identity is not None:
+            drop = {"user": self.identity[0], "group": self.identity[1], "extra_groups": []}
         try:
             self._process = subprocess.Popen(
-                _worker_command(),
+                _worker_command(self.side),
                 cwd=self._cwd,
                 env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 pass_fds=(request_read, reply_write),
-                # Its own process group: closing kills everything the learner's code started.
+                # Its own process group: closing kills it whole (and sweep_strays what left it).
                 start_new_session=True,
+                **drop,
             )
-        except OSError as error:
+        except (OSError, subprocess.SubprocessError) as error:
             for fd in (request_read, request_write, reply_read, reply_write):
                 os.close(fd)
             raise WorkerFailure(f"cannot start a worker process for {self.who}: {error}") from None
@@ -193,6 +301,7 @@ class WorkerProcess:
                 os.close(request_read)
                 os.close(reply_write)
         self._alive = True
+        _live_workers.add(self._process.pid)
         self._request_fd, self._reply_fd = request_write, reply_read
         os.set_blocking(self._request_fd, False)
         os.set_blocking(self._reply_fd, False)
@@ -202,6 +311,15 @@ class WorkerProcess:
         except (AttributeError, OSError):
             self._pidfd = None  # old kernel: liveness is polled instead
         task = _Task("starting the worker", "while the worker was starting", at_startup=True)
+        if self.identity is not None:
+            # Fail closed: a worker that is not running as its own uid gets no tree and no input.
+            try:
+                running_as = _real_uid(self._process.pid)
+            except OSError:
+                running_as = None
+            if running_as != self.identity[0]:
+                self.close()
+                raise WorkerFailure(f"the worker process for {self.who} did not start as uid {self.identity[0]}")
         self._expect_ok(self._exchange({"op": "setup", "tree": self._tree}, task, timeout_s), task)
 
     def close(self):
@@ -218,6 +336,10 @@ class WorkerProcess:
                 except OSError:
                     pass
         self._request_fd = self._reply_fd = self._pidfd = None
+        if self._process is not None and self._process.pid in _live_workers:
+            _live_workers.discard(self._process.pid)
+            # Whatever the worker's code started and detached from its group dies with it.
+            sweep_strays(keep=_live_workers, uid=None if self.identity is None else self.identity[0])
         if self._cwd is not None:
             shutil.rmtree(self._cwd, ignore_errors=True)
             self._cwd = None
@@ -245,40 +367,34 @@ class WorkerProcess:
 
     def call(self, function_path, args, kwargs, loops, timeout_s):
         """Calls `module.function` `loops` times on this input: the elapsed time runs from
-        sending the request (which carries the input) to the worker's "done" frame."""
+        sending the request (which carries the input) to the last byte of the reply, which
+        carries the result. Whoever times a call must check that result: learner code can
+        write a reply of its own before doing the work (see grade_worker)."""
         name = function_path.rpartition(".")[2]
         task = _Task(function_path, f"before {function_path} returned")
         request = {"op": "call", "function": name, "args": tuple(args), "kwargs": dict(kwargs), "loops": loops}
-        first, elapsed_ns = self._exchange(request, task, timeout_s, timed=True)
-        if first.get("done") is not True:
-            self._expect_ok(first, task)
-            raise self._garbled(task)
-        second = self._read_frame(time.monotonic() + timeout_s, task, timeout_s)
-        self._expect_ok(second, task)
-        try:
-            value = grade_values.decode_value(second.get("value"))
-        except (grade_values.BadValue, RecursionError):
-            raise self._garbled(task) from None
-        return CallOutcome(elapsed_s=elapsed_ns / 1e9, value=value)
+        return self._timed_value(request, task, timeout_s)
 
     def call_each(self, function_path, inputs, timeout_s):
         """Calls `module.function` once per (args, kwargs) in `inputs`; the value is the list
-        of results. Timed like `call`, from sending the inputs to the "done" frame."""
+        of results, every one of them, for the caller to check. Timed like `call`."""
         name = function_path.rpartition(".")[2]
         task = _Task(function_path, f"before {function_path} returned")
         request = {"op": "call_each", "function": name, "inputs": [(tuple(a), dict(k)) for a, k in inputs]}
-        first, elapsed_ns = self._exchange(request, task, timeout_s, timed=True)
-        if first.get("done") is not True:
-            self._expect_ok(first, task)
+        outcome = self._timed_value(request, task, timeout_s)
+        if not isinstance(outcome.value, list) or len(outcome.value) != len(inputs):
             raise self._garbled(task)
-        second = self._read_frame(time.monotonic() + timeout_s, task, timeout_s)
-        self._expect_ok(second, task)
+        return outcome
+
+    def _timed_value(self, request, task, timeout_s):
+        reply, elapsed_ns = self._exchange(request, task, timeout_s, timed=True)
+        self._expect_ok(reply, task)
+        if "value" not in reply:
+            raise self._garbled(task)
         try:
-            value = grade_values.decode_value(second.get("value"))
+            value = grade_values.decode_value(reply["value"])
         except (grade_values.BadValue, RecursionError):
             raise self._garbled(task) from None
-        if not isinstance(value, list) or len(value) != len(inputs):
-            raise self._garbled(task)
         return CallOutcome(elapsed_s=elapsed_ns / 1e9, value=value)
 
     def ready(self, timeout_s):
@@ -317,9 +433,12 @@ class WorkerProcess:
         deadline = time.monotonic() + timeout_s
         started_ns = time.perf_counter_ns()
         self._write_all(frame, deadline, task, timeout_s)
-        reply = self._read_frame(deadline, task, timeout_s)
+        payload = self._read_payload(deadline, task, timeout_s)
+        # The clock stops on the reply's last byte; parsing it is the grader's own time.
+        elapsed_ns = time.perf_counter_ns() - started_ns
+        reply = self._parse_reply(payload, task)
         if timed:
-            return reply, time.perf_counter_ns() - started_ns
+            return reply, elapsed_ns
         return reply
 
     def _write_all(self, data, deadline, task, timeout_s):
@@ -333,12 +452,14 @@ class WorkerProcess:
             except OSError:  # EPIPE: the worker is gone
                 raise self._died(task) from None
 
-    def _read_frame(self, deadline, task, timeout_s):
+    def _read_payload(self, deadline, task, timeout_s):
         header = self._read_exactly(HEADER_BYTES, deadline, task, timeout_s, partial=False)
         length = int.from_bytes(header, "big")
         if length > MAX_FRAME_BYTES:
             raise self._garbled(task)
-        payload = self._read_exactly(length, deadline, task, timeout_s, partial=True)
+        return self._read_exactly(length, deadline, task, timeout_s, partial=True)
+
+    def _parse_reply(self, payload, task):
         try:
             reply = json.loads(payload.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError):

@@ -18,9 +18,15 @@ Requests (dicts, key "op"), each answered by one reply frame unless noted:
   hook, never written to disk) or None for the learner; puts the cwd first on sys.path.
 - import {module}
 - call {function, args, kwargs, loops}: calls `module.function(*args, **kwargs)` `loops`
-  times, sends {"done": true} as soon as the calls return (the grader stops its clock on
-  it), then the last result as a second frame. args arrive inside this request, so nothing
-  in the worker can know the input before the grader's clock runs.
+  times and replies with the last result. args arrive inside this request, so nothing in the
+  worker can know the input before the grader's clock runs.
+- call_each {function, inputs}: one call per (args, kwargs); replies with the list of results.
+
+A call's reply is one frame, {"ok": true, "value": ...}, and the grader's clock stops only
+when that whole frame has arrived. Learner code can reach this loop's `send` (through
+sys._getframe) and write a reply of its own before doing the work, so the grader also checks
+the results a timed reply carries against results the reference computed beforehand: a
+reply sent early carries no correct results and is a failed measurement, never a fast one.
 - ready {}: gc.collect() (memory-per-instance baseline).
 - instances {function, count}: keeps [function(i) for i in range(count)], gc.collect(),
   and says whether the instances have a __dict__.
@@ -212,6 +218,22 @@ def _park_high(fd):
     return park_high_fd(fd)
 
 
+def _make_non_dumpable():
+    """No other process of the same uid may read this one's memory (/proc/PID/mem, ptrace):
+    a starter or reference worker holds hidden source. Set before the tree arrives; exec
+    makes a process dumpable again, so the grader's own setting does not carry over. Fails
+    closed: a worker that cannot protect itself does not start."""
+    import ctypes
+
+    pr_set_dumpable = 4
+    try:
+        if ctypes.CDLL(None, use_errno=True).prctl(pr_set_dumpable, 0, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_SET_DUMPABLE) failed")
+    except (OSError, AttributeError) as error:
+        print(f"perflab grade worker: cannot make itself non-dumpable: {error}", file=sys.stderr)
+        sys.exit(2)
+
+
 def _die_with_parent():
     # When the sandbox runs out of memory, the kernel should pick a worker, not the grader
     # (which then reports the failure); an unprivileged process may raise its own score.
@@ -376,9 +398,9 @@ def serve(request_fd, reply_fd):
         return function, None
 
     def send_result(value):
-        """Encodes the result, then says "done", then sends it. Encoding happens before "done"
-        so the grader's clock includes it: nothing the program left running (a thread still
-        filling the returned list) can finish its work after the clock has stopped."""
+        """Encodes the result and sends it as one frame. The grader's clock stops when the
+        frame is complete, so encoding is inside it: nothing the program left running (a
+        thread still filling the returned list) can finish its work after the clock stopped."""
         was_enabled = gc_enabled()
         gc_disable()
         try:
@@ -390,7 +412,6 @@ def serve(request_fd, reply_fd):
         finally:
             if was_enabled:
                 gc_enable()
-        send('{"done":true}')
         send(frame)
 
     def has_dict(instance):
@@ -495,6 +516,7 @@ def main():
         sys.exit(2)
     request_fd = _park_high(request_fd)
     reply_fd = _park_high(reply_fd)
+    _make_non_dumpable()
     _die_with_parent()
     # What `python script.py` in the work dir would show, rather than this module's path.
     sys.argv = [""]

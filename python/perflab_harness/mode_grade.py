@@ -7,6 +7,15 @@ memory from /proc and compares results. The hidden material (reference and start
 hidden test files) arrives on a pipe and stays in this process's memory; this process is
 made non-dumpable so that workers, which run as the same user, cannot read it through /proc.
 
+Integrity (issue 9). Every figure is the grader's: time runs from sending a request to the
+last byte of a reply that must carry the results of every call it timed, and those results
+are checked against results the reference computed beforehand (a reply written early by
+learner code carries none and fails the check). Workers never overlap: each side's worker is
+ended, with everything it left running (sweep_strays), before the next one starts, so no
+reference or starter worker is alive while learner code runs, and learner code cannot slow a
+starter batch down. Every worker is non-dumpable; when the grader runs as root (the harness
+gives it `worker_identity`), the learner, starter and reference run as three different uids.
+
 Decisions (pass/fail, thresholds, statistics, growth fits) are the host's: this module
 reports raw measurements, one per check, in the job's order. A check that fails to measure
 reports an `error` sentence and the grader moves on to the next check.
@@ -47,8 +56,8 @@ MIN_BATCH_S = 0.05
 MAX_DISTINCT_LOOPS = 64
 DISTINCT_INPUT_STRIDE = 100_000
 CALIBRATION_ATTEMPTS = 6
-# Calls per speed round whose results the reference recomputes (see _speed).
-ORACLE_SAMPLES = 4
+# growth: seeds of a size's repeats, so that each repeat gets an input of its own.
+REPEAT_SEED_STRIDE = 10_000
 # growth: a call this slow ends the series (larger sizes would only be slower).
 GROWTH_STOP_S = 5.0
 # Results of speed, growth, overlap and cpu-scaling checks: floats within 1e-6 relative,
@@ -59,6 +68,9 @@ CHECK_KINDS = ("correctness", "speed", "growth", "memory-per-instance", "overlap
 _CALL_PATTERN = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
 
 PR_SET_DUMPABLE = 4
+PR_SET_CHILD_SUBREAPER = 36
+# uid (and gid) offsets from worker_identity per side, when the grader runs as root.
+IDENTITY_OFFSETS = {LEARNER: 0, STARTER: 1, REFERENCE: 2}
 
 
 _SPIN_SOURCE = (
@@ -114,13 +126,19 @@ def run(context):
         and os.path.abspath(path) not in (work_dir, os.path.abspath(job_module.input_dir_path()))
     ]
     _make_non_dumpable()
+    _become_subreaper()
     # The host asks every process of a run that times out for its stacks (SIGUSR1). The
     # grader's would show hidden test code at work; the workers still answer for themselves
     # (exec resets a handler, so they get sitecustomize's again).
     signal.signal(signal.SIGUSR1, lambda signum, frame: None)
     hidden = read_hidden_document()
     grade = parse_grade_section(job_module.read_job_document(job_module.job_file_path()))
-    grader = Grader(hidden, grade, job_module.input_dir_path())
+    identity = getattr(context, "worker_identity", None)
+    if identity is None and os.geteuid() == 0 and getattr(context.job, "drop_privileges", None) is not None:
+        # Fail closed: a root grader that was meant to drop privileges must not run learner
+        # code as root.
+        raise SetupFailure("harness", "grade mode runs as root but was given no identity for its workers")
+    grader = Grader(hidden, grade, job_module.input_dir_path(), worker_identity=identity)
     measurements = context.run.mode_fields["measurements"]
     for check in grade["checks"]:
         # Appended one by one: should the grader itself die, the finished checks still count.
@@ -136,6 +154,26 @@ def _make_non_dumpable():
     except (OSError, AttributeError) as error:
         # Fail closed: without it, a worker could read the hidden material from /proc.
         raise SetupFailure("harness", f"cannot make the grader non-dumpable: {error}") from None
+
+
+def _become_subreaper():
+    """Orphans of learner code (a daemon that left the worker's session) become the grader's
+    children instead of the sandbox init's, so sweep_strays finds and ends them."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_SET_CHILD_SUBREAPER) failed")
+    except (OSError, AttributeError) as error:
+        raise SetupFailure("harness", f"cannot make the grader a subreaper: {error}") from None
+
+
+def side_identity(worker_identity, side):
+    """The (uid, gid) a side's workers run as: one uid per side, from worker_identity."""
+    if worker_identity is None:
+        return None
+    uid, gid = worker_identity
+    offset = IDENTITY_OFFSETS[side]
+    return uid + offset, gid + offset
 
 
 def read_hidden_document():
@@ -337,7 +375,8 @@ def blank_measurement(check):
 
 
 class Grader:
-    def __init__(self, hidden, grade, input_dir):
+    def __init__(self, hidden, grade, input_dir, worker_identity=None):
+        self.worker_identity = worker_identity
         self.trees = hidden["trees"]
         self.tests = HiddenTests(hidden["tests"])
         self.seed = grade["seed"]
@@ -370,7 +409,7 @@ class Grader:
             tree = self.trees.get(side)
             if tree is None:
                 raise CheckProblem(f"the hidden material has no {side} tree")
-        return WorkerProcess(side, self.input_dir, tree=tree, extra_env=extra_env)
+        return WorkerProcess(side, self.input_dir, tree=tree, extra_env=extra_env, identity=side_identity(self.worker_identity, side))
 
     def _imported_worker(self, side, call, extra_env=None):
         worker = self.worker(side, extra_env)
@@ -449,48 +488,50 @@ class Grader:
         loops = {side: max(1, min(needed_loops[side], MAX_DISTINCT_LOOPS)) for side in sides}
         measurement["loopsPerSample"] = loops[LEARNER]
         timeouts = {side: self.timeout_s + 4 * loops[side] * per_call_s[side] for side in sides}
+        # A different input for every call of every batch, so no call can reuse what an
+        # earlier one computed (memoising identical calls would fake a speed-up).
+        inputs = [
+            [
+                self.tests.make_input(make_input, self.seed + round_index * DISTINCT_INPUT_STRIDE + call_index)
+                for call_index in range(max(loops.values()))
+            ]
+            for round_index in range(check["rounds"])
+        ]
+        # The result of every call the learner's batches will make, computed now by the
+        # reference, whose worker then ends: no reference worker is alive while learner code
+        # runs, and a timed reply counts only if it carries all of these results.
+        expected = self._reference_results(call, [batch[: loops[LEARNER]] for batch in inputs], timeouts[LEARNER])
         order_rng = random.Random(self.seed)
-        oracle = self._imported_worker(REFERENCE, call) if baseline == STARTER else None
-        try:
-            for round_index in range(check["rounds"]):
-                # A different input for every call of every batch, so no call can reuse what
-                # an earlier one computed (memoising identical calls would fake a speed-up).
-                inputs = [
-                    self.tests.make_input(make_input, self.seed + round_index * DISTINCT_INPUT_STRIDE + call_index)
-                    for call_index in range(max(loops.values()))
-                ]
-                order = list(sides)
-                order_rng.shuffle(order)
-                outcomes = {}
-                for side in order:
-                    with self._imported_worker(side, call) as worker:
-                        outcomes[side] = worker.call_each(call, inputs[: loops[side]], timeouts[side])
-                learner_inputs = inputs[: loops[LEARNER]]
-                actual_values = outcomes[LEARNER].value
-                if oracle is not None:
-                    # The reference recomputes a few of the learner's calls, picked at random
-                    # (the seed is hidden): a submission wrong on a fraction f of calls escapes
-                    # all rounds with probability (1 - f) ** (ORACLE_SAMPLES * rounds).
-                    picked = sorted(order_rng.sample(range(len(learner_inputs)), min(ORACLE_SAMPLES, len(learner_inputs))))
-                    learner_inputs = [learner_inputs[i] for i in picked]
-                    actual_values = [actual_values[i] for i in picked]
-                    expected_values = oracle.call_each(call, learner_inputs, self.timeout_s + 4 * len(picked) * per_call_s[LEARNER]).value
-                else:
-                    expected_values = outcomes[REFERENCE].value
-                for (args, kwargs), expected, actual in zip(learner_inputs, expected_values, actual_values):
-                    if not values_match(expected, actual, RESULT_COMPARE):
-                        expected_repr, actual_repr = describe_pair(expected, actual, RESULT_COMPARE)
-                        measurement["wrongResult"] = {
-                            "argsSummary": summarize_args(args, kwargs),
-                            "expectedRepr": expected_repr,
-                            "actualRepr": actual_repr,
-                        }
-                        return
-                measurement["baselineS"].append(outcomes[baseline].elapsed_s / loops[baseline])
-                measurement["candidateS"].append(outcomes[LEARNER].elapsed_s / loops[LEARNER])
-        finally:
-            if oracle is not None:
-                oracle.close()
+        for round_index in range(check["rounds"]):
+            order = list(sides)
+            order_rng.shuffle(order)
+            outcomes = {}
+            for side in order:
+                # A fresh worker per side and round, ended with all it started before the other
+                # side's begins: learner code cannot stop, slow down or read the starter's.
+                with self._imported_worker(side, call) as worker:
+                    outcomes[side] = worker.call_each(call, inputs[round_index][: loops[side]], timeouts[side])
+            learner_inputs = inputs[round_index][: loops[LEARNER]]
+            for (args, kwargs), wanted, actual in zip(learner_inputs, expected[round_index], outcomes[LEARNER].value):
+                if not values_match(wanted, actual, RESULT_COMPARE):
+                    expected_repr, actual_repr = describe_pair(wanted, actual, RESULT_COMPARE)
+                    measurement["wrongResult"] = {
+                        "argsSummary": summarize_args(args, kwargs),
+                        "expectedRepr": expected_repr,
+                        "actualRepr": actual_repr,
+                    }
+                    return
+            measurement["baselineS"].append(outcomes[baseline].elapsed_s / loops[baseline])
+            measurement["candidateS"].append(outcomes[LEARNER].elapsed_s / loops[LEARNER])
+
+    def _reference_results(self, call, batches, timeout_s):
+        """The reference's result for every input of every batch, from one worker that is
+        ended before this returns. Its failure is the exercise's, not the learner's."""
+        with self._imported_worker(REFERENCE, call) as reference:
+            try:
+                return [reference.call_each(call, batch, timeout_s).value for batch in batches]
+            except WorkerFailure as failure:
+                raise CheckProblem(failure.sentence) from None
 
     def _calibrate(self, side, call, args, kwargs):
         """(loops for a batch of at least MIN_BATCH_S, seconds per call), like timeit's
@@ -510,57 +551,75 @@ class Grader:
     # growth ------------------------------------------------------------------------------------
 
     def _growth(self, check, measurement):
-        call = check["call"]
+        call, repeats = check["call"], check["repeats"]
         make_input = self.tests.function(check["inputFile"], check["inputFunction"])
-        sides = [LEARNER, REFERENCE] if check["withReference"] else [LEARNER]
-        points = {LEARNER: measurement["learner"], REFERENCE: measurement["reference"]}
-        stopped = {side: False for side in sides}
-        for size_index, n in enumerate(check["sizes"]):
-            if all(stopped.values()):
-                break
-            args, kwargs = self.tests.make_input(make_input, self.seed + size_index, n)
-            results = {}
-            for side in sides:
-                if stopped[side]:
-                    continue
-                best_s, too_slow, value = self._growth_point(side, call, args, kwargs, check["repeats"])
+        # A distinct input for each repeat (same size): a repeat cannot return what an
+        # earlier one computed, and the best of them is still a time for size n.
+        inputs = [
+            [self.tests.make_input(make_input, self.seed + size_index + repeat * REPEAT_SEED_STRIDE, n) for repeat in range(repeats)]
+            for size_index, n in enumerate(check["sizes"])
+        ]
+        # The reference first, for every input, its workers ended before learner code runs:
+        # every timed learner reply is checked against these results.
+        expected = []
+        if check["withReference"]:
+            for n, size_inputs in zip(check["sizes"], inputs):
+                best_s, too_slow, values = self._growth_point(REFERENCE, call, size_inputs)
                 if best_s is None:
-                    stopped[side] = True  # did not finish in time: this size is not measured
-                    if side == LEARNER:
-                        measurement["stoppedAtN"] = n
-                    continue
-                points[side].append({"n": n, "timeS": best_s})
-                results[side] = value
+                    break  # the reference did not finish this size: larger ones are not measured
+                measurement["reference"].append({"n": n, "timeS": best_s})
+                expected.append(values)
                 if too_slow:
-                    stopped[side] = True
-                    if side == LEARNER and size_index + 1 < len(check["sizes"]):
-                        measurement["stoppedAtN"] = check["sizes"][size_index + 1]
-            if (
-                len(results) == 2
-                and measurement["error"] is None
-                and not values_match(results[REFERENCE], results[LEARNER], RESULT_COMPARE)
-            ):
-                # Kept measuring: the times still say how the code grows.
-                measurement["error"] = f"{call} returned a different result from the reference solution for n={n}"
+                    break
+        else:
+            with self._imported_worker(REFERENCE, call) as reference:
+                for size_inputs in inputs:
+                    try:
+                        expected.append(reference.call_each(call, size_inputs, self.timeout_s).value)
+                    except WorkerFailure as failure:
+                        if failure.timed_out and expected:
+                            break  # larger sizes are not measured
+                        raise CheckProblem(failure.sentence) from None
+        for size_index, (n, size_inputs, wanted) in enumerate(zip(check["sizes"], inputs, expected)):
+            best_s, too_slow, values = self._growth_point(LEARNER, call, size_inputs)
+            if best_s is None:
+                measurement["stoppedAtN"] = n  # did not finish in time: this size is not measured
+                return
+            for (args, kwargs), want, got in zip(size_inputs, wanted, values):
+                if not values_match(want, got, RESULT_COMPARE):
+                    # A reply without the right result is no measurement: it may have been
+                    # written before the work was done.
+                    expected_repr, actual_repr = describe_pair(want, got, RESULT_COMPARE)
+                    measurement["error"] = (
+                        f"{call} returned a different result from the reference solution for n={n}: "
+                        f"{actual_repr}, expected {expected_repr}"
+                    )
+                    return
+            measurement["learner"].append({"n": n, "timeS": best_s})
+            if too_slow:
+                if size_index + 1 < len(check["sizes"]):
+                    measurement["stoppedAtN"] = check["sizes"][size_index + 1]
+                return
 
-    def _growth_point(self, side, call, args, kwargs, repeats):
-        """(best time, whether a call exceeded GROWTH_STOP_S, result), or (None, True, None)
-        when a call did not finish within the request timeout."""
+    def _growth_point(self, side, call, size_inputs):
+        """(best time, whether a call exceeded GROWTH_STOP_S, results) over one call per input
+        in a fresh worker, or (None, True, None) when a call did not finish within the
+        request timeout."""
         best_s = None
-        value = None
+        values = []
         with self._imported_worker(side, call) as worker:
-            for _ in range(repeats):
+            for args, kwargs in size_inputs:
                 try:
                     outcome = worker.call(call, args, kwargs, 1, self.timeout_s)
                 except WorkerFailure as failure:
                     if failure.timed_out:
                         return None, True, None
                     raise
-                value = outcome.value
+                values.append(outcome.value)
                 best_s = outcome.elapsed_s if best_s is None else min(best_s, outcome.elapsed_s)
                 if outcome.elapsed_s > GROWTH_STOP_S:
-                    return best_s, True, value
-        return best_s, False, value
+                    return best_s, True, values
+        return best_s, False, values
 
     # memory-per-instance ---------------------------------------------------------------------
 

@@ -606,6 +606,344 @@ def test_cheating_workers_get_a_sentence_and_grading_goes_on(harness):
     assert "PASS" not in result.stdout and "x" * 100 not in result.stdout
 
 
+# -- forged verdicts (issue 9) --------------------------------------------------------------------
+#
+# Each of these made a verification pass before the grader kept time on complete, verified replies,
+# ran no reference or starter worker beside learner code, and killed every process a learner
+# worker left behind before the next worker started.
+
+# The worker's own reply channel and encoder, found from the learner's function through the
+# frames of the request loop.
+FRAME_HACK = """
+    import sys as _sys
+
+    def _loop_scope():
+        frame = _sys._getframe(2)
+        while frame is not None and not ("send" in frame.f_locals and "encode" in frame.f_locals):
+            frame = frame.f_back
+        return None if frame is None else frame.f_locals
+"""
+
+FORGERS = {
+    "entry.py": "",
+    # The issue's forgery: a "done" frame first, then the work, then the (correct) results.
+    "done_first.py": FRAME_HACK + PAIRS_QUADRATIC.replace("def count_pairs", "def _slow") + """
+    _forged = []
+
+    def count_pairs(xs):
+        scope = _loop_scope()
+        if scope is None or _forged:
+            return _slow(xs)
+        _forged.append(True)
+        request = scope.get("request") or {}
+        scope["send"]('{"done":true}')
+        if request.get("op") == "call_each":
+            value = [_slow(*args, **kwargs) for args, kwargs in request["inputs"]]
+        else:
+            value = _slow(xs)
+        scope["send"]('{"ok":true,"value":' + scope["encode"](value) + "}")
+        return value
+""",
+    # The same against a grader that stops its clock on a complete reply: a complete-looking
+    # reply at once, with made-up results, and the real work afterwards.
+    "reply_first.py": FRAME_HACK + PAIRS_QUADRATIC.replace("def count_pairs", "def _slow") + """
+    _forged = []
+
+    def count_pairs(xs):
+        scope = _loop_scope()
+        if scope is None or _forged:
+            return _slow(xs)
+        _forged.append(True)
+        request = scope.get("request") or {}
+        value = [0] * len(request["inputs"]) if request.get("op") == "call_each" else 0
+        scope["send"]('{"ok":true,"value":' + scope["encode"](value) + "}")
+        return _slow(xs)
+""",
+}
+
+
+def test_a_reply_before_the_work_is_never_a_fast_measurement(harness):
+    checks = [
+        speed("done-first", "done_first.count_pairs", "starter", rounds=2),
+        speed("reply-first", "reply_first.count_pairs", "starter", rounds=2),
+        speed("done-first-vs-reference", "done_first.count_pairs", "reference", rounds=2),
+        growth("done-first-growth", "done_first.count_pairs", [100, 200, 400, 800], repeats=2),
+        growth("reply-first-growth", "reply_first.count_pairs", [100, 200, 400, 800], repeats=2),
+    ]
+    reference = {name: PAIRS_LINEAR for name in FORGERS}
+    starter = {name: PAIRS_QUADRATIC for name in FORGERS}
+    _, m = run_grade(harness, FORGERS, checks, reference=reference, starter=starter, tests={"tests/inputs.py": PAIRS_INPUTS})
+
+    for check_id in ("done-first", "reply-first", "done-first-vs-reference"):
+        sample = m[check_id]
+        # Either the measurement failed with a sentence, or it was honest: the learner's code
+        # is the starter's, so no more than noise faster.
+        failed = sample["error"] is not None or sample["wrongResult"] is not None
+        assert failed or statistics.median(sample["baselineS"]) < 1.5 * statistics.median(sample["candidateS"]), (check_id, sample)
+    assert m["reply-first"]["wrongResult"] is not None or "garbled" in (m["reply-first"]["error"] or ""), m["reply-first"]
+    for check_id in ("done-first-growth", "reply-first-growth"):
+        points = m[check_id]
+        # Quadratic code: 8× the size is far more than 8× the time, unless the clock stopped early.
+        assert points["error"] is not None or time_ratio(points["learner"]) > 20, (check_id, points)
+
+
+# Lists the other grading workers alive while the learner's function runs (the grader's other
+# children: a reference worker kept alive to recompute results could have its memory read).
+PEEKER = PAIRS_LINEAR + """
+    import os
+
+    def _others():
+        me, grader = os.getpid(), os.getppid()
+        found = []
+        for name in os.listdir("/proc"):
+            if not name.isdigit() or int(name) == me:
+                continue
+            try:
+                with open(f"/proc/{name}/stat") as stat:
+                    parent = int(stat.read().rpartition(")")[2].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            if parent == grader:
+                found.append(int(name))
+        return found
+
+    _counted = count_pairs
+
+    def count_pairs(xs):
+        others = _others()
+        if others:
+            raise RuntimeError(f"other workers alive beside the learner's: {others}")
+        return _counted(xs)
+"""
+
+
+def test_no_other_worker_is_alive_while_learner_code_runs(harness):
+    checks = [
+        speed("vs-starter", "peeker.count_pairs", "starter", rounds=2),
+        speed("vs-reference", "peeker.count_pairs", "reference", rounds=2),
+        growth("growth", "peeker.count_pairs", [100, 200, 400], with_reference=True, repeats=2),
+        correctness("correct", "peeker.count_pairs", "tests/cases.py"),
+    ]
+    _, m = run_grade(
+        harness,
+        {"peeker.py": PEEKER},
+        checks,
+        reference={"peeker.py": PAIRS_LINEAR},
+        starter={"peeker.py": PAIRS_QUADRATIC},
+        tests={"tests/inputs.py": PAIRS_INPUTS, "tests/cases.py": "def cases(rng):\n    return [(([rng.randrange(9) for _ in range(30)],), {})]\n"},
+    )
+    for check_id, measurement in m.items():
+        errors = [measurement["error"]] + [case["error"] for case in measurement.get("cases", [])]
+        assert not any("other workers alive" in (error or "") for error in errors), (check_id, measurement)
+        assert measurement["error"] is None, (check_id, measurement)
+
+
+# A learner module that, when imported, leaves a daemon behind (its own session, so killing the
+# worker's process group misses it) which keeps every other worker of the same grader stopped
+# most of the time and burns CPU. Scoped to this test's grader and to 40 s, because this test
+# runs outside the sandbox.
+SABOTEUR = PAIRS_QUADRATIC + """
+    import os, signal, time
+
+    def _sabotage(grader):
+        deadline = time.monotonic() + 40
+        mine = os.path.dirname(os.path.abspath(__file__))
+        while time.monotonic() < deadline and os.path.exists(f"/proc/{grader}"):
+            victims = []
+            for name in os.listdir("/proc"):
+                if not name.isdigit():
+                    continue
+                try:
+                    with open(f"/proc/{name}/stat") as stat:
+                        parent = int(stat.read().rpartition(")")[2].split()[1])
+                    if parent != grader or os.path.exists(f"/proc/{name}/cwd/saboteur.py"):
+                        continue
+                except (OSError, ValueError, IndexError):
+                    continue
+                victims.append(int(name))
+            for pid in victims:
+                try:
+                    os.kill(pid, signal.SIGSTOP)
+                except OSError:
+                    pass
+            spin_until = time.monotonic() + 0.04
+            while time.monotonic() < spin_until:
+                pass
+            for pid in victims:
+                try:
+                    os.kill(pid, signal.SIGCONT)
+                except OSError:
+                    pass
+            time.sleep(0.005)
+
+    def _leave_daemon():
+        grader = os.getppid()
+        if os.fork() == 0:
+            os.setsid()
+            if os.fork() == 0:
+                try:
+                    _sabotage(grader)
+                finally:
+                    os._exit(0)
+            os._exit(0)
+        os.wait()
+
+    _leave_daemon()
+"""
+
+
+def test_a_daemon_left_by_learner_code_cannot_slow_the_starter(harness):
+    checks = [speed("sabotage", "saboteur.count_pairs", "starter", rounds=3)]
+    _, m = run_grade(
+        harness,
+        {"saboteur.py": SABOTEUR},
+        checks,
+        reference={"saboteur.py": PAIRS_LINEAR},
+        starter={"saboteur.py": PAIRS_QUADRATIC},
+        tests={"tests/inputs.py": PAIRS_INPUTS},
+        timeout_s=180,
+    )
+    sample = m["sabotage"]
+    assert sample["error"] is None and sample["wrongResult"] is None, sample
+    # The learner's code is the starter's: the paired speed-up is about 1, not what stopping
+    # the starter's worker most of the time would make it.
+    speedups = [b / c for b, c in zip(sample["baselineS"], sample["candidateS"])]
+    assert statistics.median(speedups) < 1.5, speedups
+
+
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="workers under separate uids need a root grader")
+# What the harness passes as worker_identity when the sandbox started as root.
+WORKER_IDENTITY = (231_000, 231_000)
+
+PROBE = """
+import ctypes, os
+
+PR_GET_DUMPABLE = 3
+
+def attempt(action):
+    try:
+        action()
+        return "allowed"
+    except OSError as error:
+        return type(error).__name__
+
+def probe(pids):
+    def read_memory(pid):
+        with open(f"/proc/{pid}/mem", "rb") as memory:
+            memory.read(1)
+    return [os.getuid(), os.getgid(), ctypes.CDLL(None).prctl(PR_GET_DUMPABLE, 0, 0, 0, 0)] + [
+        [attempt(lambda: read_memory(pid)), attempt(lambda: os.kill(pid, 0))] for pid in pids
+    ]
+"""
+
+
+@pytest.fixture
+def python_for_any_uid(monkeypatch):
+    """An interpreter the workers' uids may run: outside the sandbox the venv's may live in
+    a folder only root can enter (in the sandbox, bubblewrap makes its parents traversable)."""
+    import subprocess
+
+    from perflab_harness import grade_process
+
+    for candidate in (sys.executable, "/usr/bin/python3"):
+        try:
+            subprocess.run([candidate, "-c", ""], user=WORKER_IDENTITY[0], group=WORKER_IDENTITY[1], extra_groups=[], cwd="/", check=True)
+        except (OSError, subprocess.SubprocessError):
+            continue
+        monkeypatch.setattr(grade_process, "WORKER_PYTHON", candidate)
+        return candidate
+    pytest.skip("no Python interpreter that an unprivileged uid may run")
+
+
+@needs_root
+def test_each_side_runs_as_its_own_uid_and_cannot_reach_another(tmp_path, python_for_any_uid):
+    """Defence in depth: the grader never runs two workers at once, but were a reference
+    worker alive, learner code could neither read its memory nor signal it, nor the grader."""
+    from perflab_harness.grade_process import LEARNER, REFERENCE, WorkerProcess
+    from perflab_harness.mode_grade import side_identity
+
+    (tmp_path / "probe.py").write_text(PROBE)
+    tree = {"probe.py": PROBE + "\nSECRET = 'only the reference has this'\n"}
+    with WorkerProcess(REFERENCE, str(tmp_path), tree=tree, identity=side_identity(WORKER_IDENTITY, REFERENCE)) as reference:
+        reference.import_module("probe", 10)
+        assert reference.call("probe.probe", ([],), {}, 1, 10).value == [231_002, 231_002, 0]
+        with WorkerProcess(LEARNER, str(tmp_path), identity=side_identity(WORKER_IDENTITY, LEARNER)) as learner:
+            learner.import_module("probe", 10)
+            uid, gid, dumpable, into_reference, into_grader = learner.call("probe.probe", ([reference._process.pid, os.getpid()],), {}, 1, 10).value
+    assert (uid, gid, dumpable) == (231_000, 231_000, 0)
+    assert into_reference == ["PermissionError", "PermissionError"]
+    assert into_grader == ["PermissionError", "PermissionError"]
+
+
+DAEMON = """
+import os, time
+
+def leave_daemon(seconds):
+    if os.fork() == 0:
+        os.setsid()
+        if os.fork() == 0:
+            time.sleep(seconds)
+            os._exit(0)
+        os._exit(0)
+    os.wait()
+    return os.getuid()
+"""
+
+
+@needs_root
+def test_closing_a_worker_ends_the_daemons_its_code_left(tmp_path, python_for_any_uid):
+    from perflab_harness.grade_process import LEARNER, WorkerProcess, _process_table
+
+    (tmp_path / "daemon.py").write_text(DAEMON)
+    with WorkerProcess(LEARNER, str(tmp_path), identity=WORKER_IDENTITY) as learner:
+        learner.import_module("daemon", 10)
+        assert learner.call("daemon.leave_daemon", (60,), {}, 1, 10).value == WORKER_IDENTITY[0]
+        alive = [pid for pid, (_, state, uid) in _process_table(with_uids=True).items() if uid == WORKER_IDENTITY[0] and state != "Z"]
+        assert len(alive) == 2  # the worker and the daemon, which left the worker's session
+    left = [pid for pid, (_, state, uid) in _process_table(with_uids=True).items() if uid == WORKER_IDENTITY[0] and state != "Z"]
+    assert left == []
+
+
+WHO = """
+    import os
+
+    def uid(x):
+        return os.getuid()
+"""
+
+
+@needs_root
+def test_the_grader_runs_each_side_under_its_own_uid(tmp_path, python_for_any_uid):
+    """The grader in-process, as a root grader given worker_identity by the harness."""
+    from perflab_harness.grade_worker import TreeFinder
+    from perflab_harness.mode_grade import Grader
+
+    learner = dedent({"who.py": WHO, "fetcher.py": FETCHER, "pairs.py": PAIRS_LINEAR})
+    for name, source in learner.items():
+        (tmp_path / name).write_text(source)
+    hidden = {
+        "trees": {"reference": learner, "starter": {**learner, "pairs.py": dedent({"x": PAIRS_QUADRATIC})["x"]}},
+        "tests": dedent({"tests/cases.py": VALUES_CASES, "tests/inputs.py": PAIRS_INPUTS + KEYS_INPUT}),
+    }
+    checks = [
+        correctness("uid", "who.uid"),
+        overlap_check("fetch", "fetcher.overlapped", latency_ms=50),
+        speed("speed", "pairs.count_pairs", "starter", rounds=2),
+    ]
+    meta_path = list(sys.meta_path)
+    try:
+        grader = Grader(hidden, {"seed": 5, "checks": checks, "requestTimeoutS": 10.0}, str(tmp_path), worker_identity=WORKER_IDENTITY)
+        m = {check["id"]: grader.run_check(check) for check in checks}
+    finally:
+        sys.meta_path[:] = [finder for finder in meta_path if not isinstance(finder, TreeFinder)]
+        for name in [name for name in sys.modules if name == "tests" or name.startswith("tests.")]:
+            del sys.modules[name]
+    case = m["uid"]["cases"][0]
+    assert (case["actualRepr"], case["expectedRepr"]) == ("231000", "231002"), m["uid"]
+    assert m["fetch"]["error"] is None and m["fetch"]["resultOk"] and m["fetch"]["requestsServed"] == 5, m["fetch"]
+    assert m["speed"]["error"] is None and m["speed"]["wrongResult"] is None and len(m["speed"]["candidateS"]) == 2, m["speed"]
+
+
 # -- the tagged encoding on its own ---------------------------------------------------------------
 
 
