@@ -33,6 +33,7 @@ from perflab_harness.sandbox_setup import (
     drop_privileges,
     prctl,
     prepare_work_dir,
+    scrub_initial_environment,
 )
 
 BAD_JOB_EXIT_CODE = 2
@@ -197,32 +198,24 @@ def _mode_module(mode):
     return module
 
 
-# CPython's own default: an interval that differs was asked for.
-DEFAULT_SWITCH_INTERVAL_S = 0.005
-
-
 def take_switch_interval():
-    """The thread switch interval asked for with PERFLAB_SWITCH_INTERVAL_S (the race check's,
-    or `perflab run --switch-interval`), in seconds, or None.
-
-    sitecustomize applies the variable and removes it from the environment, so that nothing
-    there tells learner code why its threads switch so often (the interval itself stays
-    observable). Repeat mode hands it on to each run it starts. Should the start-up hook not
-    have run, the variable is applied and removed here."""
+    """Applies PERFLAB_SWITCH_INTERVAL_S (the race check's, or `perflab run --switch-interval`)
+    and removes it from the environment, so that nothing there tells learner code why its
+    threads switch so often (the interval itself stays observable). sitecustomize has done
+    both already; this covers a harness started without the start-up hook. The learner
+    process and repeat mode's runs are forks, so they inherit the interval."""
     raw = os.environ.pop(SWITCH_INTERVAL_ENV, None)
     if raw:
         try:
             sys.setswitchinterval(float(raw))
         except (ValueError, TypeError):
             pass
-    interval_s = sys.getswitchinterval()
-    return None if abs(interval_s - DEFAULT_SWITCH_INTERVAL_S) < 1e-9 else interval_s
 
 
 def main():
     run = HarnessRun()
     run.result_fd = claim_result_fd()
-    run.switch_interval_s = take_switch_interval()
+    take_switch_interval()
     os.register_at_fork(after_in_child=run.forget_in_fork_child)
     atexit.register(run.write_document)
     try:
@@ -285,6 +278,7 @@ def _run_job(run):
     _die_with_supervisor(run.supervisor_pid)
     apply_rlimits(job.rlimits)
     close_inherited_fds()
+    scrub_initial_environment()
     _set_program_argv(entry_path, job)
     return mode_module.run(ModeContext(job, run, work_dir, entry_path, locator))
 

@@ -184,3 +184,36 @@ def close_inherited_fds():
     _, hard_limit = resource.getrlimit(resource.RLIMIT_NOFILE)
     high = 1 << 20 if hard_limit == resource.RLIM_INFINITY or hard_limit > 1 << 20 else hard_limit
     os.closerange(3, max(high, HIGH_FD_FLOOR + 1))
+
+
+def scrub_initial_environment():
+    """Rewrites the process's initial environment block, which /proc/self/environ shows even
+    after variables left os.environ, to hold only the variables still set, NUL-padded.
+
+    libc's `environ` entries point into that block until replaced: each is first copied to
+    the heap (setenv allocates), so nothing reads the block afterwards. Best effort: on any
+    surprise the block is left as it is.
+    """
+    try:
+        with open("/proc/self/stat", "rb") as stat_file:
+            fields = stat_file.read().rsplit(b")", 1)[1].split()
+        # Fields 50 and 51 of proc(5): env_start, env_end; fields[0] is field 3.
+        env_start, env_end = int(fields[47]), int(fields[48])
+        ctypes, libc = _load_libc()
+        environ = ctypes.POINTER(ctypes.c_char_p).in_dll(libc, "environ")
+        entries = []
+        index = 0
+        while environ[index] is not None:
+            entries.append(environ[index])
+            index += 1
+        for entry in entries:
+            name, separator, value = entry.partition(b"=")
+            if separator and name:
+                os.putenv(name, value)
+        kept = b"".join(entry + b"\0" for entry in entries if b"=" in entry)
+        size = env_end - env_start
+        if size <= 0 or len(kept) > size:
+            return
+        ctypes.memmove(env_start, kept + b"\0" * (size - len(kept)), size)
+    except (OSError, ValueError, IndexError, AttributeError):
+        pass

@@ -192,6 +192,8 @@ def test_the_switch_interval_is_applied_but_not_in_the_environment(harness):
     interval, in_environ = result.stdout.splitlines()[0].split()
     assert abs(float(interval) - 0.0001) < 2e-6  # CPython keeps whole microseconds
     assert in_environ == "False"
+    # Nor in the initial environment block, which /proc/self/environ shows.
+    assert result.stdout.splitlines()[1] == "False"
 
     repeated = harness.run(
         {"main.py": "import os, sys\nprint(sys.getswitchinterval(), 'PERFLAB_SWITCH_INTERVAL_S' in os.environ)\n"},
