@@ -112,6 +112,13 @@ def read_environ():
         environ.read()
 def list_fds():
     os.listdir(f"/proc/{ppid}/fd")
+def environ_block():
+    # Unreadable (0400, root's) when the process is non-dumpable after dropping privileges.
+    try:
+        with open("/proc/self/environ", "rb") as environ:
+            return environ.read()
+    except PermissionError:
+        return b""
 with open(f"/proc/{ppid}/comm") as comm:
     name = comm.read().strip()
 print(json.dumps({
@@ -122,6 +129,7 @@ print(json.dumps({
     "fds": attempt(list_fds),
     "kill": attempt(lambda: os.kill(ppid, signal.SIGTERM)),
     "switchIntervalVisible": "PERFLAB_SWITCH_INTERVAL_S" in os.environ,
+    "switchIntervalInEnvironBlock": b"PERFLAB_SWITCH_INTERVAL_S" in environ_block(),
 }))
 `;
 
@@ -189,7 +197,33 @@ describe('process boundary: learner code runs apart from the harness', () => {
       fds: 'PermissionError',
       kill: 'PermissionError',
       switchIntervalVisible: false,
+      switchIntervalInEnvironBlock: false,
     });
+  });
+
+  it('the race check’s switch interval reaches every repeated run, but no variable says so', async () => {
+    const source = [
+      'import os, sys',
+      'try:',
+      '    environ_block = open("/proc/self/environ", "rb").read()',
+      'except PermissionError:  # non-dumpable after dropping privileges',
+      '    environ_block = b""',
+      'print(sys.getswitchinterval(), "PERFLAB_SWITCH_INTERVAL_S" in os.environ, b"SWITCH_INTERVAL" in environ_block)',
+    ].join('\n');
+    const report = await runner.run({
+      mode: 'repeat',
+      files: files(source),
+      entry: 'main.py',
+      modeOptions: { repeat: { times: 5, timeoutS: 10 } },
+      env: { PERFLAB_SWITCH_INTERVAL_S: '0.0001' },
+    });
+    expect(report.status).toBe('ok');
+    const outcomes = report.document?.outcomes ?? [];
+    expect(outcomes).toHaveLength(1);
+    expect(outcomes[0]?.count).toBe(5);
+    const [interval, inEnviron, inBlock] = (outcomes[0]?.stdout ?? '').trim().split(' ');
+    expect(Math.abs(Number(interval) - 0.0001)).toBeLessThan(2e-6);
+    expect([inEnviron, inBlock]).toEqual(['False', 'False']);
   });
 
   it('a program that kills itself still gets a document with the kernel’s figures', async () => {
