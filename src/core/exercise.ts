@@ -25,6 +25,24 @@ const stdinSpec = z.union([z.enum(['closed', 'terminal']), z.object({ text: z.st
 
 const base = { id, title: z.string().optional() };
 
+/** Where a program-level check puts its hidden input in the run's folder (a plain file name). */
+const dataFile = z
+  .string()
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, 'must be a file name in the program\'s folder, like "orders.csv"');
+/**
+ * A hidden input for a program-level check: `data` names a generator in tests/,
+ * `f(path, rng)`, run afresh per verification with a seed the learner cannot predict
+ * (`datasets` inputs, each from its own seed); its file is placed at `dataFile` (replacing a
+ * starter file of that name, if any), and `{path}` in `args` stands for that name.
+ */
+const hiddenInput = {
+  data: fileFunction.optional(),
+  dataFile: dataFile.default('input.data'),
+  datasets: z.number().int().min(1).max(10).default(1),
+};
+/** `reference`: the program's stdout must equal the reference solution's on the same input. */
+const outputRule = z.enum(['reference', 'any']);
+
 export const authoredCheckSchema = z.discriminatedUnion('kind', [
   z
     .object({
@@ -71,6 +89,8 @@ export const authoredCheckSchema = z.discriminatedUnion('kind', [
       kind: z.literal('memory-peak'),
       entry: relativePath,
       args: z.array(z.string()).default([]),
+      ...hiddenInput,
+      output: outputRule.default('reference'),
       maxMb: z.number().positive(),
     })
     .strict(),
@@ -83,6 +103,7 @@ export const authoredCheckSchema = z.discriminatedUnion('kind', [
       arg: z.string().default('{path}'),
       scales: z.tuple([z.number().positive(), z.number().positive()]).default([1, 10]),
       maxGrowth: z.number().min(1).default(1.5),
+      output: outputRule.default('reference'),
     })
     .strict(),
   z
@@ -121,9 +142,13 @@ export const authoredCheckSchema = z.discriminatedUnion('kind', [
       ...base,
       kind: z.literal('race'),
       entry: relativePath,
+      args: z.array(z.string()).default([]),
+      // Required: a race check compares every run with the reference's output on hidden data.
+      data: fileFunction,
+      dataFile: dataFile.default('input.data'),
+      datasets: z.number().int().min(1).max(10).default(3),
       repeat: z.number().int().min(2).max(500).default(30),
       switchIntervalS: z.number().positive().default(1e-5),
-      expectStdout: z.string(),
     })
     .strict(),
   z
@@ -134,9 +159,14 @@ export const authoredCheckSchema = z.discriminatedUnion('kind', [
       args: z.array(z.string()).default([]),
       stdin: stdinSpec.default('closed'),
       withinS: z.number().positive().max(120),
-      expectStdout: z.string().optional(),
+      ...hiddenInput,
+      output: outputRule.default('any'),
     })
-    .strict(),
+    .strict()
+    .refine((c) => c.output === 'reference' || c.data === undefined, {
+      message: 'hidden data is only useful with output: reference',
+      path: ['data'],
+    }),
   z
     .object({
       ...base,
@@ -144,6 +174,9 @@ export const authoredCheckSchema = z.discriminatedUnion('kind', [
       tests: z.array(relativePath).min(1),
       implementation: relativePath,
       mutants: relativePath,
+      // A folder under tests/ of correct implementations written differently from the
+      // reference: the tests must pass on every one (not just recognise one file).
+      correct: relativePath,
     })
     .strict(),
 ]);

@@ -110,6 +110,14 @@ export async function loadExercise(dir: string): Promise<Exercise> {
       case 'race':
       case 'hang':
         needStarter('entry', check.entry);
+        if (check.data !== undefined) {
+          needTest('data', check.data);
+          // The hidden data replaces a read-only file at most: never the learner's own code.
+          if (meta.edit.includes(check.dataFile))
+            problems.push(
+              `${line(['checks', i, 'dataFile'])}: checks.${i}.dataFile: ${check.dataFile} is an editable file; hidden data may replace only a read-only one`,
+            );
+        }
         break;
       case 'tests-of-tests':
         check.tests.forEach((file, j) => {
@@ -125,6 +133,18 @@ export async function loadExercise(dir: string): Promise<Exercise> {
           problems.push(
             `${line(['checks', i, 'mutants'])}: checks.${i}.mutants: no mutant files under ${check.mutants}`,
           );
+        }
+        {
+          // Tests that recognise one file (its hash, its text) pass on the reference alone:
+          // they must also pass on correct versions written differently.
+          const folder = `tests/${check.correct.replace(/^tests\//, '')}`.replace(/\/?$/, '/');
+          const correct = Object.keys(tests.text).filter(
+            (p) => `tests/${p}`.startsWith(folder) && p.endsWith('.py'),
+          );
+          if (correct.length < 2)
+            problems.push(
+              `${line(['checks', i, 'correct'])}: checks.${i}.correct: needs at least 2 correct implementations (.py files) under ${check.correct}, written differently from the reference; found ${correct.length}`,
+            );
         }
         break;
       case 'memory-per-instance':

@@ -2,30 +2,24 @@
 
     perflab run traffic.py          serves the day and prints what was served
 
-Read-only: this stands in for the web server. Most visitors look at a few hundred popular
+Read-only: this stands in for the web server. It replays requests.log, the day's access log
+(one request a line: product id and locale). Most visitors look at a few hundred popular
 products; the rest arrive from search engines at any of the shop's 200 000 products, and
 most of those pages are asked for once all day.
 """
-import random
+from pathlib import Path
 
-from catalogue import LOCALES, housekeeping, render_product_page
+from catalogue import housekeeping, render_product_page
 
-POPULAR = 300
-CATALOGUE_SIZE = 200_000
+REQUESTS_FILE = Path(__file__).resolve().parent / "requests.log"
 
 
-def day_of_requests(count: int = 30_000, seed: int = 11):
-    rng = random.Random(seed)
-    popular = rng.sample(range(1, CATALOGUE_SIZE + 1), POPULAR)
-    # The most popular product gets twice the visits of the second, three times the third's...
-    weights = [1 / (rank + 1) for rank in range(POPULAR)]
-    favourites = iter(rng.choices(popular, weights=weights, k=count))
-    for _ in range(count):
-        if rng.random() < 0.7:
-            product_id = next(favourites)
-        else:
-            product_id = rng.randint(1, CATALOGUE_SIZE)
-        yield product_id, rng.choice(LOCALES)
+def day_of_requests(path: Path = REQUESTS_FILE):
+    """(product id, locale) for each request in the access log, in order."""
+    with path.open(encoding="ascii") as log:
+        for line in log:
+            product_id, locale = line.split()
+            yield int(product_id), locale
 
 
 def main() -> None:

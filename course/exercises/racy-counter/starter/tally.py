@@ -3,22 +3,26 @@
     perflab run tally.py
     perflab run tally.py --repeat 20 --switch-interval 0.00001
 
-The orders are generated from a fixed seed, so the correct totals never change.
+The day's orders are in orders.csv, so the correct totals never change.
 """
-import random
+import csv
 import threading
+from pathlib import Path
 
 WORKERS = 4
-ORDER_COUNT = 20_000
+ORDERS_FILE = Path(__file__).resolve().parent / "orders.csv"
 
 orders_counted = 0
 revenue_cents = 0
 
 
-def make_orders(count: int) -> list[tuple[int, int, int]]:
-    """(quantity, unit price in cents, discount in percent) for each order, always the same."""
-    rng = random.Random(7)
-    return [(rng.randint(1, 5), rng.randint(199, 9_999), rng.choice([0, 0, 0, 5, 10, 20])) for _ in range(count)]
+def load_orders(path: Path) -> list[tuple[int, int, int]]:
+    """(quantity, unit price in cents, discount in percent) for each order in the CSV file."""
+    with path.open(newline="") as file:
+        return [
+            (int(row["quantity"]), int(row["unit_cents"]), int(row["discount_percent"]))
+            for row in csv.DictReader(file)
+        ]
 
 
 def line_total_cents(order: tuple[int, int, int]) -> int:
@@ -39,7 +43,7 @@ def tally(batch: list[tuple[int, int, int]]) -> None:
 
 
 def main() -> None:
-    orders = make_orders(ORDER_COUNT)
+    orders = load_orders(ORDERS_FILE)
     # Deal the orders out round-robin: worker k gets orders k, k + WORKERS, k + 2·WORKERS, ...
     workers = [threading.Thread(target=tally, args=(orders[k::WORKERS],)) for k in range(WORKERS)]
     for worker in workers:

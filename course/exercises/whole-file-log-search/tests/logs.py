@@ -1,6 +1,11 @@
-"""Data generator for the memory-streaming check: write_log(path, scale) writes an access
-log of 5 000 x scale request lines (about 0.45 MB at scale 1), with a stack trace now and
-then, as the web servers write them. The same seed gives the same log on every machine.
+"""Data generators for the checks, from a random.Random the verification seeds afresh each time
+(so no program can know the expected report in advance):
+
+- write_log(path, scale, rng), for the memory-streaming check: an access log of 5 000 x scale
+  request lines (about 0.45 MB at scale 1), with a stack trace now and then, as the web
+  servers write them.
+- write_sample(path, rng), for the same-report check: a log like sample.log (1 000 to 1 500
+  requests), put in sample.log's place.
 
 Why not bigger: the sandbox counts the input file's own copy in its memory (it sits in the
 run's private tmpfs), so a log of tens of MB would make even a streaming search grow with
@@ -47,7 +52,12 @@ def log_lines(count, rng):
                 yield line + "\n"
 
 
-def write_log(path, scale):
-    rng = random.Random(20240612)
+def write_log(path, scale, rng=None):
+    rng = rng or random.Random(20240612)
     with open(path, "w", encoding="utf-8") as out:
         out.writelines(log_lines(int(5_000 * scale), rng))
+
+
+def write_sample(path, rng):
+    with open(path, "w", encoding="utf-8") as out:
+        out.writelines(log_lines(rng.randint(1_000, 1_500), rng))
