@@ -2,16 +2,24 @@
  * The isolated backend: bubblewrap. Each run gets fresh namespaces (mount, PID, network,
  * IPC, UTS, and user when not root), a read-only view of only the system directories and
  * the interpreter, private size-limited tmpfs for /work, /tmp and /dev/shm, a scratch
- * environment, and no inherited descriptors. When started as root the harness drops to a
- * random unprivileged uid before learner code runs, so per-user rlimits apply and no file
- * of the host is writable by ownership.
+ * environment, no inherited descriptors, and a seccomp filter (seccomp.ts: no new
+ * namespaces, mounts, ptrace or other kernel surface Python never needs). When started as
+ * root the harness drops to a random unprivileged uid before learner code runs, so per-user
+ * rlimits apply and no file of the host is writable by ownership.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, readlinkSync } from 'node:fs';
 import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
 import type { PythonRuntime } from '../core/runtime.js';
-import { executeRun, type ExecuteOptions, type LaunchPlan, type StagedRun } from './execute.js';
+import {
+  executeRun,
+  LAUNCH_INPUT_FD,
+  type ExecuteOptions,
+  type LaunchPlan,
+  type StagedRun,
+} from './execute.js';
+import { seccompFilter } from './seccomp.js';
 import type { SandboxOutcome, SandboxRunSpec } from './types.js';
 import type { LaunchableSandbox } from './pool.js';
 import { harnessEnvironment } from './environment.js';
@@ -154,6 +162,8 @@ export function buildBwrapArgs(runtime: PythonRuntime, staged: StagedRun, scratc
 
 export interface BwrapSandboxOptions {
   runtime: PythonRuntime;
+  /** The seccomp filter of seccomp.ts (default on); off only to measure what it costs. */
+  seccomp?: boolean;
 }
 
 export class BwrapSandbox implements LaunchableSandbox {
@@ -183,10 +193,14 @@ export class BwrapSandbox implements LaunchableSandbox {
           extra: launch.env,
         });
         const envArgs = Object.entries(env).flatMap(([key, value]) => ['--setenv', key, value]);
+        // bwrap reads the filter from this descriptor, closes it, and applies it (with
+        // no_new_privs) to everything it starts: learner code never holds the descriptor.
+        const seccomp = this.options.seccomp !== false;
         return {
           command: 'bwrap',
           args: [
             ...buildBwrapArgs(this.options.runtime, staged, launch.scratchMb),
+            ...(seccomp ? ['--seccomp', String(LAUNCH_INPUT_FD)] : []),
             ...envArgs,
             `${SANDBOX_VENV}/bin/python`,
             '-m',
@@ -194,6 +208,7 @@ export class BwrapSandbox implements LaunchableSandbox {
           ],
           env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
           infrastructureCommands: ['bwrap'],
+          launchInput: seccomp ? seccompFilter() : undefined,
         };
       },
     };

@@ -53,6 +53,11 @@ export interface LaunchPlan {
   env: Record<string, string>;
   /** Commands of the backend's own processes in the tree, which must not get SIGUSR1. */
   infrastructureCommands: string[];
+  /**
+   * Bytes the command reads from descriptor LAUNCH_INPUT_FD and closes before it runs anything
+   * else (bwrap's `--seccomp FD`: the seccomp filter). The launcher keeps that descriptor open.
+   */
+  launchInput?: Buffer;
 }
 
 export interface ExecuteOptions {
@@ -75,6 +80,8 @@ const MAX_RESULT_DOCUMENT_BYTES = 128 * 1024 * 1024;
 const STACK_DUMP_GRACE_MS = 600;
 /** The sandbox's own pipes: stdin, stdout, stderr, the result document (3) and hidden material (4). */
 const SANDBOX_STDIO_COUNT = 5;
+/** Where a plan's `launchInput` arrives: the descriptor after the sandbox's own pipes. */
+export const LAUNCH_INPUT_FD = SANDBOX_STDIO_COUNT;
 
 /**
  * The first process of every run: joins the run's cgroups (so every descendant is counted),
@@ -447,6 +454,8 @@ export async function launchSandbox(
   // Every run starts through the launcher: it joins the run's groups before exec'ing the
   // sandbox (so every descendant is accounted for) and closes every descriptor but the pipes.
   const procsFiles = cgroup ? cgroup.procsFiles() : [];
+  // One more pipe when the plan hands the command launch input (fd LAUNCH_INPUT_FD).
+  const descriptors = SANDBOX_STDIO_COUNT + (plan.launchInput ? 1 : 0);
   const child = spawn(
     options.launcherPython,
     [
@@ -454,7 +463,7 @@ export async function launchSandbox(
       '-S',
       '-c',
       LAUNCHER_SOURCE,
-      String(SANDBOX_STDIO_COUNT),
+      String(descriptors),
       String(procsFiles.length),
       ...procsFiles,
       plan.command,
@@ -462,10 +471,15 @@ export async function launchSandbox(
     ],
     {
       env: plan.env,
-      stdio: Array.from({ length: SANDBOX_STDIO_COUNT }, () => 'pipe'),
+      stdio: Array.from({ length: descriptors }, () => 'pipe'),
       detached: true,
     },
   ) as unknown as ChildProcessByStdio<Writable, Readable, Readable>;
+  if (plan.launchInput) {
+    const input = (child.stdio as unknown as Writable[])[LAUNCH_INPUT_FD];
+    input?.on('error', () => undefined);
+    input?.end(plan.launchInput);
+  }
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('close', (code, signal) => resolve({ code, signal }));
     child.once('error', () => resolve({ code: null, signal: null }));

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
+import { LAUNCH_INPUT_FD } from './execute.js';
 import { program, requireBwrap, runtime, stderrOf, stdoutOf } from '../test-support/sandboxes.js';
 import {
   AUDIT_ARCH_AARCH64,
@@ -337,6 +338,8 @@ describe("the seccomp filter in perflab's bubblewrap sandbox", () => {
     const results = JSON.parse(stdoutOf(outcome)) as Record<string, unknown>;
     for (const name of NAMED_PROBES) expect([name, results[name]]).toEqual([name, 'EPERM']);
     expect(results.clone3).toBe('ENOSYS');
+    // The filter arrived on this descriptor; bwrap read and closed it before the harness started.
+    expect(results.fds).not.toContain(LAUNCH_INPUT_FD);
   });
 
   it('learner code still runs threads, multiprocessing, subprocess and asyncio', async () => {
