@@ -186,10 +186,19 @@ export function buildProgram(setExit: (code: number) => void): Command {
       'fatal, error, warn, info, debug or silent',
       process.env.PERFLAB_LOG_LEVEL ?? 'info',
     )
+    .option(
+      '--public-url <url>',
+      'also serve pages and accept changes under this origin (e.g. behind a proxy: https://perflab.example.org); repeatable',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option(
+      '--allow-unisolated',
+      'serve even where learner code would run unisolated (no bubblewrap): code sent to the server then runs as you',
+    )
     .addOption(sandboxOption())
     .addHelpText(
       'after',
-      '\nEnvironment: PERFLAB_PORT, PERFLAB_HOST, PERFLAB_DATA_DIR, PERFLAB_LOG_LEVEL, PERFLAB_SANDBOX set the defaults.\n\nExamples:\n  perflab serve\n  perflab serve --port 8080 --data-dir ~/.perflab/data\n  PERFLAB_LOG_LEVEL=warn npm start',
+      '\nEnvironment: PERFLAB_PORT, PERFLAB_HOST, PERFLAB_DATA_DIR, PERFLAB_LOG_LEVEL, PERFLAB_SANDBOX set the defaults;\nPERFLAB_PUBLIC_URL adds a public URL; PERFLAB_MAX_JOBS, PERFLAB_MAX_JOBS_PER_LEARNER, PERFLAB_MAX_STREAMS,\nPERFLAB_MAX_STREAMS_PER_LEARNER bound unfinished jobs and job streams (defaults 64, 8, 256, 16).\n\nExamples:\n  perflab serve\n  perflab serve --port 8080 --data-dir ~/.perflab/data\n  perflab serve --host 0.0.0.0 --public-url http://192.168.1.20:4321\n  PERFLAB_LOG_LEVEL=warn npm start',
     )
     .action(async (options) => setExit(await (await commands.serve()).serveCommand(options)));
 

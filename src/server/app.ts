@@ -3,11 +3,17 @@
  * src/core/api.ts, published as OpenAPI at /api/openapi.json) and the built web app for every
  * other path. Built without listening, so tests drive it through `inject`.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -19,13 +25,39 @@ import type { Course } from '../course/load.js';
 import type { PythonRuntime } from '../core/runtime.js';
 import type { Runner } from '../runner/runner.js';
 import type { Store } from '../store/types.js';
+import { installBoundary } from './boundary.js';
 import { registerContentRoutes } from './content-routes.js';
 import { registerJobRoutes } from './job-routes.js';
-import { JobIdTakenError, JobManager, ServerClosingError } from './jobs.js';
+import {
+  DEFAULT_MAX_PENDING_JOBS,
+  DEFAULT_MAX_PENDING_JOBS_PER_LEARNER,
+  JobIdTakenError,
+  JobManager,
+  QueueFullError,
+  ServerClosingError,
+} from './jobs.js';
 
 export const API_VERSION = '0.1.0';
 /** Uploads (workbench files, saved code) are small; anything bigger is refused with 413. */
 export const BODY_LIMIT_BYTES = 8 * 1024 * 1024;
+
+/** Bounds on what one learner, and everyone together, may hold on the server. */
+export interface ServerLimits {
+  /** Unfinished jobs (waiting or running) over all learners; more → 429. */
+  maxPendingJobs: number;
+  maxPendingJobsPerLearner: number;
+  /** Open job event streams (SSE), including ones waiting for their job (?pending=1); more → 429. */
+  maxEventStreams: number;
+  maxEventStreamsPerLearner: number;
+}
+
+export const DEFAULT_LIMITS: ServerLimits = {
+  maxPendingJobs: DEFAULT_MAX_PENDING_JOBS,
+  maxPendingJobsPerLearner: DEFAULT_MAX_PENDING_JOBS_PER_LEARNER,
+  maxEventStreams: 256,
+  // A browser opens at most 6 connections per host over HTTP/1.1; 16 leaves room for tabs.
+  maxEventStreamsPerLearner: 16,
+};
 
 export interface AppOptions {
   course: Course;
@@ -34,7 +66,18 @@ export interface AppOptions {
   runtime: PythonRuntime;
   /** The built web app (dist/web); the API works without it. */
   webDir?: string;
+  /** The single implicit learner of a local server (default "local"). */
   learnerId?: string;
+  /**
+   * Who is asking. Today every request is the implicit local learner; accounts will derive it
+   * from a session. Tests pass a function to act as several learners.
+   */
+  learnerOf?: (request: FastifyRequest) => string;
+  /** Origins served besides the loopback names on the bound port (`--public-url`). */
+  publicUrls?: readonly string[];
+  limits?: Partial<ServerLimits>;
+  /** Where queued jobs' files wait; default: a fresh private folder in the temp dir, removed at close. */
+  spoolDir?: string;
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -44,7 +87,8 @@ export interface ServerContext {
   jobs: JobManager;
   runner: Runner;
   runtime: PythonRuntime;
-  learnerId: string;
+  learnerOf: (request: FastifyRequest) => string;
+  limits: ServerLimits;
 }
 
 export class HttpError extends Error {
@@ -52,6 +96,7 @@ export class HttpError extends Error {
     readonly statusCode: number,
     readonly code: string,
     message: string,
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -70,21 +115,40 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   app.setSerializerCompiler(serializerCompiler);
 
   const learnerId = options.learnerId ?? 'local';
-  const jobs = new JobManager({ store: options.store, runner: options.runner, learnerId, log: app.log });
+  const limits: ServerLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  let spoolDir = options.spoolDir;
+  if (spoolDir === undefined) {
+    const made = mkdtempSync(join(tmpdir(), 'perflab-queued-'));
+    app.addHook('onClose', async () => rmSync(made, { recursive: true, force: true }));
+    spoolDir = made;
+  }
+  const jobs = new JobManager({
+    store: options.store,
+    runner: options.runner,
+    spoolDir,
+    maxPendingJobs: limits.maxPendingJobs,
+    maxPendingJobsPerLearner: limits.maxPendingJobsPerLearner,
+    log: app.log,
+  });
   const context: ServerContext = {
     course: options.course,
     store: options.store,
     jobs,
     runner: options.runner,
     runtime: options.runtime,
-    learnerId,
+    learnerOf: options.learnerOf ?? (() => learnerId),
+    limits,
   };
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const body = errorBody(error);
     if (body.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (error instanceof HttpError) void reply.headers(error.headers);
+    if (error instanceof QueueFullError) void reply.header('retry-after', String(error.retryAfterS));
     void reply.status(body.status).send(body.payload);
   });
+
+  installBoundary(app, { publicUrls: options.publicUrls });
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -152,6 +216,8 @@ function errorBody(error: FastifyError): { status: number; payload: ApiError } {
     return { status: error.statusCode, payload: { error: error.code, message: error.message } };
   if (error instanceof JobIdTakenError)
     return { status: 409, payload: { error: 'conflict', message: error.message } };
+  if (error instanceof QueueFullError)
+    return { status: 429, payload: { error: 'too-many', message: error.message } };
   if (error instanceof ServerClosingError)
     return { status: 503, payload: { error: 'shutting-down', message: error.message } };
   if (error.validation) {

@@ -61,13 +61,13 @@ const jobEditsSchema = z.object({ edits: z.record(z.string(), z.string()) });
 /** Enough for every lesson in both states for many learners; on overflow the cache restarts. */
 const LESSON_BODY_CACHE_ENTRIES = 2000;
 
-export async function exerciseProgress(context: ServerContext, exerciseId: string) {
-  const progress = await context.store.getProgress(context.learnerId);
+export async function exerciseProgress(context: ServerContext, learnerId: string, exerciseId: string) {
+  const progress = await context.store.getProgress(learnerId);
   return progress.exercises[exerciseId] ?? NOT_STARTED;
 }
 
 export function registerContentRoutes(api: ApiInstance, context: ServerContext): void {
-  const { store, learnerId } = context;
+  const { store, learnerOf } = context;
   /** `lessonId \0 progress JSON` → the lesson's response, encoded once (see the lesson route). */
   const lessonBodies = new Map<string, { json: Buffer; gzip: Buffer }>();
   const encodings = new Negotiator({ supportedValues: ['gzip', 'identity'] });
@@ -94,14 +94,14 @@ export function registerContentRoutes(api: ApiInstance, context: ServerContext):
         response: { 200: courseIndexSchema },
       },
     },
-    async () => courseIndex(context.course, await store.getProgress(learnerId)),
+    async (request) => courseIndex(context.course, await store.getProgress(learnerOf(request))),
   );
 
   api.get(
     '/progress',
     { schema: { summary: 'The learner progress', response: { 200: progressSchema } } },
-    async (_request, reply) => {
-      const progress = await store.getProgress(learnerId);
+    async (request, reply) => {
+      const progress = await store.getProgress(learnerOf(request));
       // The store hands out one shared object per state of the progress (see withProgressCache):
       // it is checked and encoded once per state, not once per read.
       let json = progressJson.get(progress);
@@ -124,7 +124,7 @@ export function registerContentRoutes(api: ApiInstance, context: ServerContext):
     },
     async (request, reply) => {
       const lesson = findLessonById(context, request.params.id);
-      const progress = (await store.getProgress(learnerId)).lessons[lesson.id] ?? { readAt: null };
+      const progress = (await store.getProgress(learnerOf(request))).lessons[lesson.id] ?? { readAt: null };
       // The lesson never changes while the server runs and its progress has two states (unread,
       // read at T), so each (lesson, progress) response is encoded and gzipped once and then
       // sent as bytes: the hottest read of the app costs no JSON or zlib work per request.
@@ -160,7 +160,7 @@ export function registerContentRoutes(api: ApiInstance, context: ServerContext):
     },
     async (request, reply) => {
       findLessonById(context, request.params.id);
-      await store.markLessonRead(learnerId, request.params.id, Date.now());
+      await store.markLessonRead(learnerOf(request), request.params.id, Date.now());
       return reply.status(204).send(null);
     },
   );
@@ -177,8 +177,14 @@ export function registerContentRoutes(api: ApiInstance, context: ServerContext):
     },
     async (request) => {
       const exercise = findExercise(context, request.params.id);
+      const learnerId = learnerOf(request);
       const saved = await store.getSavedFiles(learnerId, exercise.meta.id);
-      return exerciseView(context.course, exercise, saved, await exerciseProgress(context, exercise.meta.id));
+      return exerciseView(
+        context.course,
+        exercise,
+        saved,
+        await exerciseProgress(context, learnerId, exercise.meta.id),
+      );
     },
   );
 
@@ -194,6 +200,7 @@ export function registerContentRoutes(api: ApiInstance, context: ServerContext):
     },
     async (request) => {
       const exercise = findExercise(context, request.params.id);
+      const learnerId = learnerOf(request);
       const files = editableOnly(exercise, request.body.files);
       const savedAt = Date.now();
       await store.saveFiles(learnerId, exercise.meta.id, files, savedAt);
@@ -213,8 +220,14 @@ export function registerContentRoutes(api: ApiInstance, context: ServerContext):
     },
     async (request) => {
       const exercise = findExercise(context, request.params.id);
+      const learnerId = learnerOf(request);
       await store.deleteSavedFiles(learnerId, exercise.meta.id);
-      return exerciseView(context.course, exercise, null, await exerciseProgress(context, exercise.meta.id));
+      return exerciseView(
+        context.course,
+        exercise,
+        null,
+        await exerciseProgress(context, learnerId, exercise.meta.id),
+      );
     },
   );
 
@@ -231,6 +244,7 @@ export function registerContentRoutes(api: ApiInstance, context: ServerContext):
     },
     async (request) => {
       const exercise = findExercise(context, request.params.id);
+      const learnerId = learnerOf(request);
       const id = exercise.meta.id;
       const job = await store.getJob(request.body.jobId);
       if (!job || job.learnerId !== learnerId || job.target !== `exercise:${id}`)
@@ -244,7 +258,7 @@ export function registerContentRoutes(api: ApiInstance, context: ServerContext):
       );
       await store.saveFiles(learnerId, id, files, Date.now());
       const saved = await store.getSavedFiles(learnerId, id);
-      return exerciseView(context.course, exercise, saved, await exerciseProgress(context, id));
+      return exerciseView(context.course, exercise, saved, await exerciseProgress(context, learnerId, id));
     },
   );
 
@@ -259,7 +273,12 @@ export function registerContentRoutes(api: ApiInstance, context: ServerContext):
     async (request, reply) => {
       const exercise = findExercise(context, request.params.id);
       const path = request.params['*'];
-      const bytes = exercise.starterData[path] ?? exercise.starter[path];
+      // Own keys only: `__proto__`, `constructor` or `toString` are not files (they were a 500).
+      const bytes = Object.hasOwn(exercise.starterData, path)
+        ? exercise.starterData[path]
+        : Object.hasOwn(exercise.starter, path)
+          ? exercise.starter[path]
+          : undefined;
       if (bytes === undefined) throw notFound(`file "${path}" of exercise "${exercise.meta.id}"`);
       const name = path.split('/').pop() ?? 'file';
       return reply
@@ -284,7 +303,8 @@ export function registerContentRoutes(api: ApiInstance, context: ServerContext):
     },
     async (request) => {
       const exercise = findExercise(context, request.params.id);
-      const progress = await exerciseProgress(context, exercise.meta.id);
+      const learnerId = learnerOf(request);
+      const progress = await exerciseProgress(context, learnerId, exercise.meta.id);
       const shown = Math.min(progress.hintsShown + 1, exercise.hints.length);
       await store.setHintsShown(learnerId, exercise.meta.id, shown);
       await store.advanceExercise(learnerId, exercise.meta.id, 'started', Date.now());
@@ -303,6 +323,7 @@ export function registerContentRoutes(api: ApiInstance, context: ServerContext):
     },
     async (request) => {
       const exercise = findExercise(context, request.params.id);
+      const learnerId = learnerOf(request);
       await store.markExplanationShown(learnerId, exercise.meta.id);
       return { explanation: exercise.explanation };
     },

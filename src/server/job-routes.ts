@@ -29,7 +29,7 @@ import {
 } from './job-kinds.js';
 import { exerciseEntry } from './views.js';
 
-const errors = { 400: errorSchema, 404: errorSchema, 503: errorSchema };
+const errors = { 400: errorSchema, 404: errorSchema, 429: errorSchema, 503: errorSchema };
 /** All workbench files together; the sandbox's scratch space is larger, this keeps uploads sane. */
 const WORKBENCH_MAX_BYTES = 6 * 1024 * 1024;
 /** SSE comment lines keep proxies from closing an idle stream. */
@@ -41,8 +41,71 @@ function stdinOf(text: string | undefined): StdinSpec {
   return text === undefined ? { mode: 'closed' } : { mode: 'text', text };
 }
 
+/**
+ * Why a set of workbench file paths cannot be staged, naming the path; null when it can.
+ * Checked before anything is launched: a path like `.`, `dir/` or both `d` and `d/e` used to be
+ * accepted and then failed in staging, leaving the warm sandbox it had launched behind.
+ */
+export function workbenchPathProblem(paths: readonly unknown[]): string | null {
+  const seen = new Set<string>();
+  for (const path of paths) {
+    if (typeof path !== 'string') continue; // the schema names wrong types
+    const shown = JSON.stringify(path);
+    if (path === '') return 'a file path is empty';
+    if (path.includes('\0')) return `the file path ${shown} contains a NUL byte`;
+    if (path.length > 200) return `the file path ${shown.slice(0, 60)}… is over 200 characters`;
+    if (path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith('\\'))
+      return `the file path ${shown} is absolute; give a path inside the workspace, such as "data/input.txt"`;
+    const parts = path.split('/');
+    if (parts.includes('..')) return `the file path ${shown} leaves the workspace ("..")`;
+    if (parts.includes('.') || parts.includes(''))
+      return `the file path ${shown} is not a plain relative file path (no ".", no empty folder name, no trailing "/")`;
+    seen.add(path);
+  }
+  for (const path of seen) {
+    const parts = path.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const folder = parts.slice(0, i).join('/');
+      if (seen.has(folder))
+        return `the file path ${JSON.stringify(folder)} is both a file and the folder of ${JSON.stringify(path)}`;
+    }
+  }
+  return null;
+}
+
+/** Counts open event streams per learner and in total; `acquire` is false when a cap is reached. */
+class StreamCounter {
+  private readonly perLearner = new Map<string, number>();
+  private total = 0;
+
+  constructor(
+    private readonly max: number,
+    private readonly maxPerLearner: number,
+  ) {}
+
+  acquire(learnerId: string): 'ok' | 'learner' | 'server' {
+    const mine = this.perLearner.get(learnerId) ?? 0;
+    if (mine >= this.maxPerLearner) return 'learner';
+    if (this.total >= this.max) return 'server';
+    this.perLearner.set(learnerId, mine + 1);
+    this.total++;
+    return 'ok';
+  }
+
+  release(learnerId: string): void {
+    const mine = (this.perLearner.get(learnerId) ?? 1) - 1;
+    if (mine <= 0) this.perLearner.delete(learnerId);
+    else this.perLearner.set(learnerId, mine);
+    this.total--;
+  }
+}
+
+/** Seconds a client refused an event stream waits before it tries again. */
+const STREAM_RETRY_AFTER_S = 5;
+
 export function registerJobRoutes(api: ApiInstance, context: ServerContext): void {
-  const { jobs, store, learnerId } = context;
+  const { jobs, store, learnerOf, limits } = context;
+  const streams = new StreamCounter(limits.maxEventStreams, limits.maxEventStreamsPerLearner);
 
   api.post(
     '/exercises/:id/jobs',
@@ -56,32 +119,40 @@ export function registerJobRoutes(api: ApiInstance, context: ServerContext): voi
     },
     async (request, reply) => {
       const exercise = findExercise(context, request.params.id);
+      const learnerId = learnerOf(request);
       const id = exercise.meta.id;
       const now = Date.now();
       if (request.body.files)
         await store.saveFiles(learnerId, id, editableOnly(exercise, request.body.files), now);
       const edits = (await store.getSavedFiles(learnerId, id))?.files ?? {};
       await store.advanceExercise(learnerId, id, 'started', now);
-      const spec: ProgramSpec = {
-        files: learnerTree(exercise, edits),
-        entry: exerciseEntry(exercise),
-        argv: [],
-        stdin: stdinOf(request.body.stdin),
-        limits: exercise.meta.limits,
-      };
+      const stdin = stdinOf(request.body.stdin);
       const kind = request.body.kind;
       const jobId = await jobs.start(
+        learnerId,
         kind,
         `exercise:${id}`,
         { kind, edits },
-        async ({ runner, progress }) => {
+        async ({ runner, progress, files }) => {
+          // The learner's edits waited on disk; the rest of the tree comes from the course.
+          const spooled = Object.fromEntries(files.map((f) => [f.path, String(f.content)]));
+          const spec: ProgramSpec = {
+            files: learnerTree(exercise, spooled),
+            entry: exerciseEntry(exercise),
+            argv: [],
+            stdin,
+            limits: exercise.meta.limits,
+          };
           if (kind === 'run') return executeRun(runner, spec);
           if (kind === 'profile') return executeProfile(runner, spec, progress);
-          const outcome = await executeVerify(runner, context.runtime, exercise, edits, progress);
+          const outcome = await executeVerify(runner, context.runtime, exercise, spooled, progress);
           await store.advanceExercise(learnerId, id, outcome.passed ? 'solved' : 'attempted', Date.now());
           return outcome;
         },
-        request.body.jobId,
+        {
+          clientId: request.body.jobId,
+          files: Object.entries(edits).map(([path, content]) => ({ path, content })),
+        },
       );
       return reply.status(202).send({ jobId });
     },
@@ -99,7 +170,7 @@ export function registerJobRoutes(api: ApiInstance, context: ServerContext): voi
     },
     async (request) => {
       const exercise = findExercise(context, request.params.id);
-      const list = await jobs.list(`exercise:${exercise.meta.id}`, request.query.limit);
+      const list = await jobs.list(learnerOf(request), `exercise:${exercise.meta.id}`, request.query.limit);
       return {
         jobs: list.map(
           ({ output: _o, progress: _p, result: _r, queuePosition: _q, outputTruncated: _t, ...summary }) =>
@@ -124,11 +195,12 @@ export function registerJobRoutes(api: ApiInstance, context: ServerContext): voi
       const block = lesson.blocks[request.params.index];
       if (!block) throw notFound(`block ${request.params.index} of lesson "${lesson.id}"`);
       const jobId = await jobs.start(
+        learnerOf(request),
         'block',
         `lesson:${lesson.id}#${request.params.index}`,
         { lesson: lesson.id, index: request.params.index },
         ({ runner }) => executeBlock(runner, block),
-        request.body?.jobId,
+        { clientId: request.body?.jobId },
       );
       return reply.status(202).send({ jobId });
     },
@@ -140,11 +212,21 @@ export function registerJobRoutes(api: ApiInstance, context: ServerContext): voi
       schema: {
         summary: 'Run, profile or time any Python script with its data files',
         body: startWorkbenchJobSchema,
-        response: { 202: jobCreatedSchema, ...errors, 413: errorSchema },
+        response: { 202: jobCreatedSchema, ...errors, 413: errorSchema, 429: errorSchema },
+      },
+      // Before the schema, so the message names the path (the schema names only its index).
+      preValidation: async (request) => {
+        const body = request.body as { files?: unknown; entry?: unknown } | null;
+        if (!body || !Array.isArray(body.files)) return;
+        const paths = body.files.map((f: unknown) => (f as { path?: unknown } | null)?.path);
+        const problem = workbenchPathProblem(paths) ?? workbenchPathProblem([body.entry]);
+        if (problem) throw new HttpError(400, 'bad-path', problem);
       },
     },
     async (request, reply) => {
       const body = request.body;
+      const { kind, entry, args: argv, candidates = [] } = body;
+      const stdin = stdinOf(body.stdin);
       const files: JobFile[] = body.files.map((f) => ({
         path: f.path,
         content: f.base64 ? Buffer.from(f.content, 'base64') : f.content,
@@ -172,14 +254,8 @@ export function registerJobRoutes(api: ApiInstance, context: ServerContext): voi
           'bad-request',
           'timeit needs at least two candidates (function names or expressions) to compare',
         );
-      const spec: ProgramSpec = {
-        files,
-        entry: body.entry,
-        argv: body.args,
-        stdin: stdinOf(body.stdin),
-        limits: {},
-      };
       const jobId = await jobs.start(
+        learnerOf(request),
         body.kind,
         'workbench',
         {
@@ -189,12 +265,20 @@ export function registerJobRoutes(api: ApiInstance, context: ServerContext): voi
           candidates: body.candidates,
           files: body.files.map((f) => f.path),
         },
-        ({ runner, progress }) => {
-          if (body.kind === 'run') return executeRun(runner, spec);
-          if (body.kind === 'profile') return executeProfile(runner, spec, progress);
-          return executeTimeit(runner, spec, body.candidates ?? []);
+        ({ runner, progress, files: spooled }) => {
+          // The files waited on disk (the spool), not in this closure.
+          const spec: ProgramSpec = {
+            files: spooled,
+            entry,
+            argv,
+            stdin,
+            limits: {},
+          };
+          if (kind === 'run') return executeRun(runner, spec);
+          if (kind === 'profile') return executeProfile(runner, spec, progress);
+          return executeTimeit(runner, spec, candidates);
         },
-        body.jobId,
+        { clientId: body.jobId, files },
       );
       return reply.status(202).send({ jobId });
     },
@@ -212,7 +296,7 @@ export function registerJobRoutes(api: ApiInstance, context: ServerContext): voi
       },
     },
     async (request) => {
-      const view = await jobs.get(request.params.id);
+      const view = await jobs.get(learnerOf(request), request.params.id);
       if (!view) throw notFound(`job ${request.params.id}`);
       return view;
     },
@@ -234,14 +318,44 @@ export function registerJobRoutes(api: ApiInstance, context: ServerContext): voi
       },
     },
     async (request, reply) => {
-      if (request.query.pending === '1') await jobs.waitForJob(request.params.id, PENDING_WAIT_MS);
+      const learnerId = learnerOf(request);
+      const acquired = streams.acquire(learnerId);
+      if (acquired !== 'ok')
+        throw new HttpError(
+          429,
+          'too-many',
+          acquired === 'learner'
+            ? `you have ${limits.maxEventStreamsPerLearner} job streams open, the most perflab keeps per learner; close a tab or wait for a job to end`
+            : `the server has ${limits.maxEventStreams} job streams open, the most it keeps; try again in a few seconds`,
+          { 'retry-after': String(STREAM_RETRY_AFTER_S) },
+        );
+      let released = false;
+      const release = () => {
+        if (!released) streams.release(learnerId);
+        released = true;
+      };
       const events: JobEvent[] = [];
       let wake: (() => void) | null = null;
-      const unsubscribe = await jobs.subscribe(request.params.id, (event) => {
-        events.push(event);
-        wake?.();
-      });
-      if (!unsubscribe) throw notFound(`job ${request.params.id}`);
+      let unsubscribe: (() => void) | null;
+      try {
+        // ?pending=1 waits only for an id nobody holds yet, and only until someone starts it.
+        if (
+          request.query.pending === '1' &&
+          !(await jobs.waitForJob(learnerId, request.params.id, PENDING_WAIT_MS))
+        )
+          throw notFound(`job ${request.params.id}`);
+        unsubscribe = await jobs.subscribe(learnerId, request.params.id, (event) => {
+          events.push(event);
+          wake?.();
+        });
+      } catch (error) {
+        release();
+        throw error;
+      }
+      if (!unsubscribe) {
+        release();
+        throw notFound(`job ${request.params.id}`);
+      }
       reply.hijack();
       const raw = reply.raw;
       raw.writeHead(200, {
@@ -254,6 +368,7 @@ export function registerJobRoutes(api: ApiInstance, context: ServerContext): voi
       request.raw.on('close', () => {
         open = false;
         unsubscribe();
+        release();
         wake?.();
       });
       const keepalive = setInterval(() => raw.write(': keepalive\n\n'), KEEPALIVE_MS);
@@ -272,6 +387,7 @@ export function registerJobRoutes(api: ApiInstance, context: ServerContext): voi
       } finally {
         clearInterval(keepalive);
         unsubscribe();
+        release();
         raw.end();
       }
     },
@@ -287,7 +403,7 @@ export function registerJobRoutes(api: ApiInstance, context: ServerContext): voi
       },
     },
     async (request) => {
-      const view = await jobs.cancel(request.params.id);
+      const view = await jobs.cancel(learnerOf(request), request.params.id);
       if (!view) throw notFound(`job ${request.params.id}`);
       return view;
     },
@@ -304,12 +420,13 @@ export function registerJobRoutes(api: ApiInstance, context: ServerContext): voi
     },
     async (request, reply) => {
       const { id, name } = request.params;
-      const view = await jobs.get(id);
+      const learnerId = learnerOf(request);
+      const view = await jobs.get(learnerId, id);
       if (!view) throw notFound(`job ${id}`);
       const profile = (view.result as { profile?: { functions: never[]; edges: never[] } | null } | null)
         ?.profile;
       if (name === 'profile.prof') {
-        const pstats = await jobs.pstatsOf(id);
+        const pstats = await jobs.pstatsOf(learnerId, id);
         if (!pstats) throw notFound(`a profile for job ${id}`);
         return reply
           .header('content-type', 'application/octet-stream')

@@ -7,9 +7,11 @@
 import { randomUUID } from 'node:crypto';
 import type { JobEvent, JobKind, JobState, JobView, OutputChunkView } from '../core/api.js';
 import type { Runner } from '../runner/runner.js';
+import type { JobFile } from '../sandbox/types.js';
 import type { JobRecord, Store } from '../store/types.js';
 import type { JobOutcome } from './job-kinds.js';
-import { ScopedRunner } from './scoped-runner.js';
+import { ScopedRunner, type JobPhase } from './scoped-runner.js';
+import { readSpool, removeSpool, writeSpool } from './spool.js';
 
 /** Output kept per job, in characters; the sandbox's own output cap (1 MB by default) is similar. */
 const MAX_OUTPUT_CHARS = 1_000_000;
@@ -18,16 +20,28 @@ const TICK_MS = 250;
 /** Finished jobs stay in memory this long for late subscribers before only the store has them. */
 const KEEP_FINISHED_MS = 60_000;
 
+/** Unfinished web jobs (waiting or running) allowed at once, over all learners and per learner. */
+export const DEFAULT_MAX_PENDING_JOBS = 64;
+export const DEFAULT_MAX_PENDING_JOBS_PER_LEARNER = 8;
+/** What a refused client is told to wait before trying again, in seconds (jobs take seconds). */
+const RETRY_AFTER_S = 10;
+
 export interface JobContext {
   runner: Runner;
   signal: AbortSignal;
   progress(line: string): void;
+  /** The files given to `start`, read back from the spool when the job's turn came. */
+  files: JobFile[];
 }
 
 export type JobExecutor = (context: JobContext) => Promise<JobOutcome>;
 
 interface LiveJob {
   record: JobRecord;
+  /** Where the job's files wait on disk until it is admitted; null when it has none. */
+  spool: string | null;
+  /** Set while the job waits for a slot: admits it. */
+  admit: (() => void) | null;
   outputChars: number;
   abort: AbortController;
   runner: ScopedRunner;
@@ -39,42 +53,114 @@ interface LiveJob {
 export interface JobManagerOptions {
   store: Store;
   runner: Runner;
-  learnerId: string;
+  /** Queued jobs' files wait here (one folder per job), not in memory. */
+  spoolDir: string;
+  /** Default: DEFAULT_MAX_PENDING_JOBS. */
+  maxPendingJobs?: number;
+  /** Default: DEFAULT_MAX_PENDING_JOBS_PER_LEARNER. */
+  maxPendingJobsPerLearner?: number;
+  /**
+   * Jobs executing at once; the rest wait with their files on disk. Default: the queue's
+   * concurrency, so the runner's queue holds about one run per CPU and little else.
+   */
+  slots?: number;
   log?: { error(obj: unknown, msg?: string): void; info(obj: unknown, msg?: string): void };
+}
+
+export interface StartOptions {
+  /** A client-made id (the page follows the job before the start request returns). */
+  clientId?: string;
+  /** Files the job needs when it runs: kept on disk while it waits. */
+  files?: JobFile[];
 }
 
 export class JobManager {
   private readonly live = new Map<string, LiveJob>();
-  private readonly artifacts = new Map<string, string>();
+  /** pstats bytes of finished profile jobs (base64), with their learner. */
+  private readonly artifacts = new Map<string, { learnerId: string; pstatsBase64: string }>();
   /** Event streams opened (with ?pending=1) for ids whose start request has not arrived yet. */
-  private readonly waiting = new Map<string, Set<() => void>>();
+  private readonly waiting = new Map<string, Set<{ learnerId: string; wake: (mine: boolean) => void }>>();
+  /** Starts between their limit check and their entry in `live`, per learner. */
+  private readonly reserved = new Map<string, number>();
+  private reservedTotal = 0;
+  /** Jobs holding a slot, and jobs waiting for one (first in first out). */
+  private readonly executing = new Set<LiveJob>();
+  private readonly admission: LiveJob[] = [];
+  private readonly slots: number;
+  private readonly maxPending: number;
+  private readonly maxPendingPerLearner: number;
   private closing = false;
   private ticker: NodeJS.Timeout;
 
   constructor(private readonly options: JobManagerOptions) {
+    this.slots = options.slots ?? options.runner.queue.stats().concurrency;
+    this.maxPending = options.maxPendingJobs ?? DEFAULT_MAX_PENDING_JOBS;
+    this.maxPendingPerLearner = options.maxPendingJobsPerLearner ?? DEFAULT_MAX_PENDING_JOBS_PER_LEARNER;
     this.ticker = setInterval(() => this.tick(), TICK_MS);
     this.ticker.unref();
   }
 
-  get learnerId(): string {
-    return this.options.learnerId;
+  /** Unfinished jobs (waiting or running): of one learner, or of everyone. */
+  pendingCount(learnerId?: string): number {
+    let count = learnerId === undefined ? this.reservedTotal : (this.reserved.get(learnerId) ?? 0);
+    for (const job of this.live.values())
+      if (job.record.finishedAt === null && (learnerId === undefined || job.record.learnerId === learnerId))
+        count++;
+    return count;
   }
 
-  /** Starts a job and returns its id at once; the job runs in the background. */
+  /**
+   * Starts a job of `learnerId` and returns its id at once; the job waits for a slot (its
+   * files on disk) and runs in the background. Throws QueueFullError when the learner, or the
+   * server, has too many unfinished jobs.
+   */
   async start(
+    learnerId: string,
     kind: JobKind,
     target: string,
     request: unknown,
     execute: JobExecutor,
-    clientId?: string,
+    startOptions: StartOptions = {},
   ): Promise<string> {
     if (this.closing) throw new ServerClosingError();
+    if (this.pendingCount(learnerId) >= this.maxPendingPerLearner)
+      throw new QueueFullError(
+        `you have ${this.maxPendingPerLearner} unfinished jobs, the most perflab keeps per learner; wait for one to finish (or cancel one) and start again`,
+        RETRY_AFTER_S,
+      );
+    if (this.pendingCount() >= this.maxPending)
+      throw new QueueFullError(
+        `the server has ${this.maxPending} unfinished jobs, the most it keeps; try again in a few seconds`,
+        RETRY_AFTER_S,
+      );
+    this.reserved.set(learnerId, (this.reserved.get(learnerId) ?? 0) + 1);
+    this.reservedTotal++;
+    try {
+      return await this.startReserved(learnerId, kind, target, request, execute, startOptions);
+    } finally {
+      const left = (this.reserved.get(learnerId) ?? 1) - 1;
+      if (left === 0) this.reserved.delete(learnerId);
+      else this.reserved.set(learnerId, left);
+      this.reservedTotal--;
+    }
+  }
+
+  private async startReserved(
+    learnerId: string,
+    kind: JobKind,
+    target: string,
+    request: unknown,
+    execute: JobExecutor,
+    { clientId, files }: StartOptions,
+  ): Promise<string> {
     const id = clientId ?? randomUUID();
+    // The same answer whoever holds the id: it must not tell which ids other learners use.
     if (clientId && (this.live.has(clientId) || (await this.options.store.getJob(clientId))))
-      throw new JobIdTakenError(clientId);
+      throw new JobIdTakenError();
+    const spool = files && files.length > 0 ? await writeSpool(this.options.spoolDir, id, files) : null;
     const record: JobRecord = {
       id,
-      learnerId: this.options.learnerId,
+      learnerId,
       kind,
       target,
       state: 'queued',
@@ -89,10 +175,19 @@ export class JobManager {
       progress: [],
       result: null,
     };
-    await this.options.store.insertJob(record);
+    try {
+      await this.options.store.insertJob(record);
+    } catch (error) {
+      if (spool) await removeSpool(spool);
+      throw error;
+    }
+    // The stored request (an exercise job's files, for restore) is not needed in memory.
+    record.request = null;
     const abort = new AbortController();
     const job: LiveJob = {
       record,
+      spool,
+      admit: null,
       outputChars: 0,
       abort,
       runner: null as unknown as ScopedRunner,
@@ -102,25 +197,65 @@ export class JobManager {
     job.runner = new ScopedRunner(this.options.runner, abort.signal, (chunk) => this.output(job, chunk));
     this.live.set(id, job);
     job.done = this.execute(job, execute);
-    for (const wake of this.waiting.get(id) ?? []) wake();
+    for (const waiter of this.waiting.get(id) ?? []) waiter.wake(waiter.learnerId === learnerId);
     this.waiting.delete(id);
     return id;
+  }
+
+  /** Resolves once the job holds a slot; rejects when it is cancelled while waiting. */
+  private admit(job: LiveJob): Promise<void> {
+    if (this.executing.size < this.slots && this.admission.length === 0) {
+      this.executing.add(job);
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        const index = this.admission.indexOf(job);
+        if (index >= 0) this.admission.splice(index, 1);
+        job.admit = null;
+        reject(new Error('cancelled while queued'));
+      };
+      job.admit = () => {
+        job.admit = null;
+        job.abort.signal.removeEventListener('abort', onAbort);
+        this.executing.add(job);
+        resolve();
+      };
+      if (job.abort.signal.aborted) return onAbort();
+      job.abort.signal.addEventListener('abort', onAbort, { once: true });
+      this.admission.push(job);
+    });
+  }
+
+  private pump(): void {
+    while (this.executing.size < this.slots && this.admission.length > 0) this.admission.shift()?.admit?.();
+  }
+
+  private phaseOf(job: LiveJob): JobPhase {
+    const index = this.admission.indexOf(job);
+    if (index < 0) return job.runner.phase();
+    return { state: 'queued', queuePosition: this.options.runner.queue.stats().queued + index + 1 };
   }
 
   private async execute(job: LiveJob, execute: JobExecutor): Promise<void> {
     const { record } = job;
     let state: JobState;
     try {
+      await this.admit(job);
+      const files = job.spool ? await readSpool(job.spool) : [];
+      if (job.abort.signal.aborted) throw new Error('cancelled');
       const outcome = await execute({
         runner: job.runner,
         signal: job.abort.signal,
         progress: (line) => this.progress(job, line),
+        files,
       });
       state = job.abort.signal.aborted ? 'cancelled' : outcome.failed ? 'failed' : 'finished';
       record.result = outcome.result;
       record.message = job.abort.signal.aborted ? 'cancelled' : outcome.message;
       record.passed = outcome.passed;
-      if (outcome.pstatsBase64) this.artifacts.set(record.id, outcome.pstatsBase64);
+      if (outcome.pstatsBase64)
+        this.artifacts.set(record.id, { learnerId: record.learnerId, pstatsBase64: outcome.pstatsBase64 });
     } catch (error) {
       if (job.abort.signal.aborted) {
         state = 'cancelled';
@@ -130,6 +265,9 @@ export class JobManager {
         record.message = `perflab could not finish this job: ${(error as Error).message}`;
         this.options.log?.error({ err: error, jobId: record.id }, 'job failed');
       }
+    } finally {
+      if (this.executing.delete(job)) this.pump();
+      if (job.spool) await removeSpool(job.spool);
     }
     record.state = state;
     record.startedAt ??= Date.now();
@@ -144,7 +282,7 @@ export class JobManager {
         output: record.output,
         outputTruncated: record.outputTruncated,
         progress: record.progress,
-        result: withArtifacts(record.result, this.artifacts.get(record.id)),
+        result: withArtifacts(record.result, this.artifacts.get(record.id)?.pstatsBase64),
       });
     } catch (error) {
       this.options.log?.error({ err: error, jobId: record.id }, 'could not store the job result');
@@ -183,7 +321,7 @@ export class JobManager {
   private tick(): void {
     for (const job of this.live.values()) {
       if (job.record.finishedAt !== null) continue;
-      const phase = job.runner.phase();
+      const phase = this.phaseOf(job);
       if (phase.state === 'running' && job.record.state === 'queued') {
         job.record.state = 'running';
         job.record.startedAt = Date.now();
@@ -204,49 +342,72 @@ export class JobManager {
     };
   }
 
-  /** The job as it is now: live from memory, or from the store. Null when unknown. */
-  async get(id: string): Promise<JobView | null> {
+  /** The live job `id` when it belongs to `learnerId`. */
+  private liveOf(learnerId: string, id: string): LiveJob | undefined {
     const job = this.live.get(id);
-    if (job) return this.viewOf(job.record, job.runner.phase().queuePosition);
+    return job && job.record.learnerId === learnerId ? job : undefined;
+  }
+
+  /** A job of `learnerId` as it is now: live from memory, or from the store. Null when unknown or another learner's. */
+  async get(learnerId: string, id: string): Promise<JobView | null> {
+    const live = this.live.get(id);
+    if (live)
+      return live.record.learnerId === learnerId
+        ? this.viewOf(live.record, this.phaseOf(live).queuePosition)
+        : null;
     const record = await this.options.store.getJob(id);
-    if (!record || record.learnerId !== this.options.learnerId) return null;
+    if (!record || record.learnerId !== learnerId) return null;
     return this.viewOf(record, 0);
   }
 
-  /** Resolves true once a job with this id exists (now or within `timeoutMs`), false if none came. */
-  async waitForJob(id: string, timeoutMs: number): Promise<boolean> {
-    if (this.live.has(id) || (await this.options.store.getJob(id))) return true;
+  /**
+   * Resolves true once a job with this id exists for `learnerId` (now or within `timeoutMs`).
+   * False at once when the id is another learner's, and as soon as another learner starts it.
+   */
+  async waitForJob(learnerId: string, id: string, timeoutMs: number): Promise<boolean> {
+    const live = this.live.get(id);
+    if (live) return live.record.learnerId === learnerId;
+    const stored = await this.options.store.getJob(id);
+    if (stored) return stored.learnerId === learnerId;
     if (this.closing) return false;
     return new Promise<boolean>((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        resolve(true);
+      const waiter = {
+        learnerId,
+        wake: (mine: boolean) => {
+          clearTimeout(timer);
+          resolve(mine);
+        },
       };
       const timer = setTimeout(() => {
-        this.waiting.get(id)?.delete(wake);
+        this.waiting.get(id)?.delete(waiter);
         if (this.waiting.get(id)?.size === 0) this.waiting.delete(id);
-        resolve(this.live.has(id));
+        resolve(this.liveOf(learnerId, id) !== undefined);
       }, timeoutMs);
       const set = this.waiting.get(id) ?? new Set();
-      set.add(wake);
+      set.add(waiter);
       this.waiting.set(id, set);
     });
   }
 
   /**
-   * Replays the job so far to `listener`, then follows it live until its `end` event.
-   * Returns an unsubscribe function; null when the job does not exist.
+   * Replays a job of `learnerId` so far to `listener`, then follows it live until its `end`
+   * event. Returns an unsubscribe function; null when the job does not exist for this learner.
    */
-  async subscribe(id: string, listener: (event: JobEvent) => void): Promise<(() => void) | null> {
+  async subscribe(
+    learnerId: string,
+    id: string,
+    listener: (event: JobEvent) => void,
+  ): Promise<(() => void) | null> {
     const job = this.live.get(id);
     if (!job) {
-      const view = await this.get(id);
+      const view = await this.get(learnerId, id);
       if (!view) return null;
       replay(view, listener);
       listener({ type: 'end', job: view });
       return () => {};
     }
-    const view = this.viewOf(job.record, job.runner.phase().queuePosition);
+    if (job.record.learnerId !== learnerId) return null;
+    const view = this.viewOf(job.record, this.phaseOf(job).queuePosition);
     replay(view, listener);
     if (job.record.finishedAt !== null) {
       listener({ type: 'end', job: view });
@@ -256,10 +417,11 @@ export class JobManager {
     return () => job.subscribers.delete(listener);
   }
 
-  /** Cancels a queued or running job. False when it is unknown; finished jobs are left as they are. */
-  async cancel(id: string): Promise<JobView | null> {
+  /** Cancels a queued or running job of `learnerId`. Null when unknown; finished jobs are left as they are. */
+  async cancel(learnerId: string, id: string): Promise<JobView | null> {
     const job = this.live.get(id);
-    if (!job) return this.get(id);
+    if (!job) return this.get(learnerId, id);
+    if (job.record.learnerId !== learnerId) return null;
     if (job.record.finishedAt === null) {
       job.abort.abort();
       await job.done;
@@ -267,20 +429,20 @@ export class JobManager {
     return this.viewOf(job.record, 0);
   }
 
-  async list(target: string | undefined, limit: number): Promise<JobView[]> {
-    const records = await this.options.store.listJobs({ learnerId: this.options.learnerId, target, limit });
+  async list(learnerId: string, target: string | undefined, limit: number): Promise<JobView[]> {
+    const records = await this.options.store.listJobs({ learnerId, target, limit });
     return records.map((r) => {
-      const live = this.live.get(r.id);
-      return this.viewOf(live ? live.record : r, live ? live.runner.phase().queuePosition : 0);
+      const live = this.liveOf(learnerId, r.id);
+      return this.viewOf(live ? live.record : r, live ? this.phaseOf(live).queuePosition : 0);
     });
   }
 
-  /** The raw pstats bytes of a profile job, base64; null when the job has none. */
-  async pstatsOf(id: string): Promise<string | null> {
+  /** The raw pstats bytes of a profile job of `learnerId`, base64; null when the job has none. */
+  async pstatsOf(learnerId: string, id: string): Promise<string | null> {
     const cached = this.artifacts.get(id);
-    if (cached) return cached;
+    if (cached) return cached.learnerId === learnerId ? cached.pstatsBase64 : null;
     const record = await this.options.store.getJob(id);
-    if (!record || record.learnerId !== this.options.learnerId) return null;
+    if (!record || record.learnerId !== learnerId) return null;
     const stored = (record.result as { pstatsBase64?: unknown } | null)?.pstatsBase64;
     return typeof stored === 'string' ? stored : null;
   }
@@ -296,7 +458,7 @@ export class JobManager {
   async close(graceMs: number): Promise<void> {
     this.closing = true;
     const pending = [...this.live.values()].filter((j) => j.record.finishedAt === null);
-    for (const job of pending) if (job.runner.phase().state !== 'running') job.abort.abort();
+    for (const job of pending) if (this.phaseOf(job).state !== 'running') job.abort.abort();
     const all = Promise.all(pending.map((j) => j.done));
     let timer: NodeJS.Timeout | undefined;
     const timedOut = await Promise.race([
@@ -309,6 +471,8 @@ export class JobManager {
     if (timedOut) for (const job of pending) job.abort.abort();
     await all;
     clearInterval(this.ticker);
+    for (const waiters of this.waiting.values()) for (const waiter of waiters) waiter.wake(false);
+    this.waiting.clear();
   }
 
   private viewOf(record: JobRecord, queuePosition: number): JobView {
@@ -356,8 +520,19 @@ function withArtifacts(result: unknown, pstatsBase64: string | undefined): unkno
 
 export class JobIdTakenError extends Error {
   override name = 'JobIdTakenError';
-  constructor(id: string) {
-    super(`a job with id ${id} already exists; pick a fresh id (or leave it out)`);
+  constructor() {
+    super('this job id cannot be used; pick a fresh random id (or leave it out and perflab picks one)');
+  }
+}
+
+/** Too many unfinished jobs: 429 with Retry-After. */
+export class QueueFullError extends Error {
+  override name = 'QueueFullError';
+  constructor(
+    message: string,
+    readonly retryAfterS: number,
+  ) {
+    super(message);
   }
 }
 

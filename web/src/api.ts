@@ -58,7 +58,14 @@ async function request<T>(method: string, url: string, body?: unknown, signal?: 
     response = await fetch(url, {
       method,
       signal,
-      headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json' },
+      // A change without a body carries X-Perflab: the server refuses body-less changes without
+      // it (or JSON), so another site cannot make them with a plain form or no-cors fetch.
+      headers:
+        body === undefined
+          ? method === 'GET'
+            ? { accept: 'application/json' }
+            : { accept: 'application/json', 'x-perflab': '1' }
+          : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (error) {
