@@ -11,6 +11,7 @@ import {
   chmodSync,
   closeSync,
   constants as fsConstants,
+  existsSync,
   fchmodSync,
   fstatSync,
   ftruncateSync,
@@ -66,7 +67,7 @@ export interface ExecuteOptions {
   useCgroups: boolean;
   /** The uid/gid the harness drops to before learner code runs, when the sandbox starts as root. */
   dropPrivileges: { uid: number; gid: number } | null;
-  /** An interpreter for the launcher (see LAUNCHER_SOURCE): the runtime's own Python. */
+  /** The runtime's Python, for the launcher where perl is missing (see launcherCommand). */
   launcherPython: string;
   plan: (
     staged: StagedRun,
@@ -88,13 +89,35 @@ export const LAUNCH_INPUT_FD = SANDBOX_STDIO_COUNT;
  * closes every descriptor but the sandbox's own pipes, then execs the sandbox. Node hands a
  * child every descriptor its own process inherited without close-on-exec (a shell's
  * `exec 100>>file`, a server's parent's pipe), and neither bubblewrap nor the harness closes
- * them; learner code wrote into a root-owned host file through one. os.closerange is one
- * close_range(2) call on Linux ≥ 5.9 (a /proc/self/fd walk before). `-I -S`: no environment,
- * no site packages, nothing imported but the interpreter's core — it costs the start-up of a
- * bare interpreter and nothing else (see README for the measured cost).
- * argv: <descriptors to keep> <number of cgroup files> <cgroup files...> <command> <args...>
+ * them; learner code wrote into a root-owned host file through one.
+ *
+ * Perl where there is one (perl-base is essential on Debian and Ubuntu): it starts in ~2 ms
+ * where `python -I -S` takes ~10 ms, and the launcher is on every cold run's path (README has
+ * the measurements). close_range(2) is syscall 436 on every architecture (Linux ≥ 5.9); on an
+ * older kernel the launcher closes what /proc/self/fd lists instead. The Python version
+ * (os.closerange: close_range or the same walk) is the fallback; both are tested.
+ * argv after the source: <descriptors to keep> <number of cgroup files> <cgroup files...>
+ * <command> <args...>
  */
-export const LAUNCHER_SOURCE = [
+export const PERL_LAUNCHER_SOURCE = [
+  'my ($keep, $count) = splice(@ARGV, 0, 2);',
+  'for my $path (splice(@ARGV, 0, $count)) {',
+  '  sysopen(my $file, $path, 1) or die "perflab launcher: $path: $!\\n";',
+  '  defined(syswrite($file, "$$\\n")) or die "perflab launcher: $path: $!\\n";',
+  '  close($file);',
+  '}',
+  // syscall passes a string as a pointer: $keep must be made a number first.
+  'if (syscall(436, $keep + 0, 0xffffffff, 0) != 0) {',
+  '  opendir(my $dir, "/proc/self/fd") or die "perflab launcher: /proc/self/fd: $!\\n";',
+  '  my @open = grep { /^\\d+$/ && $_ >= $keep } readdir($dir);',
+  '  closedir($dir);',
+  '  require POSIX;',
+  '  POSIX::close($_) for @open;',
+  '}',
+  'exec { $ARGV[0] } @ARGV or die "perflab launcher: $ARGV[0]: $!\\n";',
+].join('\n');
+
+export const PYTHON_LAUNCHER_SOURCE = [
   'import os, sys',
   'keep, count = int(sys.argv[1]), int(sys.argv[2])',
   'for path in sys.argv[3 : 3 + count]:',
@@ -104,6 +127,25 @@ export const LAUNCHER_SOURCE = [
   'os.closerange(keep, 2**31 - 1)',
   'os.execvp(sys.argv[3 + count], sys.argv[3 + count :])',
 ].join('\n');
+
+const PERL_PATHS = ['/usr/bin/perl', '/bin/perl'];
+let perlPath: string | null | undefined;
+
+/**
+ * The launcher's command and the arguments before its own: perl when installed, else the
+ * runtime's Python with `-I -S` (no environment, no site packages).
+ */
+export function launcherCommand(
+  python: string,
+  kind: 'auto' | 'perl' | 'python' = 'auto',
+): { command: string; args: string[] } {
+  if (kind !== 'python') {
+    perlPath ??= PERL_PATHS.find((path) => existsSync(path)) ?? null;
+    if (perlPath) return { command: perlPath, args: ['-e', PERL_LAUNCHER_SOURCE] };
+    if (kind === 'perl') throw new Error('perl is not installed');
+  }
+  return { command: python, args: ['-I', '-S', '-c', PYTHON_LAUNCHER_SOURCE] };
+}
 
 export class JobFileError extends Error {
   override name = 'JobFileError';
@@ -456,13 +498,11 @@ export async function launchSandbox(
   const procsFiles = cgroup ? cgroup.procsFiles() : [];
   // One more pipe when the plan hands the command launch input (fd LAUNCH_INPUT_FD).
   const descriptors = SANDBOX_STDIO_COUNT + (plan.launchInput ? 1 : 0);
+  const launcher = launcherCommand(options.launcherPython);
   const child = spawn(
-    options.launcherPython,
+    launcher.command,
     [
-      '-I',
-      '-S',
-      '-c',
-      LAUNCHER_SOURCE,
+      ...launcher.args,
       String(descriptors),
       String(procsFiles.length),
       ...procsFiles,
@@ -570,6 +610,7 @@ export async function dispatchRun(launched: LaunchedSandbox, spec: SandboxRunSpe
     fillStaging(staged, spec.files, JSON.stringify(job));
     if (cgroup) {
       await cgroup.applyLimits({ memoryBytes: limits.memoryMb * 1024 * 1024, tasks: limits.tasks });
+      if (spec.cpuShares) await cgroup.weightCpu(spec.cpuShares);
     }
   } catch (error) {
     // Whatever went wrong before "go", the started sandbox (bwrap, the waiting harness, its
