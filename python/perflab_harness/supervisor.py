@@ -19,11 +19,13 @@ and dropped as a whole when anything is off. No verdict may rest on it.
 
 import json
 import os
-import secrets
 import select
-import signal
-import socket
-import struct
+import sys
+
+# The C modules, not `socket`, `signal` and `secrets`: those build enums or load OpenSSL on
+# import, tens of milliseconds on a busy machine, paid by every cold run.
+import _signal
+import _socket
 
 from perflab_harness.learner_report import check_report
 
@@ -39,11 +41,11 @@ POLL_FALLBACK_MS = 20
 
 def new_report_address():
     # Abstract unix socket: no file in the learner's /tmp, gone when the supervisor exits.
-    return b"\0perflab-report-" + secrets.token_hex(16).encode("ascii")
+    return b"\0perflab-report-" + os.urandom(16).hex().encode("ascii")
 
 
 def listen(address):
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
     listener.bind(address)
     listener.listen(MAX_CONNECTIONS)
     listener.setblocking(False)
@@ -53,13 +55,16 @@ def listen(address):
 def become_supervisor():
     """Called in the parent right after the fork."""
     try:
-        with open("/proc/self/comm", "wb") as comm:
-            comm.write(SUPERVISOR_NAME)
+        comm = os.open("/proc/self/comm", os.O_WRONLY | os.O_CLOEXEC)
+        try:
+            os.write(comm, SUPERVISOR_NAME)
+        finally:
+            os.close(comm)
     except OSError:
         pass
     # The host sends SIGUSR1 to every process of a run that timed out; the supervisor's stack
     # says nothing about the program, and the default action would kill it.
-    signal.signal(signal.SIGUSR1, signal.SIG_IGN)
+    _signal.signal(_signal.SIGUSR1, _signal.SIG_IGN)
 
 
 class _Connection:
@@ -74,8 +79,9 @@ class _Connection:
 
 def _peer_pid(sock):
     try:
-        credentials = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
-        return struct.unpack("3i", credentials)[0]
+        # struct ucred {pid_t pid; uid_t uid; gid_t gid;}: three native 32-bit ints.
+        credentials = sock.getsockopt(_socket.SOL_SOCKET, _socket.SO_PEERCRED, 12)
+        return int.from_bytes(credentials[:4], sys.byteorder, signed=True)
     except OSError:
         return None
 
@@ -132,11 +138,10 @@ class Supervision:
     def _accept(self, poller):
         while True:
             try:
-                sock, _ = self.listener.accept()
-            except (BlockingIOError, InterruptedError):
+                fd, _ = self.listener._accept()
+            except OSError:  # BlockingIOError: nobody else is waiting
                 return
-            except OSError:
-                return
+            sock = _socket.socket(fileno=fd)
             if len(self.connections) >= MAX_CONNECTIONS:
                 sock.close()
                 continue
@@ -210,6 +215,8 @@ def kernel_fields(status, rusage):
     if os.WIFSIGNALED(status):
         exit_code = None
         signal_number = os.WTERMSIG(status)
+        import signal  # only for a learner process that died of a signal
+
         try:
             signal_name = signal.Signals(signal_number).name
         except ValueError:
@@ -234,7 +241,7 @@ def end_like(exit_code, signal_number):
     """The supervisor ends the way the learner process did: same status, or same signal."""
     if signal_number is not None:
         try:
-            signal.signal(signal_number, signal.SIG_DFL)
+            _signal.signal(signal_number, _signal.SIG_DFL)
         except (OSError, ValueError):
             pass  # SIGKILL and SIGSTOP have no handler to reset
         try:
