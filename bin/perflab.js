@@ -12,7 +12,9 @@ if (!existsSync(fileURLToPath(compiled))) {
   // Not process.exit: the loop ends once the message is written, and the exit status is kept.
   process.exitCode = 3;
 } else {
-  const { main, exitAfterOutput } = await import(compiled.href);
+  const { main, exitAfterOutput, dropOutputNobodyReads } = await import(compiled.href);
+  // A reader that goes away early (`| head`) must not crash a command half-way through.
+  dropOutputNobodyReads();
   // Every command has finished and released what it opened by now. exitAfterOutput waits until
   // stdout and stderr have handed all output to the kernel (a pipe to a slow reader fills after
   // 64 KiB, and process.exit would drop the rest), then exits explicitly, so that a stray handle

@@ -27,6 +27,19 @@ export function drained(stream: NodeJS.WriteStream): Promise<void> {
   });
 }
 
+/**
+ * A reader that goes away early (`perflab profile --json | head -c 100`) makes further writes
+ * fail with EPIPE, emitted as an 'error' event that would crash the command with a stack trace
+ * half-way through its run (before its sandbox is cleaned up). Output nobody reads is dropped
+ * instead, like `cat` does, and the command finishes as it would have; exitAfterOutput then
+ * does not wait for a stream that is gone.
+ */
+export function dropOutputNobodyReads(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    if (stream.listenerCount('error') === 0) stream.on('error', () => stream.destroy());
+  }
+}
+
 /** Waits for stdout and stderr to drain, then exits with `code`. */
 export async function exitAfterOutput(code: number): Promise<never> {
   await Promise.all([drained(process.stdout), drained(process.stderr)]);

@@ -8,7 +8,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT, UsageError } from './errors.js';
 import { colour } from './format.js';
 import { EnvironmentError } from './environment-error.js';
-export { exitAfterOutput } from './exit.js';
+export { dropOutputNobodyReads, exitAfterOutput } from './exit.js';
 // Commands are imported when used: start-up time counts against every run (see docs/benchmarks.md).
 const commands = {
   run: () => import('./commands/run.js'),

@@ -25,6 +25,19 @@ function write(name: string, content: string): string {
   return path;
 }
 
+/** 3000 distinct functions: the profile's JSON document (function table, call tree, speedscope) is ~2 MB. */
+function manyFunctionsScript(): string {
+  const functions = Array.from(
+    { length: 3000 },
+    (_, i) => `def function_with_a_fairly_long_name_${i}(x):\n    return x + ${i}\n`,
+  ).join('');
+  return write(
+    'many_functions.py',
+    functions +
+      'total = 0\nfor i in range(3000):\n    total += globals()[f"function_with_a_fairly_long_name_{i}"](i)\nprint(total)\n',
+  );
+}
+
 /**
  * A reader that takes 4 KiB, then sleeps 3 ms, until EOF, and only then writes everything
  * to its stdout: a 2 MB document takes it about 1.5 s, long after perflab has finished its
@@ -46,16 +59,7 @@ fs.writeFileSync(1, Buffer.concat(parts));
 
 describe('perflab output through a slow pipe', () => {
   it('delivers a profile --json document over 1 MB whole, and exits 0', () => {
-    // 3000 distinct functions: the JSON document (function table, call tree, speedscope) is ~2 MB.
-    const functions = Array.from(
-      { length: 3000 },
-      (_, i) => `def function_with_a_fairly_long_name_${i}(x):\n    return x + ${i}\n`,
-    ).join('');
-    const script = write(
-      'many_functions.py',
-      functions +
-        'total = 0\nfor i in range(3000):\n    total += globals()[f"function_with_a_fairly_long_name_{i}"](i)\nprint(total)\n',
-    );
+    const script = manyFunctionsScript();
     const reader = write('slow-reader.cjs', SLOW_READER);
     const out = join(scratch, 'profile.json');
     // pipefail: the pipeline's status is perflab's (the reader exits 0).
@@ -79,6 +83,26 @@ describe('perflab output through a slow pipe', () => {
     const document = JSON.parse(text) as { schema: string; profile: { status: string } };
     expect(document.schema).toMatch(/^perflab\.cli\.profile\//);
     expect(document.profile.status).toBe('ok');
+  });
+});
+
+describe('perflab output to a reader that goes away early', () => {
+  it('profile --json | head -c 100: no EPIPE stack trace, exit status 0', () => {
+    // ~2 MB: far more than the pipe holds, so writes are still queued when head exits.
+    const script = manyFunctionsScript();
+    const result = spawnSync(
+      'bash',
+      [
+        '-c',
+        'set -o pipefail; "$0" "$1" profile "$2" --json | head -c 100 > /dev/null',
+        process.execPath,
+        BIN,
+        script,
+      ],
+      { encoding: 'utf8', timeout: 120_000, env: ENV },
+    );
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
   });
 });
 
