@@ -173,3 +173,6 @@ def assert_well_formed(document, mode):
     assert set(document["python"]) == {"version", "implementation", "executable"}
     for field in ("selfMaxRssKb", "childrenMaxRssKb", "cpuUserMs", "cpuSystemMs", "harnessWallMs"):
         assert document[field] >= 0
+    # The supervisor drops a learner report whose shape it does not recognise: a real one
+    # must never be dropped (the check in learner_report.py must match what modes write).
+    assert document.get("learnerReport") != "rejected"
