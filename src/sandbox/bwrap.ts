@@ -207,7 +207,8 @@ export class BwrapSandbox implements LaunchableSandbox {
             'perflab_harness',
           ],
           env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
-          infrastructureCommands: ['bwrap'],
+          // perflab-harness: the harness's supervisor, which runs no learner code (harness-protocol.md).
+          infrastructureCommands: ['bwrap', 'perflab-harness'],
           launchInput: seccomp ? seccompFilter() : undefined,
         };
       },

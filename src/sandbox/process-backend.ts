@@ -48,7 +48,8 @@ export class ProcessSandbox implements LaunchableSandbox {
           command: join(runtime.venvDir, 'bin', 'python'),
           args: ['-m', 'perflab_harness'],
           env,
-          infrastructureCommands: [],
+          // perflab-harness: the harness's supervisor, which runs no learner code (harness-protocol.md).
+          infrastructureCommands: ['perflab-harness'],
         };
       },
     };
