@@ -37,7 +37,7 @@ describe('perflab serve', () => {
     for (const url of ['perflab.example.org', 'ftp://x.example', 'https://x.example/path']) {
       const { code, stderr } = serve('--public-url', url);
       expect(code, `${url}: ${stderr}`).toBe(2);
-      expect(stderr).toMatch(/--public-url/);
+      expect(stderr).toMatch(/--public-url (must|is an origin)/);
     }
   });
 
