@@ -13,6 +13,13 @@ import type { JobHandle, JobQueue } from '../queue/types.js';
 import { resolveLimits, type LimitName, type ResourceLimits } from '../sandbox/limits.js';
 import type { JobFile, OutputChunk, Sandbox, SandboxOutcome, StdinSpec } from '../sandbox/types.js';
 
+/**
+ * cpu.shares of an exclusive run: 16× a default process. With one CPU hog per core, two busy
+ * processes of the run get ~89% of each core instead of 50%; the host (perflab's server) keeps
+ * ~11% of a core, so it still answers. Measured: see docs/benchmarks.md (verdicts under a hog).
+ */
+const EXCLUSIVE_CPU_SHARES = 16 * 1024;
+
 export type JobStatus = 'ok' | 'program-failed' | 'limit' | 'cancelled' | 'setup-error';
 
 export interface JobRequest<M extends HarnessMode> {
@@ -111,6 +118,9 @@ export class Runner {
           limits,
           env: request.env,
           hidden: request.hidden,
+          // An exclusive run (CPU scaling) has every core perflab gives out; the weight keeps
+          // programs perflab did not start (another user's, a CPU hog) from taking them back.
+          cpuShares: request.exclusive ? EXCLUSIVE_CPU_SHARES : undefined,
           onOutput: request.onOutput,
           signal,
         });

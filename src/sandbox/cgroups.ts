@@ -6,13 +6,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 const CGROUP_ROOT = '/sys/fs/cgroup';
 const CONTROLLERS = ['pids', 'memory', 'cpuacct'] as const;
 type Controller = (typeof CONTROLLERS)[number];
 
-function ownGroupPath(cgroupFile: string, controller: Controller): string | null {
+function ownGroupPath(cgroupFile: string, controller: Controller | 'cpu'): string | null {
   for (const line of cgroupFile.split('\n')) {
     const [, names, path] = line.split(':');
     if (names?.split(',').includes(controller)) return path ?? '/';
@@ -38,6 +38,42 @@ export interface CgroupUsage {
 
 export class RunCgroup {
   private constructor(private readonly dirs: Record<Controller, string>) {}
+
+  /** The run's own cpu group, made by weightCpu (removed with the others). */
+  private cpuDir: string | null = null;
+
+  /**
+   * Gives the run's processes `shares` of CPU weight (cgroup v1 cpu.shares; every other group
+   * and process weighs 1024) by moving them into a cpu group of their own; whatever they start
+   * later is inside too. For exclusive jobs (CPU-scaling measurements): programs perflab did
+   * not start then take far less of the cores the run needs. False where the cpu controller
+   * is not writable here: the run goes on unweighted.
+   */
+  async weightCpu(shares: number): Promise<boolean> {
+    const selfGroups = await readFile('/proc/self/cgroup', 'utf8').catch(() => '');
+    const parent = ownGroupPath(selfGroups, 'cpu');
+    if (parent === null || !existsSync(join(CGROUP_ROOT, 'cpu'))) return false;
+    const dir = join(CGROUP_ROOT, 'cpu', parent, basename(this.dirs.pids));
+    try {
+      // Where cpu and cpuacct share a hierarchy, the run's cpuacct group is already this one.
+      const made = await mkdir(dir).then(
+        () => true,
+        (error: NodeJS.ErrnoException) => {
+          if (error.code === 'EEXIST') return false;
+          throw error;
+        },
+      );
+      if (made) this.cpuDir = dir;
+      await writeFile(join(dir, 'cpu.shares'), String(shares));
+      for (const pid of await this.pids()) {
+        // A process that has just exited cannot be moved; nothing to weigh then.
+        await writeFile(join(dir, 'cgroup.procs'), String(pid)).catch(() => undefined);
+      }
+      return true;
+    } catch {
+      return false;
+    }
+  }
 
   /** Creates the groups for one run, or returns null where cgroup v1 is not writable here. */
   static async create(runId: string): Promise<RunCgroup | null> {
@@ -108,7 +144,7 @@ export class RunCgroup {
   /** Removes the groups; the caller has killed every process in them. Retries (for up to 2 s) while the kernel reaps. */
   async remove(): Promise<void> {
     await Promise.all(
-      Object.values(this.dirs).map(async (dir) => {
+      [...Object.values(this.dirs), ...(this.cpuDir ? [this.cpuDir] : [])].map(async (dir) => {
         for (let attempt = 0; attempt < 400; attempt++) {
           try {
             await rmdir(dir);

@@ -33,6 +33,11 @@ export interface SandboxRunSpec {
   hidden?: string;
   /** Extra environment for the harness (only `PERFLAB_*` names are passed). */
   env?: Record<string, string>;
+  /**
+   * CPU weight of the run's processes (cgroup v1 cpu.shares; default 1024, like every other
+   * process), where the cpu controller is writable. For exclusive runs that measure scaling.
+   */
+  cpuShares?: number;
   onOutput?: (chunk: OutputChunk) => void;
   /** Aborting kills the run; the outcome then has `cancelled: true`. */
   signal?: AbortSignal;
