@@ -152,7 +152,8 @@ export async function executeTimeit(
   const view: TimeitResultView = {
     run: runResultView(report),
     gcEnabled: report.document?.gcEnabled ?? null,
-    report: report.document ? buildTimeitReport(report.document.candidates) : null,
+    // No candidates when one could not be timed: the report's message names each and why.
+    report: report.document?.candidates.length ? buildTimeitReport(report.document.candidates) : null,
   };
   const message = view.report
     ? `fastest: ${view.report.fastest}; ${view.report.candidates
@@ -201,7 +202,9 @@ export async function executeBlock(runner: Runner, block: LessonBlock): Promise<
     ok: checked.ok,
     detail: checked.detail,
     timeit:
-      report.mode === 'timeit' && report.document ? buildTimeitReport(report.document.candidates) : null,
+      report.mode === 'timeit' && report.document?.candidates.length
+        ? buildTimeitReport(report.document.candidates)
+        : null,
   };
   return { result: { kind: 'block', ...view }, message: checked.detail, passed: checked.ok, failed: false };
 }
