@@ -45,7 +45,16 @@ function ticksBetween(low: number, high: number): number[] {
   return ticks.length > 7 ? ticks.filter((t) => Number.isInteger(Math.log10(t))) : ticks;
 }
 
-export function SpeedEvidenceView({ evidence, passed }: { evidence: SpeedEvidence; passed: boolean }) {
+export function SpeedEvidenceView({
+  evidence,
+  passed,
+  undecided = false,
+}: {
+  evidence: SpeedEvidence;
+  passed: boolean;
+  /** Too noisy to decide: the interval is drawn in the undecided colour, not failed's. */
+  undecided?: boolean;
+}) {
   const shown = displayed(evidence);
   const threshold = evidence.threshold?.value ?? null;
   const marks = [shown.low, shown.high, 1, ...(threshold === null ? [] : [threshold])];
@@ -63,7 +72,7 @@ export function SpeedEvidenceView({ evidence, passed }: { evidence: SpeedEvidenc
     <figure className="pv-speed">
       <svg
         viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
-        className={`pv-speed-axis ${passed ? 'pv-is-ok' : 'pv-is-bad'}`}
+        className={`pv-speed-axis ${undecided ? 'pv-is-undecided' : passed ? 'pv-is-ok' : 'pv-is-bad'}`}
         role="img"
         aria-label={caption}
       >

@@ -97,7 +97,14 @@ function CheckEvidence({ check }: { check: CheckResult }) {
   switch (check.kind) {
     case 'speed': {
       const speed = readSpeedEvidence(check);
-      if (speed) return <SpeedEvidenceView evidence={speed} passed={check.passed} />;
+      if (speed)
+        return (
+          <SpeedEvidenceView
+            evidence={speed}
+            passed={check.passed}
+            undecided={checkStatus(check) === 'undecided'}
+          />
+        );
       break;
     }
     case 'growth': {
