@@ -189,12 +189,20 @@ describe('tests-of-tests: several correct implementations, no hidden source in t
       'def test_show_me():',
       '    source = Path("retry.py").read_text()',
       '    print(source)',
-      '    assert source == "", source',
+      '    # Lines that look like what the evidence keeps, carrying the file (hex-encoded).',
+      '    print("FAILED test_retry.py::test_" + source.encode().hex()[:2000])',
+      '    print("test_retry.py:3: in x" + source.encode().hex()[:2000])',
+      '    raise type("Leak" + source.encode().hex()[:2000], (Exception,), {})(source)',
       '',
     ].join('\n');
     const result = await runCheck(exercise, 'tests-catch-bugs', { 'test_retry.py': leaking });
     expect(result.passed).toBe(false);
     const shown = JSON.stringify(result);
+    expect(shown).not.toMatch(/[0-9a-f]{40}/);
+    // What it may show: which of the learner's tests failed, and where in the learner's file.
+    const correct = result.evidence.correct as { passed: boolean; failedTests: string[]; where: string[] }[];
+    expect(correct[0]?.failedTests).toEqual(['test_retry.py::test_show_me']);
+    expect(correct[0]?.where).toEqual([expect.stringMatching(/^test_retry\.py:\d+: in test_show_me$/)]);
     const visible = new Set(
       Object.values(exercise.starter).flatMap((source) => source.split('\n').map((l) => l.trim())),
     );

@@ -281,28 +281,55 @@ function mismatch(stdout: string, expected: string, hidden: boolean): string {
   );
 }
 
-/** Lines of pytest's output that say where the learner's own test files failed. */
-function ownTestLocations(output: string, testFiles: string[]): string[] {
-  const escaped = testFiles.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
-  // "test_retry.py:42: in test_x" / "test_retry.py:42: AssertionError": the location and the
-  // exception's type only; the message after it could quote a hidden file.
-  const location = new RegExp(`^\\s*(?:/work/)?((?:${escaped}):\\d+): (in [A-Za-z_]\\w*|[A-Za-z_][\\w.]*)`);
-  const found: string[] = [];
-  for (const line of output.split('\n')) {
-    const m = location.exec(line);
-    if (m) found.push(`${m[1]}: ${m[2]}`);
-  }
-  return [...new Set(found)].slice(0, 20);
+/**
+ * The learner's test files, as the evidence may mention them: by name, by the names of the
+ * functions and classes they define, and by their line count. pytest's output is written
+ * inside the run, where learner code can print anything (a hidden file's source encoded in
+ * a fake test name, say), so only what matches these facts, fixed before the run, is shown.
+ */
+interface OwnTests {
+  files: Map<string, { lines: number; names: Set<string> }>;
 }
 
-/** Names of the learner's tests that failed, from pytest's "FAILED file::name" lines. */
-function failedTestNames(output: string, testFiles: string[]): string[] {
+function ownTestsOf(files: JobFile[], testFiles: string[]): OwnTests {
+  const map = new Map<string, { lines: number; names: Set<string> }>();
+  for (const path of testFiles) {
+    const file = files.find((f) => f.path === path);
+    const source = typeof file?.content === 'string' ? file.content : '';
+    const names = new Set(
+      [...source.matchAll(/^\s*(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)/gm)].map((m) => m[1] as string),
+    );
+    map.set(path, { lines: source.split('\n').length, names });
+  }
+  return { files: map };
+}
+
+const SHOWN_PER_RUN = 10;
+
+/** "test_retry.py:42: in test_x" lines of pytest's tracebacks that point into the learner's own files. */
+function ownTestLocations(output: string, own: OwnTests): string[] {
+  const found = new Set<string>();
+  for (const line of output.split('\n')) {
+    // The location and the function only; a message after it could quote a hidden file.
+    const m = /^\s*(?:\/work\/)?([\w./-]+):(\d+): in ([A-Za-z_]\w*)\s*$/.exec(line);
+    const file = m && own.files.get(m[1] as string);
+    if (!m || !file) continue;
+    if (Number(m[2]) > file.lines || !file.names.has(m[3] as string)) continue;
+    found.add(`${m[1]}:${m[2]}: in ${m[3]}`);
+  }
+  return [...found].slice(0, SHOWN_PER_RUN);
+}
+
+/** Names of the learner's tests that failed, from pytest's "FAILED file::[Class::]name" lines. */
+function failedTestNames(output: string, own: OwnTests): string[] {
   const names = new Set<string>();
   for (const line of output.split('\n')) {
-    const m = /^FAILED ([\w./-]+)::([\w[\]-]+)/.exec(line);
-    if (m && testFiles.includes(m[1] as string)) names.add(`${m[1]}::${m[2]}`);
+    const m = /^FAILED ([\w./-]+)::((?:[A-Za-z_]\w*::)?([A-Za-z_]\w*))(?:\[|\s|$)/.exec(line);
+    const file = m && own.files.get(m[1] as string);
+    // Parametrised ids ("[0.25]") are left out: they are text the run chose.
+    if (m && file?.names.has(m[3] as string)) names.add(`${m[1]}::${m[2]}`);
   }
-  return [...names].slice(0, 20);
+  return [...names].slice(0, SHOWN_PER_RUN);
 }
 
 export async function programCheck(
@@ -587,6 +614,7 @@ export async function programCheck(
         path: 'run_pytest.py',
         content: `import sys\nimport pytest\nsys.exit(pytest.main([${check.tests.map((t) => JSON.stringify(t)).join(', ')}, "-q", "-p", "no:cacheprovider", "--no-header", "--tb=short", "-rf"]))\n`,
       };
+      const own = ownTestsOf(files, check.tests);
       const runTests = async (impl: { label: string; source: string }) => {
         const variant = files
           .filter((f) => f.path !== check.implementation && f.path !== runnerFile.path)
@@ -602,7 +630,7 @@ export async function programCheck(
           label: impl.label,
           exitCode: report.exitCode,
           passedTests: report.exitCode === 0,
-          failedTests: failedTestNames(output, check.tests),
+          failedTests: failedTestNames(output, own),
           output,
         };
       };
@@ -624,7 +652,7 @@ export async function programCheck(
           passed: o.passedTests,
           ...(!o.passedTests && {
             failedTests: o.failedTests,
-            where: ownTestLocations(o.output, check.tests),
+            where: ownTestLocations(o.output, own),
           }),
         })),
         mutants: mutantRuns.map((o) => ({
