@@ -63,7 +63,9 @@ const AXE = join(PROJECT_ROOT, 'node_modules', 'axe-core', 'axe.min.js');
  * labelled controls, valid ARIA, keyboard-reachable scrolling regions.
  */
 async function expectAccessible(page: Page, state: string): Promise<void> {
-  await page.addScriptTag({ path: AXE });
+  // Evaluated, not added as a <script>: the app's CSP (script-src 'self') blocks inline scripts,
+  // and DevTools evaluation is not subject to it.
+  await page.evaluate(`${readFileSync(AXE, 'utf8')}\n;void 0`);
   const violations = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (...args: unknown[]) => Promise<AxeResults> } }).axe;
     type AxeResults = {
