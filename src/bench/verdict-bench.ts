@@ -6,13 +6,24 @@
  * of one full verification of each exercise is measured separately.
  *
  *   node dist/bench/verdict-bench.js [--times N] [--no-write]
+ *
+ * With --hog: "never fail a learner on noise" where it matters, on a busy machine. A CPU hog
+ * (one busy-looping host process per CPU, killed at the end) runs throughout while every
+ * exercise of the course is verified in full, reference solution and starter, N times each
+ * (--repeats, default 3). Counts wrong verdicts (a reference check that fails, a starter check
+ * decided against its declaration: passing one it must fail, or failing one it must pass) and
+ * undecided ones, and writes its own section of docs/benchmarks.md.
+ *
+ *   node dist/bench/verdict-bench.js --hog [--repeats N] [--only ID] [--note TEXT] [--no-write]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { Exercise } from '../core/exercise.js';
 import { median } from '../core/stats.js';
+import { checkStatus } from '../core/verify-report.js';
+import { loadCourse } from '../course/load.js';
 import { loadExercise } from '../exercises/load.js';
 import { PROJECT_ROOT } from '../pyenv/paths.js';
 import { openSession } from '../runner/session.js';
@@ -21,6 +32,9 @@ import { verifyExercise } from '../verify/engine.js';
 const args = process.argv.slice(2);
 const times = Number(args[args.indexOf('--times') + 1] ?? 50) || 50;
 const write = !args.includes('--no-write');
+const hog = args.includes('--hog');
+const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const repeats = Number(option('--repeats') ?? 3) || 3;
 
 const EXERCISES = [
   join(PROJECT_ROOT, 'src', 'verify', 'fixtures', 'pair-count'),
@@ -133,4 +147,139 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+/** Replaces (or appends) the section of docs/benchmarks.md that starts with `heading`. */
+function writeSection(heading: string, section: string): void {
+  const docPath = join(PROJECT_ROOT, 'docs', 'benchmarks.md');
+  const existing = readFileSync(docPath, 'utf8');
+  const escaped = heading.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const marker = new RegExp(`${escaped}[\\s\\S]*?(?=\\n## |$)`);
+  writeFileSync(
+    docPath,
+    marker.test(existing) ? existing.replace(marker, section) : `${existing.trimEnd()}\n\n${section}`,
+  );
+}
+
+interface HogRow {
+  exercise: string;
+  graded: 'reference' | 'starter';
+  /** Checks decided against the declaration, as "check-id: sentence". */
+  wrong: string[];
+  undecided: string[];
+  checks: number;
+  ms: number[];
+}
+
+async function hogMain(): Promise<void> {
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const course = await loadCourse(join(PROJECT_ROOT, 'course'));
+  const only = option('--only');
+  const exercises = course.exercises.filter((e) => !only || e.meta.id.includes(only));
+  const load = startLoad();
+  // Killed however the bench ends: the hog must never outlive it.
+  const killLoad = () => {
+    for (const child of load) child.kill('SIGKILL');
+  };
+  process.once('SIGINT', () => {
+    killLoad();
+    process.exit(130);
+  });
+  process.once('exit', killLoad);
+  const loadBefore = loadavg()[0] ?? 0;
+  const started = performance.now();
+  const session = openSession({ warmPool: true });
+  const rows: HogRow[] = [];
+  try {
+    for (const exercise of exercises) {
+      for (const graded of ['reference', 'starter'] as const) {
+        const row: HogRow = {
+          exercise: exercise.meta.id,
+          graded,
+          wrong: [],
+          undecided: [],
+          checks: 0,
+          ms: [],
+        };
+        for (let i = 0; i < repeats; i++) {
+          const t0 = performance.now();
+          const report = await verifyExercise(exercise, graded === 'reference' ? exercise.solution : {}, {
+            runner: session.runner,
+            runtime: session.runtime,
+            gradedLabel: graded,
+            onProgress: (line, kind) => {
+              if (kind === 'waiting') log(`    ${exercise.meta.id} ${graded}: ${line}`);
+            },
+          });
+          row.ms.push(performance.now() - t0);
+          for (const check of report.checks) {
+            row.checks++;
+            const status = checkStatus(check);
+            if (status === 'undecided') {
+              row.undecided.push(`${check.id}: ${check.sentence}`);
+              continue;
+            }
+            const mustFail = graded === 'starter' && exercise.meta.starterFails.includes(check.id);
+            if ((status === 'passed') === mustFail)
+              row.wrong.push(`${check.id} ${status}: ${check.sentence}`);
+          }
+          log(
+            `${exercise.meta.id} ${graded} ${i + 1}/${repeats}: ${report.status} in ${((performance.now() - t0) / 1000).toFixed(1)} s` +
+              ` (wrong so far ${row.wrong.length}, undecided ${row.undecided.length})`,
+          );
+        }
+        for (const line of [
+          ...row.wrong.map((w) => `  WRONG ${w}`),
+          ...row.undecided.map((u) => `  undecided ${u}`),
+        ])
+          log(line);
+        rows.push(row);
+      }
+    }
+  } finally {
+    killLoad();
+    await session.close();
+  }
+  const totalMs = performance.now() - started;
+  const loadAfter = loadavg()[0] ?? 0;
+  const sum = (f: (r: HogRow) => number) => rows.reduce((s, r) => s + f(r), 0);
+  const wrong = sum((r) => r.wrong.length);
+  const undecided = sum((r) => r.undecided.length);
+  const checks = sum((r) => r.checks);
+  const note = option('--note');
+  const heading = '## Verdicts under a CPU hog (`npm run bench:verdicts -- --hog`)';
+  const section = [
+    heading,
+    '',
+    `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus()[0]?.model ?? 'unknown CPU'}, ` +
+      `${availableParallelism()} CPUs, sandbox ${session.sandbox.name} (warm pool). One busy-looping host process per CPU ran ` +
+      `throughout; ${exercises.length} exercises, reference and starter verified in full ${repeats}× each, one verification at a time. ` +
+      `Load average (1 min) ${loadBefore.toFixed(1)} before the hog started, ${loadAfter.toFixed(1)} at the end; whole run ${(totalMs / 60_000).toFixed(1)} min.` +
+      (note ? ` ${note}` : ''),
+    '',
+    'A wrong verdict is a check decided against what the exercise declares: a reference check that fails, a starter check ' +
+      'that passes although the starter must fail it (or fails one it must pass). Undecided checks are those this machine ' +
+      'could not decide even after waiting and measuring again (5 s, then 15 s); they are reported as such (exit status 4), never as failed.',
+    '',
+    '| exercise | graded | checks | wrong | undecided | median time per verification |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows.map(
+      (r) =>
+        `| ${r.exercise} | ${r.graded} | ${r.checks} | ${r.wrong.length} | ${r.undecided.length}${r.undecided.length > 0 ? ` (${[...new Set(r.undecided.map((u) => u.split(':')[0]))].join(', ')})` : ''} | ${(median(r.ms) / 1000).toFixed(1)} s |`,
+    ),
+    '',
+    `Wrong verdicts: **${wrong} of ${checks}** checks (target 0); undecided: **${undecided} of ${checks}**, in ` +
+      `${rows.filter((r) => r.undecided.length > 0).length} of ${rows.length} exercise × graded rows.`,
+    ...(rows.some((r) => r.wrong.length > 0)
+      ? [
+          '',
+          'Wrong verdicts:',
+          '',
+          ...rows.flatMap((r) => r.wrong.map((w) => `- ${r.exercise} ${r.graded}: ${w}`)),
+        ]
+      : []),
+    '',
+  ].join('\n');
+  console.log(section);
+  if (write) writeSection(heading, section);
+}
+
+await (hog ? hogMain() : main());
