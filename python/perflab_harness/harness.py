@@ -139,18 +139,12 @@ class HarnessRun:
             data = result.encode_document(report)
         except (TypeError, ValueError, RecursionError):
             return
-        import _socket  # not `socket`: its enums cost milliseconds to import
+        from perflab_harness.supervisor import send_report
 
-        channel = None
         try:
-            channel = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
-            channel.connect(address)
-            channel.sendall(data)
+            send_report(address, data)
         except OSError:
             pass  # the supervisor still reports the kernel's figures
-        finally:
-            if channel is not None:
-                channel.close()
 
 
 def _children_max_rss_kb():
@@ -300,7 +294,7 @@ def _fork_learner_process(run):
     from perflab_harness import supervisor
 
     address = supervisor.new_report_address()
-    listener = supervisor.listen(address)
+    listeners = supervisor.listen(address)
     supervisor_pid = os.getpid()
     # Before the fork, so no instant of the supervisor's life after it is dumpable; the
     # child takes its own state back (below, or by dropping privileges).
@@ -314,7 +308,8 @@ def _fork_learner_process(run):
     if learner_pid == 0:
         # The listener's descriptor is closed with every other one (close_inherited_fds);
         # detached first so that its object never closes a number learner code reuses.
-        listener.detach()
+        for listener in listeners:
+            listener.detach()
         run.pid = os.getpid()
         run.supervisor_pid = supervisor_pid
         run.report_address = address
@@ -324,7 +319,7 @@ def _fork_learner_process(run):
             pass
         return
     supervisor.become_supervisor()
-    _supervise(run, learner_pid, listener)
+    _supervise(run, learner_pid, listeners)
 
 
 def _die_with_supervisor(supervisor_pid):
@@ -334,10 +329,12 @@ def _die_with_supervisor(supervisor_pid):
         os._exit(SETUP_FAILURE_EXIT_CODE)  # the supervisor is already gone
 
 
-def _supervise(run, learner_pid, listener):
+def _supervise(run, learner_pid, listeners):
     from perflab_harness import supervisor
 
-    supervision = supervisor.Supervision(learner_pid, listener)
+    supervision = supervisor.Supervision(learner_pid, listeners)
+    # Read while the learner process starts (on another CPU, when there is one), not after.
+    python, cpus_available = result.python_info(), result.cpus_available()
     status, rusage = supervision.wait()
     kernel, signal_number = supervisor.kernel_fields(status, rusage)
     report, report_status = supervision.report(run.mode)
@@ -345,8 +342,8 @@ def _supervise(run, learner_pid, listener):
     document = {
         "schema": result.RESULT_SCHEMA,
         "mode": run.mode,
-        "python": result.python_info(),
-        "cpusAvailable": result.cpus_available(),
+        "python": python,
+        "cpusAvailable": cpus_available,
         **kernel,
         "childrenMaxRssKb": min(report["childrenMaxRssKb"], kernel["selfMaxRssKb"]) if report else 0,
         # The learner's own words: kept only when they agree with how the process ended.

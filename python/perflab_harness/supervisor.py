@@ -44,12 +44,51 @@ def new_report_address():
     return b"\0perflab-report-" + os.urandom(16).hex().encode("ascii")
 
 
+def waker_address(address):
+    return address + b"-wake"
+
+
 def listen(address):
-    listener = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
-    listener.bind(address)
-    listener.listen(MAX_CONNECTIONS)
-    listener.setblocking(False)
-    return listener
+    """The report socket and its waker (see Supervision), both listening."""
+    sockets = []
+    for name in (address, waker_address(address)):
+        listener = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+        listener.bind(name)
+        listener.listen(MAX_CONNECTIONS)
+        listener.setblocking(False)
+        sockets.append(listener)
+    return sockets
+
+
+def send_report(address, data):
+    """In the learner process, at its very end. A report that fits in the socket's buffer
+    (every run-mode report, most others) is left there without waking the supervisor, which
+    sleeps until the process ends: on a busy machine every wake-up is a wait for a CPU. A
+    bigger one connects to the waker first, so the supervisor reads while it is sent."""
+    channel = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+    view = memoryview(data)
+    try:
+        channel.setblocking(False)
+        try:
+            channel.connect(address)
+            while view:
+                view = view[channel.send(view) :]
+            return
+        except BlockingIOError:
+            pass
+        waker = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+        try:
+            waker.connect(waker_address(address))
+        finally:
+            waker.close()
+        channel.setblocking(True)
+        try:
+            channel.connect(address)
+        except OSError:
+            pass  # connected already (the non-blocking connect went through)
+        channel.sendall(view)
+    finally:
+        channel.close()
 
 
 def become_supervisor():
@@ -89,20 +128,24 @@ def _peer_pid(sock):
 class Supervision:
     """Waits for the learner process while collecting its report; returns what the kernel says."""
 
-    def __init__(self, learner_pid, listener):
+    def __init__(self, learner_pid, listeners):
         self.learner_pid = learner_pid
-        self.listener = listener
+        self.listener, self.waker = listeners
         self.connections = {}
         self.total_bytes = 0
 
     def wait(self):
-        """Returns (wait status, rusage) of the learner process."""
+        """Returns (wait status, rusage) of the learner process.
+
+        Sleeps until the learner process ends, or until something connects to the waker: then
+        the report connections waiting to be accepted are accepted and read as data arrives.
+        """
         try:
             pidfd = os.pidfd_open(self.learner_pid)
         except (AttributeError, OSError):
             pidfd = None
         poller = select.poll()
-        poller.register(self.listener.fileno(), select.POLLIN)
+        poller.register(self.waker.fileno(), select.POLLIN)
         if pidfd is not None:
             poller.register(pidfd, select.POLLIN)
         try:
@@ -118,7 +161,8 @@ class Supervision:
                 for fd, _ in events:
                     if fd == pidfd:
                         ended = True
-                    elif fd == self.listener.fileno():
+                    elif fd == self.waker.fileno():
+                        self._dismiss_wakers()
                         self._accept(poller)
                     else:
                         self._read(fd, poller)
@@ -133,7 +177,16 @@ class Supervision:
         for fd in list(self.connections):
             self._read(fd, None, drain=True)
         self.listener.close()
+        self.waker.close()
         return status, rusage
+
+    def _dismiss_wakers(self):
+        while True:
+            try:
+                fd, _ = self.waker._accept()
+            except OSError:  # BlockingIOError: no more
+                return
+            os.close(fd)
 
     def _accept(self, poller):
         while True:
