@@ -6,10 +6,12 @@
  * correct file's hash — whose evidence must not show the hidden mutants either.
  * Built-in course exercises, the real sandbox (bubblewrap where it works), real Python.
  */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AuthoredCheck, Exercise, FileTree } from '../core/exercise.js';
-import { loadExercise } from '../exercises/load.js';
+import { ExerciseError, loadExercise } from '../exercises/load.js';
 import { PROJECT_ROOT } from '../pyenv/paths.js';
 import { createMemoryQueue } from '../queue/memory-queue.js';
 import { Runner } from '../runner/runner.js';
@@ -221,5 +223,51 @@ describe('tests-of-tests: several correct implementations, no hidden source in t
     const result = await runCheck(exercise, 'tests-catch-bugs', exercise.solution);
     expect(result.sentence).toMatch(/catch all 8 broken versions/);
     expect(result.passed).toBe(true);
+  });
+});
+
+describe('exercise validation of the new fields', () => {
+  /** Problems reported for a copy of a course exercise whose meta.yaml is edited by `edit`. */
+  async function problemsOf(id: string, edit: (meta: string) => string, removeTests: string[] = []) {
+    const dir = mkdtempSync(join(tmpdir(), 'perflab-exercise-'));
+    try {
+      cpSync(join(PROJECT_ROOT, 'course', 'exercises', id), dir, { recursive: true });
+      for (const path of removeTests) rmSync(join(dir, 'tests', path), { recursive: true });
+      writeFileSync(join(dir, 'meta.yaml'), edit(readFileSync(join(dir, 'meta.yaml'), 'utf8')));
+      await loadExercise(dir);
+      return [];
+    } catch (error) {
+      if (error instanceof ExerciseError) return error.problems;
+      throw error;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('a tests-of-tests check needs at least two correct implementations', async () => {
+    const problems = await problemsOf('flaky-clock-test', (m) => m, [
+      'correct/lazy_delays.py',
+      'correct/bounded_loop.py',
+    ]);
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /meta\.yaml:\d+: checks\.0\.correct: needs at least 2 correct implementations .* found 1$/,
+      ),
+    ]);
+  });
+
+  it('a race check needs hidden data, and a fixed expected output is no longer accepted', async () => {
+    const problems = await problemsOf('racy-counter', (m) =>
+      m.replace(/ {4}data: .*\n/, '    expectStdout: "orders: 20000\\n"\n'),
+    );
+    expect(problems.join('\n')).toMatch(/checks\.0\.data: /);
+    expect(problems.join('\n')).toMatch(/expectStdout/);
+  });
+
+  it('hidden data may not replace an editable file', async () => {
+    const problems = await problemsOf('racy-counter', (m) =>
+      m.replace('dataFile: orders.csv', 'dataFile: tally.py'),
+    );
+    expect(problems).toEqual([expect.stringMatching(/checks\.0\.dataFile: tally\.py is an editable file/)]);
   });
 });
