@@ -239,6 +239,8 @@ const stagingBases = new Map<string, { base: string; fallback: boolean }>();
  */
 export function stagingBase(): string {
   const parent = tmpdir();
+  // A TMPDIR that does not exist yet is made private, as `mkdir -p` of the base used to.
+  if (!existsSync(parent)) mkdirSync(parent, { recursive: true, mode: 0o700 });
   const parentStat = statSync(parent);
   if ((parentStat.mode & 0o002) !== 0 && (parentStat.mode & 0o1000) === 0) {
     // Anyone could rename our base away and put theirs in its place between two runs.
