@@ -55,6 +55,8 @@ MIN_BATCH_S = 0.05
 # should take at least a millisecond or so per call (docs/authoring.md).
 MAX_DISTINCT_LOOPS = 64
 DISTINCT_INPUT_STRIDE = 100_000
+# Round 0's call index DISTINCT_INPUT_STRIDE - 1 is never timed (batches hold at most 64 calls).
+CALIBRATION_SEED_OFFSET = DISTINCT_INPUT_STRIDE - 1
 CALIBRATION_ATTEMPTS = 6
 # growth: seeds of a size's repeats, so that each repeat gets an input of its own.
 REPEAT_SEED_STRIDE = 10_000
@@ -478,7 +480,9 @@ class Grader:
         call, baseline = check["call"], check["baseline"]
         make_input = self.tests.function(check["inputFile"], check["inputFunction"])
         sides = [baseline, LEARNER]
-        args, kwargs = self.tests.make_input(make_input, self.seed)
+        # Calibration gets an input no timed batch uses: an answer the learner's calibration
+        # worker left in a file cannot serve a timed call.
+        args, kwargs = self.tests.make_input(make_input, self.seed + CALIBRATION_SEED_OFFSET)
         per_call_s = {}
         needed_loops = {}
         for side in sides:

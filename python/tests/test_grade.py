@@ -811,6 +811,44 @@ def test_a_daemon_left_by_learner_code_cannot_slow_the_starter(harness):
     assert statistics.median(speedups) < 1.5, speedups
 
 
+SLOW_INPUT = """
+    def slow(rng):
+        return ([rng.randrange(500) for _ in range(1500)],), {}
+"""
+
+# Answers kept in a file by input: any input timed after the learner's code first saw it is
+# answered at once.
+FILE_CACHE = """
+    import json
+
+    def count_pairs(xs):
+        try:
+            with open(ANSWERS) as stored:
+                answers = json.load(stored)
+        except (OSError, ValueError):
+            answers = {}
+        key = repr(xs)
+        if key not in answers:
+            answers[key] = _slow(xs)
+            with open(ANSWERS, "w") as stored:
+                json.dump(answers, stored)
+        return answers[key]
+"""
+
+
+def test_no_timed_call_gets_an_input_the_learner_saw_in_calibration(harness, tmp_path):
+    answers = tmp_path / "answers.json"
+    learner = dedent({"cache.py": PAIRS_QUADRATIC.replace("def count_pairs", "def _slow")})["cache.py"] + dedent({"x": FILE_CACHE})["x"]
+    learner = f"ANSWERS = {str(answers)!r}\n" + learner
+    check = {**speed("cached", "cache.count_pairs", "starter", rounds=2), "inputFunction": "slow"}
+    _, m = run_grade(harness, {"cache.py": learner}, [check], reference={"cache.py": PAIRS_LINEAR}, starter={"cache.py": PAIRS_QUADRATIC}, tests={"tests/inputs.py": SLOW_INPUT})
+    sample = m["cached"]
+    assert sample["error"] is None and sample["wrongResult"] is None, sample
+    assert sample["loopsPerSample"] == 1, sample  # one call per batch: a cached call would be the whole batch
+    speedups = [b / c for b, c in zip(sample["baselineS"], sample["candidateS"])]
+    assert max(speedups) < 2, speedups
+
+
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="workers under separate uids need a root grader")
 # What the harness passes as worker_identity when the sandbox started as root.
 WORKER_IDENTITY = (231_000, 231_000)
