@@ -45,6 +45,7 @@ export interface AllocationSiteEvidence {
 }
 
 const ALLOCATION_SITES_SHOWN = 5;
+const TRACEMALLOC_SLOWDOWN = 3;
 
 /**
  * Where the memory was allocated when the program's Python heap peaked, from one more run
@@ -57,9 +58,14 @@ async function allocationSitesAtPeak(
   runner: Runner,
   spec: { files: JobFile[]; entry: string; argv: string[]; limits: Exercise['meta']['limits'] },
 ): Promise<AllocationSiteEvidence[] | null> {
+  // tracemalloc slows allocation-heavy programs two- to threefold (more on a busy machine):
+  // three times the exercise's time limits, so the evidence is not lost to a timeout.
+  const wallS = Math.min(900, (spec.limits.wallS ?? 10) * TRACEMALLOC_SLOWDOWN);
+  const cpuS = Math.min(1800, (spec.limits.cpuS ?? 30) * TRACEMALLOC_SLOWDOWN);
   const report = await runner.run({
     mode: 'memory',
     ...spec,
+    limits: { ...spec.limits, wallS, cpuS },
     modeOptions: { memory: { topSites: ALLOCATION_SITES_SHOWN, topTypes: 0 } },
   });
   if (report.status !== 'ok' || !report.document) return null;
