@@ -134,7 +134,7 @@ def run(context):
     # (exec resets a handler, so they get sitecustomize's again).
     signal.signal(signal.SIGUSR1, lambda signum, frame: None)
     hidden = read_hidden_document()
-    grade = parse_grade_section(job_module.read_job_document(job_module.job_file_path()))
+    grade = parse_grade_section(job_module.read_job_document(job_module.job_file_path()), hidden_seed=hidden["seed"])
     identity = getattr(context, "worker_identity", None)
     if identity is None and os.geteuid() == 0 and getattr(context.job, "drop_privileges", None) is not None:
         # Fail closed: a root grader that was meant to drop privileges must not run learner
@@ -200,11 +200,17 @@ def read_hidden_document():
         raise SetupFailure("harness", f"cannot read the hidden document: {error}") from None
     if not isinstance(document, dict) or document.get("schema") != HIDDEN_SCHEMA:
         raise SetupFailure("harness", f"the hidden document is not {HIDDEN_SCHEMA}")
+    # The seed of the hidden inputs travels here, on the pipe only the grader reads: the job
+    # file is readable by learner code, and with the seed and the course's (public) input
+    # functions it could compute every hidden input and its answer at import, untimed.
+    seed = document.get("seed")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+        raise SetupFailure("harness", "the hidden document's seed must be an integer")
     trees = document.get("trees", {})
     tests = document.get("tests", {})
     if not isinstance(trees, dict) or not all(_is_file_map(tree) for tree in trees.values()) or not _is_file_map(tests):
         raise SetupFailure("harness", "the hidden document's trees and tests must map file paths to source text")
-    return {"trees": trees, "tests": tests}
+    return {"trees": trees, "tests": tests, "seed": seed}
 
 
 def _is_file_map(value):
@@ -216,13 +222,15 @@ def _is_file_map(value):
 # -- the job's grade section ------------------------------------------------------------------
 
 
-def parse_grade_section(raw_job):
+def parse_grade_section(raw_job, hidden_seed=None):
+    """The job's grade section. The seed is the hidden document's when it has one (the host
+    sends it there); grade.seed in the job is only a fallback for older hosts."""
     grade = raw_job.get("grade") if isinstance(raw_job, dict) else None
     if not isinstance(grade, dict):
         raise job_module.BadJob("mode 'grade' needs a 'grade' section")
-    seed = grade.get("seed")
+    seed = grade.get("seed") if hidden_seed is None else hidden_seed
     if isinstance(seed, bool) or not isinstance(seed, int):
-        raise job_module.BadJob("grade.seed must be an integer")
+        raise job_module.BadJob("grade needs a seed: an integer in the hidden document (or grade.seed)")
     checks = grade.get("checks")
     if not isinstance(checks, list):
         raise job_module.BadJob("grade.checks must be a list")

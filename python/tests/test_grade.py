@@ -27,18 +27,23 @@ def dedent(files):
     return {path: textwrap.dedent(source).lstrip("\n") for path, source in files.items()}
 
 
-def run_grade(harness, learner, checks, reference=None, starter=None, tests=None, seed=1234, timeout_s=120):
-    """Runs the grader; returns (harness run, measurements by check id)."""
+def run_grade(harness, learner, checks, reference=None, starter=None, tests=None, seed=1234, timeout_s=120, job_seed=None):
+    """Runs the grader; returns (harness run, measurements by check id). The seed travels in
+    the hidden document, as the host sends it (the job file is readable by learner code)."""
     learner = dedent(learner)
     hidden = {
         "schema": "perflab.hidden/1",
+        "seed": seed,
         "trees": {"reference": dedent(reference or learner), "starter": dedent(starter or learner)},
         "tests": dedent(tests or {}),
     }
     read_fd, write_fd = os.pipe()
     writer = threading.Thread(target=_write_and_close, args=(write_fd, json.dumps(hidden).encode()))
     writer.start()
-    job = make_job(mode="grade", entry=next(iter(learner)), grade={"seed": seed, "checks": checks, "requestTimeoutS": REQUEST_TIMEOUT_S})
+    grade = {"checks": checks, "requestTimeoutS": REQUEST_TIMEOUT_S}
+    if job_seed is not None:
+        grade["seed"] = job_seed
+    job = make_job(mode="grade", entry=next(iter(learner)), grade=grade)
     try:
         result = harness.run(learner, job, env={"PERFLAB_HIDDEN_FD": str(read_fd)}, extra_fds=(read_fd,), timeout_s=timeout_s)
     finally:
@@ -847,6 +852,32 @@ def test_no_timed_call_gets_an_input_the_learner_saw_in_calibration(harness, tmp
     assert sample["loopsPerSample"] == 1, sample  # one call per batch: a cached call would be the whole batch
     speedups = [b / c for b, c in zip(sample["baselineS"], sample["candidateS"])]
     assert max(speedups) < 2, speedups
+
+
+SEED_ECHO = """
+    def echo(x):
+        return x
+"""
+
+SEED_CASES = """
+    def cases(rng):
+        return [((rng.randrange(10**9),), {})]
+"""
+
+
+def test_the_seed_comes_from_the_hidden_document_not_the_job_file(harness):
+    """Learner code can read the job file; with the seed from it and the course's public input
+    functions it could compute every hidden input (and its answers) at import, untimed."""
+    import random
+
+    checks = [correctness("echo", "echo.echo", "tests/cases.py")]
+    tests = {"tests/cases.py": SEED_CASES}
+    _, m = run_grade(harness, {"echo.py": SEED_ECHO}, checks, tests=tests, seed=77)
+    drawn = random.Random(77).randrange(10**9)
+    assert m["echo"]["cases"][0]["actualRepr"] == str(drawn)
+    # A seed left in the job file (an older host) is not the one used.
+    _, m = run_grade(harness, {"echo.py": SEED_ECHO}, checks, tests=tests, seed=77, job_seed=5)
+    assert m["echo"]["cases"][0]["actualRepr"] == str(drawn)
 
 
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="workers under separate uids need a root grader")

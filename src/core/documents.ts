@@ -39,7 +39,11 @@ export const jobDocumentSchema = z.object({
     })
     .optional(),
   repeat: z.object({ times: z.number().int().min(1), timeoutS: z.number().positive() }).optional(),
-  grade: z.object({ seed: z.number().int(), checks: z.array(z.lazy(() => gradeCheckSchema)) }).optional(),
+  // The seed travels in the hidden document (learner code can read the job file); grade.seed
+  // is read only when the hidden document has none.
+  grade: z
+    .object({ seed: z.number().int().optional(), checks: z.array(z.lazy(() => gradeCheckSchema)) })
+    .optional(),
 });
 export type JobDocument = z.infer<typeof jobDocumentSchema>;
 

@@ -364,6 +364,27 @@ def build_report(orders):
   );
 
   it(
+    'hidden inputs: the job file learner code can read does not name the seed',
+    async () => {
+      // With the seed and the course's input functions (the course is public), a learner
+      // module could compute every hidden input and its answer at import, before any clock runs.
+      const probe = `
+import json, os
+
+def count_pairs(numbers, target):
+    with open(os.environ.get("PERFLAB_JOB_FILE", "/perflab/job.json")) as job:
+        grade = json.load(job).get("grade", {})
+    raise RuntimeError("SEED-" + ("VISIBLE" if "seed" in grade else "HIDDEN"))
+`;
+      const report = await verifyIsolated(exercise, 'pairs.py', probe);
+      const correct = check(report, 'correct');
+      expect(correct.sentence).toContain('SEED-HIDDEN');
+      expect(correct.sentence).not.toContain('SEED-VISIBLE');
+    },
+    FORGERY_TIMEOUT_MS,
+  );
+
+  it(
     'slowing the baseline: a daemon that stops the starter’s worker and burns CPU gains nothing',
     async () => {
       // Left behind at import by a learner worker (one at a time), in a session of its own

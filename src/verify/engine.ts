@@ -155,6 +155,9 @@ async function runGrade(
 ): Promise<{ measurements: Map<string, Measurement>; failure: string | null }> {
   const hidden = JSON.stringify({
     schema: 'perflab.hidden/1',
+    // On the hidden pipe, not in the job file: learner code can read the job file, and the
+    // seed with the course's public input functions would give it every hidden input.
+    seed,
     trees: {
       reference: pythonSources({ ...exercise.starter, ...exercise.solution }),
       starter: pythonSources(exercise.starter),
@@ -168,7 +171,7 @@ async function runGrade(
     files,
     entry: exercise.meta.run ?? (exercise.meta.edit[0] as string),
     hidden,
-    modeOptions: { grade: { seed, checks } },
+    modeOptions: { grade: { checks } },
     limits: {
       wallS: GRADE_WALL_S,
       cpuS: GRADE_WALL_S * 2,
