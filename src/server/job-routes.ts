@@ -359,6 +359,8 @@ export function registerJobRoutes(api: ApiInstance, context: ServerContext): voi
       reply.hijack();
       const raw = reply.raw;
       raw.writeHead(200, {
+        // The security headers the boundary set on the reply (a hijacked reply does not send them).
+        ...(reply.getHeaders() as Record<string, string>),
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-cache, no-transform',
         connection: 'keep-alive',
