@@ -250,7 +250,7 @@ async function hogMain(): Promise<void> {
     heading,
     '',
     `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus()[0]?.model ?? 'unknown CPU'}, ` +
-      `${availableParallelism()} CPUs, sandbox ${session.sandbox.name} (warm pool). One busy-looping host process per CPU ran ` +
+      `${availableParallelism()} CPUs, sandbox ${session.sandbox.name}. One busy-looping host process per CPU ran ` +
       `throughout; ${exercises.length} exercises, reference and starter verified in full ${repeats}× each, one verification at a time. ` +
       `Load average (1 min) ${loadBefore.toFixed(1)} before the hog started, ${loadAfter.toFixed(1)} at the end; whole run ${(totalMs / 60_000).toFixed(1)} min.` +
       (note ? ` ${note}` : ''),
