@@ -32,7 +32,7 @@ export interface JobOutcome {
   result: JobResultView;
   /** One sentence: what happened. */
   message: string;
-  /** For verifications: did every check pass. */
+  /** For verifications: did every check pass (null: none failed, but one is undecided). */
   passed: boolean | null;
   failed: boolean;
   /** Raw bytes kept for downloads (base64 pstats), not sent in the job view. */
