@@ -5,7 +5,8 @@ learner, starter or reference code runs in a fresh worker process (grade_process
 grade_worker.py), and the grader only sends inputs, keeps the time with its own clock, reads
 memory from /proc and compares results. The hidden material (reference and starter trees,
 hidden test files) arrives on a pipe and stays in this process's memory; this process is
-made non-dumpable so that workers, which run as the same user, cannot read it through /proc.
+made non-dumpable so that workers cannot read it through /proc (even where they run as the
+grader's own uid, which is the case when the grader does not run as root).
 
 Integrity (issue 9). Every figure is the grader's: time runs from sending a request to the
 last byte of a reply that must carry the results of every call it timed, and those results
