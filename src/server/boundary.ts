@@ -27,8 +27,7 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
 
 /** How to allow another address; repeated in every 421 and 403. */
-const HOW_TO_ALLOW =
-  'start perflab serve with --public-url <url> (or set PERFLAB_PUBLIC_URL) to serve it under another address';
+const HOW_TO_ALLOW = 'start perflab serve with --public-url <that origin> (or set PERFLAB_PUBLIC_URL)';
 
 export class PublicUrlError extends Error {
   override name = 'PublicUrlError';
@@ -136,7 +135,7 @@ export function crossSiteProblem(request: FastifyRequest, policy: OriginPolicy):
   const origin = headers.origin;
   if (origin !== undefined) {
     if (!policy.originAllowed(origin))
-      return `perflab accepts changes only from its own pages (${policy.describe()}); this ${request.method} came from ${JSON.stringify(origin)}. To use perflab from another address, ${HOW_TO_ALLOW}.`;
+      return `perflab accepts changes only from its own pages (${policy.describe()}); this ${request.method} came from ${JSON.stringify(origin)}. To use perflab from there, ${HOW_TO_ALLOW}.`;
   } else {
     const site = headers['sec-fetch-site'];
     if (site !== undefined && site !== 'same-origin' && site !== 'none')
@@ -204,7 +203,7 @@ export function installBoundary(app: FastifyInstance, options: BoundaryOptions =
         new HttpError(
           421,
           'misdirected',
-          `perflab serves only ${policy.describe()}; this request asked for ${request.headers.host ? `the host ${JSON.stringify(request.headers.host)}` : 'no host'}. To allow it, ${HOW_TO_ALLOW}.`,
+          `perflab serves only ${policy.describe()}; this request asked for ${request.headers.host ? `the host ${JSON.stringify(request.headers.host)}` : 'no host'}. To serve that address, ${HOW_TO_ALLOW}.`,
         ),
       );
       return;
