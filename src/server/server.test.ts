@@ -865,7 +865,8 @@ describe('resources are bounded per learner and in total', () => {
       const still = (
         await multi.app.inject({ url: `/api/jobs/${id}`, headers: as('alice') })
       ).json<JobView>();
-      expect(still.state).toBe('running');
+      // Bob's cancel changed nothing: the job is still alive (queued behind other jobs or running).
+      expect(['queued', 'running']).toContain(still.state);
       // Reusing the id: the same answer whether it is one's own or another learner's.
       const bobs = await start('bob', sleeper(id));
       const alices = await start('alice', sleeper(id));
