@@ -33,8 +33,14 @@ const ETC_FILES = [
   '/etc/localtime',
   '/etc/nsswitch.conf',
 ];
-/** Unprivileged uids for root-started sandboxes; random per run so concurrent runs never share a count. */
+/**
+ * Unprivileged uids for root-started sandboxes; random per run so concurrent runs never share
+ * a process count. Each run owns a block of UIDS_PER_RUN uids (the grader runs learner, starter
+ * and reference workers as uid, uid + 1 and uid + 2), so blocks are aligned: two runs get either
+ * the same block or disjoint ones, never overlapping ones.
+ */
 const SANDBOX_UID_RANGE = [200_000, 260_000] as const;
+const UIDS_PER_RUN = 3;
 
 function isRoot(): boolean {
   return process.getuid?.() === 0;
@@ -177,7 +183,9 @@ export class BwrapSandbox implements LaunchableSandbox {
 
   executeOptions(): ExecuteOptions {
     const root = isRoot();
-    const uid = randomInt(SANDBOX_UID_RANGE[0], SANDBOX_UID_RANGE[1]);
+    const uid =
+      SANDBOX_UID_RANGE[0] +
+      UIDS_PER_RUN * randomInt(0, Math.floor((SANDBOX_UID_RANGE[1] - SANDBOX_UID_RANGE[0]) / UIDS_PER_RUN));
     return {
       backendName: this.name,
       isolated: true,
