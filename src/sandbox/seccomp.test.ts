@@ -266,6 +266,10 @@ function bwrapPython(
     '/dev',
     '--tmpfs',
     '/tmp',
+    // The private /tmp would hide a checkout under /tmp (CI clones there): show the venv again.
+    '--ro-bind',
+    runtime.venvDir,
+    runtime.venvDir,
     '--ro-bind',
     dir,
     '/tmp/w',
