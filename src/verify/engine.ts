@@ -459,6 +459,19 @@ export function decideFunctionCheck(
   return result(false, `measurement kind ${m.kind} does not match the check kind ${check.kind}`);
 }
 
+/** A check the grader did not finish: the grader's own sentence is the verdict. */
+function graderFailed(check: AuthoredCheck, sentence: string): CheckResult {
+  return {
+    id: check.id,
+    kind: check.kind,
+    title: check.title ?? check.id,
+    passed: false,
+    status: 'failed',
+    sentence,
+    evidence: {},
+  };
+}
+
 export async function verifyExercise(
   exercise: Exercise,
   edits: FileTree,
@@ -514,15 +527,7 @@ export async function verifyExercise(
       const needWait: { check: AuthoredCheck; reason: string }[] = [];
       for (const check of pending) {
         if (grade.failure && !measurements.has(check.id)) {
-          results.set(check.id, {
-            id: check.id,
-            kind: check.kind,
-            title: check.title ?? check.id,
-            passed: false,
-            status: 'failed',
-            sentence: grade.failure,
-            evidence: {},
-          });
+          results.set(check.id, graderFailed(check, grade.failure));
           continue;
         }
         const decision = decideFunctionCheck(check, measurements.get(check.id), final);
@@ -576,15 +581,7 @@ export async function verifyExercise(
         const after = more.measurements.get(check.id);
         if (more.failure && !after) {
           // The grader itself did not finish this time: that is the verdict, as for the first run.
-          results.set(check.id, {
-            id: check.id,
-            kind: check.kind,
-            title: check.title ?? check.id,
-            passed: false,
-            status: 'failed',
-            sentence: more.failure,
-            evidence: {},
-          });
+          results.set(check.id, graderFailed(check, more.failure));
           pending = pending.filter((c) => c.id !== check.id);
           continue;
         }
