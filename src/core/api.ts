@@ -149,12 +149,15 @@ export const saveFilesBodySchema = z.object({
   files: z.record(relativeFilePath, z.string().max(512 * 1024)),
 });
 export const savedFilesSchema = z.object({ savedAt: z.number().nullable() });
+export type SavedFiles = z.infer<typeof savedFilesSchema>;
 /** Restore the learner files as they were sent with an earlier run, profile or verification. */
 export const restoreFilesBodySchema = z.object({ jobId: z.string().uuid() });
 
 export const hintBodySchema = z.object({});
 export const hintResponseSchema = z.object({ hints: z.array(z.string()), hintsTotal: z.number().int() });
+export type HintResponse = z.infer<typeof hintResponseSchema>;
 export const explanationResponseSchema = z.object({ explanation: z.string() });
+export type ExplanationResponse = z.infer<typeof explanationResponseSchema>;
 
 // ---------------------------------------------------------------- jobs
 
@@ -203,6 +206,11 @@ export const startWorkbenchJobSchema = z.object({
 
 export const startBlockJobSchema = z.object({ jobId: clientJobId }).default({});
 export const jobCreatedSchema = z.object({ jobId: z.string() });
+/** Request bodies as a client sends them (defaults not yet applied). */
+export type StartExerciseJob = z.input<typeof startExerciseJobSchema>;
+export type StartWorkbenchJob = z.input<typeof startWorkbenchJobSchema>;
+export type WorkbenchFile = z.input<typeof workbenchFileSchema>;
+export type JobCreated = z.infer<typeof jobCreatedSchema>;
 
 export const outputChunkSchema = z.object({
   stream: z.enum(['stdout', 'stderr']),
@@ -244,6 +252,7 @@ export const jobViewSchema = jobSummarySchema.extend({
 export type JobView = z.infer<typeof jobViewSchema>;
 
 export const jobListSchema = z.object({ jobs: z.array(jobSummarySchema) });
+export type JobList = z.infer<typeof jobListSchema>;
 
 /**
  * Server-sent events of GET /api/jobs/:id/events. Each SSE message's `event` is the type and
