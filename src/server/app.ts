@@ -24,7 +24,7 @@ import type { ApiError } from '../core/api.js';
 import type { Course } from '../course/load.js';
 import type { PythonRuntime } from '../core/runtime.js';
 import type { Runner } from '../runner/runner.js';
-import type { Store } from '../store/types.js';
+import { LOCAL_LEARNER_ID, type Store } from '../store/types.js';
 import { installBoundary } from './boundary.js';
 import { registerContentRoutes } from './content-routes.js';
 import { registerJobRoutes } from './job-routes.js';
@@ -66,7 +66,7 @@ export interface AppOptions {
   runtime: PythonRuntime;
   /** The built web app (dist/web); the API works without it. */
   webDir?: string;
-  /** The single implicit learner of a local server (default "local"). */
+  /** The single implicit learner of a local server (default LOCAL_LEARNER_ID, shared with the CLI). */
   learnerId?: string;
   /**
    * Who is asking. Today every request is the implicit local learner; accounts will derive it
@@ -114,7 +114,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  const learnerId = options.learnerId ?? 'local';
+  const learnerId = options.learnerId ?? LOCAL_LEARNER_ID;
   const limits: ServerLimits = { ...DEFAULT_LIMITS, ...options.limits };
   let spoolDir = options.spoolDir;
   if (spoolDir === undefined) {

@@ -12,7 +12,7 @@ import { openSession, type PerflabSession } from '../runner/session.js';
 import { bwrapWorks } from '../sandbox/bwrap.js';
 import { SandboxUnavailableError, type BackendChoice } from '../sandbox/select.js';
 import { withProgressCache } from '../store/progress-cache.js';
-import { openSqliteStore } from '../store/sqlite.js';
+import { databaseFile, openSqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/types.js';
 import { buildApp, type ServerLimits } from './app.js';
 import type { JobManager } from './jobs.js';
@@ -84,9 +84,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   let store: Store | null = null;
   let session: PerflabSession | null = null;
   try {
-    const openedStore = withProgressCache(
-      await openSqliteStore({ file: join(options.dataDir, 'perflab.sqlite') }),
-    );
+    const openedStore = withProgressCache(await openSqliteStore({ file: databaseFile(options.dataDir) }));
     store = openedStore;
     const interrupted = await openedStore.markUnfinishedInterrupted(Date.now());
     const openedSession = openSession({ backend: options.backend, warmPool: true });

@@ -1,15 +1,17 @@
 /**
  * A Store decorator that keeps each learner's progress in memory: progress is read on almost
  * every page (course home, lessons, exercises) and written rarely, so reads skip the database.
- * Every write through this store drops the learner's cached copy. Valid while one server
- * process owns the database (today's embedded deployment); several server processes sharing
- * one database must not use it, as none would see the others' writes.
+ * Every write through this store drops the learner's cached copy, and a commit by another
+ * process (a terminal command writing progress while `perflab serve` runs) drops the whole
+ * cache, seen through `store.externalChanges` before each read. A store that cannot tell
+ * (no `externalChanges`) must not be shared by several processes behind this cache.
  */
 import type { Progress } from '../core/api.js';
 import type { Store } from './types.js';
 
 export function withProgressCache(store: Store): Store {
   const cache = new Map<string, Promise<Progress>>();
+  let seenChanges = store.externalChanges?.();
   const invalidating =
     <A extends [string, ...unknown[]]>(write: (...args: A) => Promise<void>) =>
     async (...args: A): Promise<void> => {
@@ -24,6 +26,11 @@ export function withProgressCache(store: Store): Store {
   return {
     ...bindAll(store),
     getProgress(learnerId) {
+      const changes = store.externalChanges?.();
+      if (changes !== seenChanges) {
+        seenChanges = changes;
+        cache.clear();
+      }
       let cached = cache.get(learnerId);
       if (!cached) {
         // Frozen, not copied per read: the hottest reads share one object (structuredClone per
@@ -57,6 +64,7 @@ function bindAll(store: Store): Store {
     getJob: store.getJob.bind(store),
     listJobs: store.listJobs.bind(store),
     markUnfinishedInterrupted: store.markUnfinishedInterrupted.bind(store),
+    ...(store.externalChanges ? { externalChanges: store.externalChanges.bind(store) } : {}),
     close: store.close.bind(store),
   };
 }

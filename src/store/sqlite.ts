@@ -3,7 +3,7 @@
  * better-sqlite3. Everything dialect-independent is in kysely-store.ts and migrations.ts.
  */
 import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteAdapter, SqliteDialect, type DialectAdapter } from 'kysely';
 import { createKyselyStore } from './kysely-store.js';
@@ -51,6 +51,11 @@ class PerflabSqliteDialect extends SqliteDialect {
   }
 }
 
+/** The database file of a data dir: `perflab serve` and the terminal commands open the same one. */
+export function databaseFile(dataDir: string): string {
+  return join(dataDir, 'perflab.sqlite');
+}
+
 export interface SqliteStoreOptions {
   /** A path (its parent folders are created) or ':memory:' (gone at close). */
   file: string | ':memory:';
@@ -87,5 +92,8 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     await db.destroy();
     throw new StoreOpenError(file, error);
   }
-  return createKyselyStore(db);
+  // data_version moves only for commits by other connections (a CLI command beside a running
+  // server); this connection's own writes leave it alone.
+  const externalChanges = () => sqlite.pragma('data_version', { simple: true }) as number;
+  return { ...createKyselyStore(db), externalChanges };
 }

@@ -9,6 +9,12 @@ import type { ExerciseProgress, JobKind, JobState, Progress } from '../core/api.
 
 export type ExerciseStatus = ExerciseProgress['status'];
 
+/**
+ * The one implicit learner of a local perflab: `perflab serve` and the terminal commands both
+ * keep their progress under this id, so the browser and the terminal show the same progress.
+ */
+export const LOCAL_LEARNER_ID = 'local';
+
 /** The order statuses move in; a status never moves back (see Store.advanceExercise). */
 export const EXERCISE_STATUS_ORDER: readonly ExerciseStatus[] = [
   'not-started',
@@ -97,6 +103,14 @@ export interface Store {
   listJobs(query: ListJobsQuery): Promise<JobRecord[]>;
   /** At start-up: jobs left queued/running by a previous process become 'interrupted'. Returns how many. */
   markUnfinishedInterrupted(atMs: number): Promise<number>;
+
+  /**
+   * Changes whenever another connection or process committed to the database since the last
+   * call (SQLite's `PRAGMA data_version`); absent when the store cannot tell. A cache of reads
+   * (progress-cache.ts) drops itself when it changes: the terminal commands write while
+   * `perflab serve` runs.
+   */
+  externalChanges?(): number;
 
   /** Idempotent; every other call rejects afterwards. */
   close(): Promise<void>;
