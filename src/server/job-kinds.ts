@@ -15,7 +15,7 @@ import type { Exercise, FileTree } from '../core/exercise.js';
 import { buildCallTree, hotUserFunctions } from '../core/profile-model.js';
 import type { PythonRuntime } from '../core/runtime.js';
 import { buildTimeitReport, formatRatio } from '../core/timeit-report.js';
-import { checkStatus } from '../core/verify-report.js';
+import { checkStatus, type VerifyReport } from '../core/verify-report.js';
 import { checkCompareBlock, checkRunBlock } from '../course/check-blocks.js';
 import type { AnyJobReport, Runner } from '../runner/runner.js';
 import type { ResourceLimits } from '../sandbox/limits.js';
@@ -177,6 +177,11 @@ export async function executeVerify(
     gradedLabel: 'your code',
     onProgress,
   });
+  return verifyOutcome(report);
+}
+
+/** A verification's job outcome: also what `perflab verify` records in the job history. */
+export function verifyOutcome(report: VerifyReport): JobOutcome {
   const failing = report.checks.filter((c) => checkStatus(c) === 'failed');
   const undecided = report.checks.filter((c) => checkStatus(c) === 'undecided');
   // `passed` stays false for an undecided report: the exercise is solved only when every check passed.
