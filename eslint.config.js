@@ -2,6 +2,8 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import { importX } from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
 /**
  * The import direction of the architecture (see src/README.md): each folder lists the
@@ -85,6 +87,24 @@ export default tseslint.config(
     },
   },
   ...boundaryConfigs,
+  {
+    // No import cycles, type-only imports included: a module that needs a sibling's types
+    // gets them from a leaf module both import (e.g. server/context.ts). The TypeScript
+    // resolver maps our `./x.js` specifiers to `./x.ts`; only our own files are followed.
+    files: ['src/**/*.ts', 'web/src/**/*.{ts,tsx}'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.tsx', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
+      'import-x/resolver-next': [
+        createTypeScriptImportResolver({
+          project: ['tsconfig.json', 'web/tsconfig.json'],
+          noWarnOnMultipleProjects: true,
+        }),
+      ],
+    },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+  },
   {
     // The browser app: browser globals, and of the server side only the pure core (types and
     // plain functions), never Node APIs.
