@@ -44,12 +44,17 @@ md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
   return defaultLinkOpen(tokens, idx, options, env, self);
 };
 
+/** markdown-it's HTML before DOMPurify: already without raw HTML or javascript: links. */
+export function markdownHtml(source: string): string {
+  return md.render(source);
+}
+
 const cache = new Map<string, string>();
 
 export function renderMarkdown(source: string): string {
   const hit = cache.get(source);
   if (hit !== undefined) return hit;
-  const html = DOMPurify.sanitize(md.render(source), { ADD_ATTR: ['target'] });
+  const html = DOMPurify.sanitize(markdownHtml(source), { ADD_ATTR: ['target'] });
   if (cache.size > 200) cache.clear();
   cache.set(source, html);
   return html;

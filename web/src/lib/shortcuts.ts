@@ -7,14 +7,17 @@ export interface Shortcut {
   run: () => void;
 }
 
-function matches(spec: string, event: KeyboardEvent): boolean {
+type ModifierKeys = Pick<KeyboardEvent, 'key' | 'metaKey' | 'ctrlKey' | 'shiftKey' | 'altKey'>;
+
+/** Whether a key event is exactly the shortcut: the named modifiers held and no others. */
+export function matchesShortcut(spec: string, event: ModifierKeys, mac = isMac): boolean {
   const parts = spec.split('-');
   const key = parts[parts.length - 1];
   const mod = parts.includes('Mod');
   const wantShift = parts.includes('Shift');
   const wantAlt = parts.includes('Alt');
-  const modPressed = isMac ? event.metaKey : event.ctrlKey;
-  const otherMod = isMac ? event.ctrlKey : event.metaKey;
+  const modPressed = mac ? event.metaKey : event.ctrlKey;
+  const otherMod = mac ? event.ctrlKey : event.metaKey;
   return (
     event.key === key &&
     modPressed === mod &&
@@ -34,7 +37,7 @@ export function useShortcuts(shortcuts: readonly Shortcut[]): void {
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
       if (event.repeat || event.isComposing) return;
-      const hit = latest.current.find((s) => matches(s.spec, event));
+      const hit = latest.current.find((s) => matchesShortcut(s.spec, event));
       if (!hit) return;
       event.preventDefault();
       event.stopPropagation();

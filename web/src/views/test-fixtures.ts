@@ -1,22 +1,21 @@
 /**
- * Realistic sample results for previews and visual checks: a word-frequency program whose
- * word_counts calls list.count once per distinct word (quadratic), profiled, timed and verified.
- * Derived views (call tree, hot functions, timeit report, growth fits) come from the same core
- * functions the server uses, so the numbers agree with each other.
+ * Test data for the view tests: a word-frequency program whose word_counts calls list.count
+ * once per distinct word (quadratic), profiled, run and timed. Derived data (call tree, hot
+ * functions, timeit report) comes from the same core functions the server uses, so the numbers
+ * agree with each other. Imported only by *.test.ts files (never by the app bundle).
  */
 import type { ProfileResultView, RunResultView } from '../../../src/core/api.js';
 import type {
   AllocationSite,
   CallEdge,
   CodeOrigin,
+  FunctionLineTimings,
   HarnessResultOf,
   ProfiledFunction,
 } from '../../../src/core/documents.js';
-import { fitGrowth } from '../../../src/core/growth.js';
 import { buildCallTree, hotUserFunctions } from '../../../src/core/profile-model.js';
 import { seededRandom } from '../../../src/core/stats.js';
 import { buildTimeitReport, type TimeitReport } from '../../../src/core/timeit-report.js';
-import type { CheckResult, VerifyReport } from '../../../src/core/verify-report.js';
 
 const PROGRAM = 'wordfreq.py';
 const RE = '/usr/lib/python3.12/re/__init__.py';
@@ -132,34 +131,38 @@ const profileDocument: ProfileResultView['profile'] = {
   totalMs: 1242.5,
 };
 
+/** One function's line timings; rows are [hits, timeMs, source], numbered from its `def` line. */
+function timedLines(
+  name: string,
+  line: number,
+  totalMs: number,
+  rows: [hits: number, timeMs: number, source: string][],
+): FunctionLineTimings {
+  return {
+    name,
+    file: PROGRAM,
+    line,
+    totalMs,
+    lines: rows.map(([hits, timeMs, source], i) => ({ line: line + i, hits, timeMs, source })),
+  };
+}
+
 const lineTimings: HarnessResultOf<'lines'> = {
   ...common('lines'),
   functions: [
-    {
-      name: 'word_counts',
-      file: PROGRAM,
-      line: 24,
-      totalMs: 1075.8,
-      lines: [
-        { line: 24, hits: 0, timeMs: 0, source: 'def word_counts(words):' },
-        { line: 25, hits: 1, timeMs: 0.002, source: '    counts = {}' },
-        { line: 26, hits: 5208, timeMs: 4.3, source: '    for word in set(words):' },
-        { line: 27, hits: 5207, timeMs: 1071.5, source: '        counts[word] = words.count(word)' },
-        { line: 28, hits: 1, timeMs: 0.001, source: '    return counts' },
-      ],
-    },
-    {
-      name: 'normalise',
-      file: PROGRAM,
-      line: 16,
-      totalMs: 124.2,
-      lines: [
-        { line: 16, hits: 0, timeMs: 0, source: 'def normalise(word):' },
-        { line: 17, hits: 0, timeMs: 0, source: '    """Lower-case a word and drop its punctuation."""' },
-        { line: 18, hits: 48213, timeMs: 52.3, source: '    word = word.strip().lower()' },
-        { line: 19, hits: 48213, timeMs: 71.9, source: '    return re.sub(r"[^\\w\']", "", word)' },
-      ],
-    },
+    timedLines('word_counts', 24, 1075.8, [
+      [0, 0, 'def word_counts(words):'],
+      [1, 0.002, '    counts = {}'],
+      [5208, 4.3, '    for word in set(words):'],
+      [5207, 1071.5, '        counts[word] = words.count(word)'],
+      [1, 0.001, '    return counts'],
+    ]),
+    timedLines('normalise', 16, 124.2, [
+      [0, 0, 'def normalise(word):'],
+      [0, 0, '    """Lower-case a word and drop its punctuation."""'],
+      [48213, 52.3, '    word = word.strip().lower()'],
+      [48213, 71.9, '    return re.sub(r"[^\\w\']", "", word)'],
+    ]),
   ],
 };
 
@@ -299,143 +302,3 @@ export const timeitReportFixture: TimeitReport = buildTimeitReport([
   { expr: 'count_with_defaultdict(words)', loopsPerSample: 50, samplesS: samplesAround(3.15e-3, 3) },
   { expr: '{w: words.count(w) for w in set(words)}', loopsPerSample: 1, samplesS: samplesAround(1.07, 4) },
 ]);
-
-// ---------------------------------------------------------------- verification
-
-const SIZES = [1000, 2000, 4000, 8000, 16000, 32000];
-const learnerPoints = SIZES.map((n) => ({ n, timeS: 2e-9 * n * n + 1e-6 * n }));
-const referencePoints = SIZES.map((n) => ({ n, timeS: 4e-7 * n + 2e-5 }));
-const learnerFit = fitGrowth(learnerPoints.map((p) => ({ n: p.n, time: p.timeS })));
-const referenceFit = fitGrowth(referencePoints.map((p) => ({ n: p.n, time: p.timeS })));
-
-const check = (c: CheckResult): CheckResult => c;
-
-export const verifyReportFixture: VerifyReport = {
-  schema: 'perflab.verify/1',
-  exercise: 'word-frequency',
-  graded: 'your code',
-  passed: false,
-  sandbox: 'bubblewrap',
-  isolated: true,
-  wallMs: 9_412,
-  checks: [
-    check({
-      id: 'same-counts',
-      kind: 'correctness',
-      title: 'Same counts as the reference',
-      passed: true,
-      sentence: 'all 12 hidden cases match the reference',
-      evidence: { cases: 12 },
-    }),
-    check({
-      id: 'faster',
-      kind: 'speed',
-      title: 'At least 5× faster than the starter',
-      passed: true,
-      sentence: '18× (95% interval 17–20×, 7 interleaved rounds) faster than the starter; needs at least 5×',
-      evidence: {
-        speedup: 18.4,
-        interval: [16.9, 19.8],
-        rounds: 7,
-        baselineMedianS: 0.412,
-        candidateMedianS: 0.0224,
-        loopsPerSample: 1,
-      },
-    }),
-    check({
-      id: 'near-reference',
-      kind: 'speed',
-      title: "Within 1.5× of the reference's time",
-      passed: false,
-      sentence: "1.9× the reference's time (interval 1.7–2.2×); allowed up to 1.5×",
-      evidence: {
-        speedup: 0.52,
-        interval: [0.45, 0.59],
-        rounds: 13,
-        baselineMedianS: 0.0117,
-        candidateMedianS: 0.0224,
-        loopsPerSample: 4,
-      },
-    }),
-    check({
-      id: 'linear',
-      kind: 'growth',
-      title: 'Grows linearly with the number of words',
-      passed: false,
-      sentence: `grows like ${learnerFit.model} (log-log slope ${learnerFit.logLogSlope.toFixed(2)}), the reference like ${referenceFit.model}; allowed: n`,
-      evidence: {
-        learner: learnerPoints,
-        reference: referencePoints,
-        learnerFit,
-        referenceFit,
-        limit: 'n',
-      },
-    }),
-    check({
-      id: 'closed-stdin',
-      kind: 'hang',
-      title: 'Finishes when stdin is closed',
-      passed: false,
-      sentence: `did not finish within 5 s; ${runFixtures.hung.hang?.lines[0] ?? ''}`,
-      evidence: {
-        wallMs: 5_012,
-        exitCode: null,
-        stdout: 'Loaded 48213 words.\nType a word (empty line to stop):\n',
-        stderr: '',
-        stuck: runFixtures.hung.hang?.lines ?? [],
-      },
-    }),
-    check({
-      id: 'no-lost-updates',
-      kind: 'race',
-      title: 'Counts from four threads add up',
-      passed: false,
-      sentence: '7 of 20 runs went wrong (3 distinct outcomes): updates are being lost',
-      evidence: {
-        outcomes: [
-          { count: 13, exitCode: 0, stdout: 'total 48213\n' },
-          { count: 5, exitCode: 0, stdout: 'total 47980\n' },
-          { count: 2, exitCode: 0, stdout: 'total 48102\n' },
-        ],
-        switchIntervalS: 1e-6,
-      },
-    }),
-    check({
-      id: 'small-footprint',
-      kind: 'memory-peak',
-      title: 'Peak memory under 64 MB',
-      passed: true,
-      sentence: 'peak memory 38.2 MB (allowed 64 MB)',
-      evidence: { peakMb: 38.2, maxMb: 64 },
-    }),
-  ],
-};
-
-export const passingVerifyReportFixture: VerifyReport = {
-  ...verifyReportFixture,
-  passed: true,
-  wallMs: 2_130,
-  checks: verifyReportFixture.checks.filter((c) => c.passed),
-};
-
-/** A report with a check this machine could not decide (version 2 documents carry `status`). */
-export const undecidedVerifyReportFixture: VerifyReport = {
-  ...passingVerifyReportFixture,
-  schema: 'perflab.verify/2',
-  passed: false,
-  status: 'undecided',
-  wallMs: 31_870,
-  checks: [
-    ...passingVerifyReportFixture.checks.map((c) => ({ ...c, status: 'passed' as const })),
-    check({
-      id: 'uses-every-cpu',
-      kind: 'cpu-scaling',
-      title: 'Filtering 20 frames gets faster with every CPU available',
-      passed: false,
-      status: 'undecided',
-      sentence:
-        'could not be decided on this machine now: it was too busy to show CPU scaling (2 CPUs, but 2 busy processes ran only 1.2× faster than one); this says nothing against your code — run perflab verify again when the machine is quieter',
-      evidence: { speedup: 1.1, capacity: 1.2, cpusAvailable: 2, attempts: 3, waitedMs: 20_000 },
-    }),
-  ],
-};
