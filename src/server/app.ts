@@ -28,36 +28,11 @@ import { LOCAL_LEARNER_ID, type Store } from '../store/types.js';
 import { installBoundary } from './boundary.js';
 import { registerContentRoutes } from './content-routes.js';
 import { registerJobRoutes } from './job-routes.js';
-import {
-  DEFAULT_MAX_PENDING_JOBS,
-  DEFAULT_MAX_PENDING_JOBS_PER_LEARNER,
-  JobIdTakenError,
-  JobManager,
-  QueueFullError,
-  ServerClosingError,
-} from './jobs.js';
+import { API_VERSION, DEFAULT_LIMITS, HttpError, type ServerContext, type ServerLimits } from './context.js';
+import { JobIdTakenError, JobManager, QueueFullError, ServerClosingError } from './jobs.js';
 
-export const API_VERSION = '0.1.0';
 /** Uploads (workbench files, saved code) are small; anything bigger is refused with 413. */
 export const BODY_LIMIT_BYTES = 8 * 1024 * 1024;
-
-/** Bounds on what one learner, and everyone together, may hold on the server. */
-export interface ServerLimits {
-  /** Unfinished jobs (waiting or running) over all learners; more → 429. */
-  maxPendingJobs: number;
-  maxPendingJobsPerLearner: number;
-  /** Open job event streams (SSE), including ones waiting for their job (?pending=1); more → 429. */
-  maxEventStreams: number;
-  maxEventStreamsPerLearner: number;
-}
-
-export const DEFAULT_LIMITS: ServerLimits = {
-  maxPendingJobs: DEFAULT_MAX_PENDING_JOBS,
-  maxPendingJobsPerLearner: DEFAULT_MAX_PENDING_JOBS_PER_LEARNER,
-  maxEventStreams: 256,
-  // A browser opens at most 6 connections per host over HTTP/1.1; 16 leaves room for tabs.
-  maxEventStreamsPerLearner: 16,
-};
 
 export interface AppOptions {
   course: Course;
@@ -80,29 +55,6 @@ export interface AppOptions {
   spoolDir?: string;
   logger?: FastifyServerOptions['logger'];
 }
-
-export interface ServerContext {
-  course: Course;
-  store: Store;
-  jobs: JobManager;
-  runner: Runner;
-  runtime: PythonRuntime;
-  learnerOf: (request: FastifyRequest) => string;
-  limits: ServerLimits;
-}
-
-export class HttpError extends Error {
-  constructor(
-    readonly statusCode: number,
-    readonly code: string,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
-
-export const notFound = (what: string) => new HttpError(404, 'not-found', `${what} does not exist`);
 
 export async function buildApp(options: AppOptions): Promise<{ app: FastifyInstance; jobs: JobManager }> {
   const app = Fastify({

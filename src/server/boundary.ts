@@ -19,7 +19,7 @@ import { isIP } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { errorCodes, type FastifyInstance, type FastifyRequest } from 'fastify';
 import helmet from 'helmet';
-import { HttpError } from './app.js';
+import { HttpError } from './context.js';
 
 /** The header a body-less state-changing request carries (the web app sends `X-Perflab: 1`). */
 export const CUSTOM_HEADER = 'x-perflab';

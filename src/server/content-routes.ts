@@ -4,14 +4,6 @@
  */
 import { gzipSync } from 'node:zlib';
 import { Negotiator } from '@fastify/accept-negotiator';
-import type {
-  FastifyBaseLogger,
-  FastifyInstance,
-  RawReplyDefaultExpression,
-  RawRequestDefaultExpression,
-  RawServerDefault,
-} from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   courseIndexSchema,
@@ -28,32 +20,19 @@ import {
   savedFilesSchema,
 } from '../core/api.js';
 import type { LessonView, Progress } from '../core/api.js';
-import type { Exercise } from '../core/exercise.js';
-import type { Lesson } from '../course/load.js';
-import { API_VERSION, HttpError, notFound, type ServerContext } from './app.js';
+import {
+  API_VERSION,
+  HttpError,
+  editableOnly,
+  findExercise,
+  findLessonById,
+  notFound,
+  type ApiInstance,
+  type ServerContext,
+} from './context.js';
 import { NOT_STARTED, courseIndex, exerciseView, lessonView } from './views.js';
 
-export type ApiInstance = FastifyInstance<
-  RawServerDefault,
-  RawRequestDefaultExpression,
-  RawReplyDefaultExpression,
-  FastifyBaseLogger,
-  ZodTypeProvider
->;
-
 const errors = { 400: errorSchema, 404: errorSchema };
-
-export function findExercise(context: ServerContext, id: string): Exercise {
-  const exercise = context.course.exercises.find((e) => e.meta.id === id);
-  if (!exercise) throw notFound(`exercise "${id}"`);
-  return exercise;
-}
-
-export function findLessonById(context: ServerContext, id: string): Lesson {
-  const lesson = context.course.lessons.find((l) => l.id === id);
-  if (!lesson) throw notFound(`lesson "${id}"`);
-  return lesson;
-}
 
 /** What an exercise job keeps of its request: the learner's files as sent (see job-routes). */
 const jobEditsSchema = z.object({ edits: z.record(z.string(), z.string()) });
@@ -328,16 +307,4 @@ export function registerContentRoutes(api: ApiInstance, context: ServerContext):
       return { explanation: exercise.explanation };
     },
   );
-}
-
-/** Only the files the exercise lets the learner edit are kept; anything else is a client bug. */
-export function editableOnly(exercise: Exercise, files: Record<string, string>): Record<string, string> {
-  const unknown = Object.keys(files).filter((path) => !exercise.meta.edit.includes(path));
-  if (unknown.length > 0)
-    throw new HttpError(
-      400,
-      'not-editable',
-      `${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not editable in this exercise (editable: ${exercise.meta.edit.join(', ')})`,
-    );
-  return files;
 }

@@ -16,9 +16,16 @@ import {
 } from '../core/api.js';
 import { toSpeedscope } from '../core/profile-model.js';
 import type { JobFile, StdinSpec } from '../sandbox/types.js';
-import { learnerTree } from '../verify/engine.js';
-import { HttpError, notFound, type ServerContext } from './app.js';
-import { editableOnly, findExercise, findLessonById, type ApiInstance } from './content-routes.js';
+import { exerciseEntry, learnerTree } from '../core/exercise-workspace.js';
+import {
+  HttpError,
+  editableOnly,
+  findExercise,
+  findLessonById,
+  notFound,
+  type ApiInstance,
+  type ServerContext,
+} from './context.js';
 import {
   executeBlock,
   executeProfile,
@@ -27,7 +34,6 @@ import {
   executeVerify,
   type ProgramSpec,
 } from './job-kinds.js';
-import { exerciseEntry } from './views.js';
 
 const errors = { 400: errorSchema, 404: errorSchema, 429: errorSchema, 503: errorSchema };
 /** All workbench files together; the sandbox's scratch space is larger, this keeps uploads sane. */

@@ -14,7 +14,8 @@ import { SandboxUnavailableError, type BackendChoice } from '../sandbox/select.j
 import { withProgressCache } from '../store/progress-cache.js';
 import { databaseFile, openSqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/types.js';
-import { buildApp, type ServerLimits } from './app.js';
+import { buildApp } from './app.js';
+import type { ServerLimits } from './context.js';
 import type { JobManager } from './jobs.js';
 
 export interface ServeOptions {

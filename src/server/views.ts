@@ -13,6 +13,7 @@ import type {
   WorkspaceFile,
 } from '../core/api.js';
 import type { Exercise, FileTree } from '../core/exercise.js';
+import { exerciseEntry } from '../core/exercise-workspace.js';
 import type { Course, Lesson } from '../course/load.js';
 import { lessonSegments } from '../course/segments.js';
 
@@ -68,11 +69,6 @@ export function lessonView(course: Course, lesson: Lesson, progress: Progress): 
     next: course.lessons[index + 1]?.id ?? null,
     progress: progress.lessons[lesson.id] ?? { readAt: null },
   };
-}
-
-/** The program the Run and Profile buttons start. */
-export function exerciseEntry(exercise: Exercise): string {
-  return exercise.meta.run ?? (exercise.meta.edit[0] as string);
 }
 
 export function moduleOf(course: Course, exerciseId: string): string | null {
