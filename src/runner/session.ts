@@ -3,7 +3,7 @@ import { loadRuntime } from '../pyenv/runtime.js';
 import { createMemoryQueue } from '../queue/memory-queue.js';
 import type { JobQueue } from '../queue/types.js';
 import { selectSandbox, type BackendChoice } from '../sandbox/select.js';
-import { settleCleanups } from '../sandbox/execute.js';
+import { settleCleanups } from '../sandbox/cleanup.js';
 import type { Sandbox } from '../sandbox/types.js';
 import { Runner } from './runner.js';
 

@@ -12,13 +12,10 @@ import { existsSync, lstatSync, readlinkSync } from 'node:fs';
 import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
 import type { PythonRuntime } from '../core/runtime.js';
-import {
-  executeRun,
-  LAUNCH_INPUT_FD,
-  type ExecuteOptions,
-  type LaunchPlan,
-  type StagedRun,
-} from './execute.js';
+import { executeRun } from './execute.js';
+import type { ExecuteOptions, LaunchPlan } from './launch.js';
+import { LAUNCH_INPUT_FD } from './pipes.js';
+import type { StagedRun } from './staging.js';
 import { seccompFilter } from './seccomp.js';
 import type { SandboxOutcome, SandboxRunSpec } from './types.js';
 import type { LaunchableSandbox } from './pool.js';
@@ -99,7 +96,7 @@ function traversableParents(paths: string[]): string[] {
     .flatMap((dir) => ['--perms', '0755', '--dir', dir]);
 }
 
-export function buildBwrapArgs(runtime: PythonRuntime, staged: StagedRun, scratchMb: number): string[] {
+function buildBwrapArgs(runtime: PythonRuntime, staged: StagedRun, scratchMb: number): string[] {
   const scratchBytes = String(scratchMb * 1024 * 1024);
   const namespaceArgs = [
     '--unshare-ipc',

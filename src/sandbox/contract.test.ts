@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { settleCleanups } from './execute.js';
+import { settleCleanups } from './cleanup.js';
 import { availableSandboxes, program, stderrOf, stdoutOf } from '../test-support/sandboxes.js';
 
 describe.each(availableSandboxes())('sandbox contract: $name', ({ make }) => {

@@ -15,9 +15,9 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { stackDumpSchema, type StackDump } from '../core/documents.js';
 
 /** One process's stack document; a real one is a few KB (every frame of every thread). */
-export const MAX_DOCUMENT_BYTES = 512 * 1024;
+const MAX_DOCUMENT_BYTES = 512 * 1024;
 /** Documents kept per run: one per Python process of the run. */
-export const MAX_DOCUMENTS = 64;
+const MAX_DOCUMENTS = 64;
 /** Connections accepted per run: enough for one per Python process the task limit allows. */
 export const MAX_CONNECTIONS = 64;
 /** Bytes accepted per run, all connections together. */

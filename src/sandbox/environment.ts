@@ -1,4 +1,6 @@
 /** The environment every harness process starts with: built from scratch, nothing of the host's. */
+import { HIDDEN_FD, RESULT_FD } from './pipes.js';
+
 export interface HarnessEnvironmentOptions {
   venvBin: string;
   workDir: string;
@@ -6,10 +8,6 @@ export interface HarnessEnvironmentOptions {
   socketPath: string;
   extra?: Record<string, string>;
 }
-
-export const RESULT_FD = 3;
-/** A pipe carrying hidden material (grading); empty for other modes. */
-export const HIDDEN_FD = 4;
 
 export function harnessEnvironment(options: HarnessEnvironmentOptions): Record<string, string> {
   const extra = Object.fromEntries(

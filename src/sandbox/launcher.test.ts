@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runtime } from '../test-support/sandboxes.js';
-import { launcherCommand, PERL_LAUNCHER_SOURCE } from './execute.js';
+import { launcherCommand, PERL_LAUNCHER_SOURCE } from './launcher.js';
 
 const python = join(runtime.venvDir, 'bin', 'python');
 const REPORT = `

@@ -5,15 +5,10 @@
  * one run (never reused: no state can pass between runs) and is replaced in the background.
  */
 import { DEFAULT_LIMITS } from './limits.js';
-import {
-  checkJobFiles,
-  dispatchRun,
-  executeRun,
-  launchSandbox,
-  settleCleanups,
-  type ExecuteOptions,
-  type LaunchedSandbox,
-} from './execute.js';
+import { settleCleanups } from './cleanup.js';
+import { dispatchRun, executeRun } from './execute.js';
+import { launchSandbox, type ExecuteOptions, type LaunchedSandbox } from './launch.js';
+import { checkJobFiles } from './staging.js';
 import type { Sandbox, SandboxOutcome, SandboxRunSpec } from './types.js';
 
 /** A backend that can be pre-started: it describes how to launch one of its sandboxes. */
@@ -34,7 +29,7 @@ export class WarmPool implements Sandbox {
 
   constructor(
     private readonly backend: LaunchableSandbox,
-    private readonly options: WarmPoolOptions,
+    options: WarmPoolOptions,
   ) {
     this.name = `${backend.name} (warm pool)`;
     this.isolated = backend.isolated;

@@ -8,7 +8,8 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PythonRuntime } from '../core/runtime.js';
 import { harnessEnvironment } from './environment.js';
-import { executeRun, type ExecuteOptions, type LaunchPlan } from './execute.js';
+import { executeRun } from './execute.js';
+import type { ExecuteOptions, LaunchPlan } from './launch.js';
 import type { SandboxOutcome, SandboxRunSpec } from './types.js';
 import type { LaunchableSandbox } from './pool.js';
 

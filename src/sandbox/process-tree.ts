@@ -27,7 +27,7 @@ async function readPssKb(pid: number): Promise<number | null> {
   return match ? Number(match[1]) : null;
 }
 
-export async function readProcStat(pid: number): Promise<ProcStat | null> {
+async function readProcStat(pid: number): Promise<ProcStat | null> {
   let text: string;
   try {
     text = await readFile(`/proc/${pid}/stat`, 'utf8');

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LAUNCH_INPUT_FD } from './execute.js';
+import { LAUNCH_INPUT_FD } from './pipes.js';
 import { program, requireBwrap, runtime, stderrOf, stdoutOf } from '../test-support/sandboxes.js';
 import {
   AUDIT_ARCH_AARCH64,

@@ -79,7 +79,7 @@ const ENOSYS = 38;
  * CLONE_NEWNET. (CLONE_NEWTIME, 0x80, exists only for unshare and clone3: in clone's flags the
  * low byte is the exit signal, so 0x80 there is not a namespace flag.)
  */
-export const CLONE_NEW_FLAGS =
+const CLONE_NEW_FLAGS =
   0x00020000 | 0x02000000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x20000000 | 0x40000000;
 
 /** System calls refused with EPERM, by name, with their numbers per architecture. */
@@ -199,7 +199,7 @@ function program(): Line[] {
 }
 
 /** Resolves labels into forward jump distances and checks each fits in a u8. */
-export function assemble(lines: Line[]): { code: number; jt: number; jf: number; k: number }[] {
+function assemble(lines: Line[]): { code: number; jt: number; jf: number; k: number }[] {
   const positions = new Map<string, number>();
   const instructions: Instruction[] = [];
   for (const line of lines) {

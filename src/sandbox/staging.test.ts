@@ -17,15 +17,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { program, requireBwrap, stdoutOf } from '../test-support/sandboxes.js';
-import {
-  createStaging,
-  dispatchRun,
-  JobFileError,
-  launchSandbox,
-  settleCleanups,
-  sweepOrphanedStaging,
-  type LaunchedSandbox,
-} from './execute.js';
+import { settleCleanups } from './cleanup.js';
+import { dispatchRun } from './execute.js';
+import { launchSandbox, type LaunchedSandbox } from './launch.js';
+import { createStaging, JobFileError, sweepOrphanedStaging } from './staging.js';
 import { WarmPool } from './pool.js';
 
 describe('sweepOrphanedStaging', () => {
