@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-const LIMIT_NAMES = ['timeout', 'cpu-limit', 'memory-limit', 'process-limit', 'output-limit'] as const;
+export const LIMIT_NAMES = ['timeout', 'cpu-limit', 'memory-limit', 'process-limit', 'output-limit'] as const;
 export type LimitName = (typeof LIMIT_NAMES)[number];
 
 /** Per-run resource limits. Every run has all of them; see DEFAULT_LIMITS and HARD_CAPS. */
