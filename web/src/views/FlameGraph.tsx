@@ -13,6 +13,7 @@ import {
 } from './flame-layout';
 import { formatCount, formatMs, formatPercent } from './format';
 import { ORIGIN_LABELS, type FunctionRef } from './profile-types';
+import { ShowInEditor } from './ShowInEditor';
 
 /** Row height in px; matches .pv-frame's height in views.css. */
 const ROW_PX = 24;
@@ -207,13 +208,7 @@ function FrameDetail({ frame, fn, name, totalMs, onSelectFunction }: FrameDetail
         </span>
       )}
       {fn && fn.origin === 'user' && where && onSelectFunction && (
-        <button
-          type="button"
-          className="pv-button pv-small"
-          onClick={() => onSelectFunction({ file: fn.file, line: fn.line, name: fn.name })}
-        >
-          Show in editor
-        </button>
+        <ShowInEditor fn={fn} onSelectFunction={onSelectFunction} />
       )}
     </div>
   );

@@ -2,62 +2,12 @@ import { useId, useMemo, useState } from 'react';
 import type { ProfiledFunction } from '../../../src/core/documents.js';
 import { displayName, location } from '../../../src/core/names.js';
 import { formatCount, formatNumber } from './format';
+import { FUNCTION_COLUMNS, functionRows, perCallUs, type FunctionColumn } from './function-rows';
 import { OriginTag } from './OriginTag';
 import { SortHeader, nextSort, type SortState } from './SortHeader';
 import type { FunctionRef } from './profile-types';
 
-type Column = 'function' | 'location' | 'ncalls' | 'tottime' | 'cumtime' | 'percall';
-
-const COLUMNS: { column: Column; label: string; numeric: boolean; description: string }[] = [
-  { column: 'function', label: 'function', numeric: false, description: 'Function name' },
-  { column: 'location', label: 'location', numeric: false, description: 'File and line where it is defined' },
-  {
-    column: 'ncalls',
-    label: 'ncalls',
-    numeric: true,
-    description: 'Number of calls; "total/primitive" when some calls were recursive',
-  },
-  {
-    column: 'tottime',
-    label: 'tottime ms',
-    numeric: true,
-    description: 'Time in the function itself, without the functions it calls',
-  },
-  {
-    column: 'cumtime',
-    label: 'cumtime ms',
-    numeric: true,
-    description: 'Time in the function including everything it calls',
-  },
-  {
-    column: 'percall',
-    label: 'per call µs',
-    numeric: true,
-    description: 'Cumulative time per (primitive) call, in microseconds',
-  },
-];
-
 const DEFAULT_LIMIT = 50;
-
-const perCallUs = (fn: ProfiledFunction): number =>
-  fn.primitiveCalls > 0 ? (fn.cumtimeMs * 1000) / fn.primitiveCalls : Number.NaN;
-
-function compare(a: ProfiledFunction, b: ProfiledFunction, column: Column): number {
-  switch (column) {
-    case 'function':
-      return displayName(a).localeCompare(displayName(b));
-    case 'location':
-      return location(a).localeCompare(location(b));
-    case 'ncalls':
-      return a.ncalls - b.ncalls;
-    case 'tottime':
-      return a.tottimeMs - b.tottimeMs;
-    case 'cumtime':
-      return a.cumtimeMs - b.cumtimeMs;
-    case 'percall':
-      return (perCallUs(a) || 0) - (perCallUs(b) || 0);
-  }
-}
 
 interface FunctionTableProps {
   functions: readonly ProfiledFunction[];
@@ -68,17 +18,13 @@ export function FunctionTable({ functions, onSelectFunction }: FunctionTableProp
   const filterId = useId();
   const [onlyMine, setOnlyMine] = useState(true);
   const [showAll, setShowAll] = useState(false);
-  const [sort, setSort] = useState<SortState<Column>>({ key: 'tottime', descending: true });
+  const [sort, setSort] = useState<SortState<FunctionColumn>>({ key: 'tottime', descending: true });
 
-  const rows = useMemo(() => {
-    const shown = onlyMine ? functions.filter((f) => f.origin === 'user') : [...functions];
-    const direction = sort.descending ? -1 : 1;
-    return shown.sort((a, b) => direction * compare(a, b, sort.key) || b.tottimeMs - a.tottimeMs);
-  }, [functions, onlyMine, sort]);
+  const rows = useMemo(() => functionRows(functions, sort, onlyMine), [functions, onlyMine, sort]);
   const visible = showAll ? rows : rows.slice(0, DEFAULT_LIMIT);
 
-  const onSort = (column: Column) => {
-    const numeric = COLUMNS.find((c) => c.column === column)?.numeric ?? false;
+  const onSort = (column: FunctionColumn) => {
+    const numeric = FUNCTION_COLUMNS.find((c) => c.column === column)?.numeric ?? false;
     setSort((current) => nextSort(current, column, numeric));
   };
 
@@ -104,7 +50,7 @@ export function FunctionTable({ functions, onSelectFunction }: FunctionTableProp
           </caption>
           <thead>
             <tr>
-              {COLUMNS.map((c) => (
+              {FUNCTION_COLUMNS.map((c) => (
                 <SortHeader key={c.column} {...c} sort={sort} onSort={onSort} />
               ))}
             </tr>

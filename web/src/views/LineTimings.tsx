@@ -3,6 +3,8 @@ import type { FunctionLineTimings } from '../../../src/core/documents.js';
 import { shortPath } from '../../../src/core/names.js';
 import { formatCount, formatNumber, formatPercent } from './format';
 import type { FunctionRef } from './profile-types';
+import { ShowInEditor } from './ShowInEditor';
+import { TableHead, num } from './TableHead';
 
 interface LineTimingsProps {
   functions: readonly FunctionLineTimings[];
@@ -36,33 +38,11 @@ function FunctionLines({
       <h4 className="pv-heading">
         <span className="pv-code">{fn.name}</span> <span className="pv-muted pv-code">{where}</span>{' '}
         <span className="pv-muted">{formatNumber(fn.totalMs)} ms</span>
-        {onSelectFunction && (
-          <button
-            type="button"
-            className="pv-button pv-small"
-            onClick={() => onSelectFunction({ file: fn.file, line: fn.line, name: fn.name })}
-          >
-            Show in editor
-          </button>
-        )}
+        {onSelectFunction && <ShowInEditor fn={fn} onSelectFunction={onSelectFunction} />}
       </h4>
       <div className="pv-scroll" tabIndex={0} role="region" aria-label={`Lines of ${fn.name}`}>
         <table className="pv-table pv-lines">
-          <thead>
-            <tr>
-              <th scope="col" className="pv-num">
-                line
-              </th>
-              <th scope="col" className="pv-num">
-                hits
-              </th>
-              <th scope="col" className="pv-num">
-                ms
-              </th>
-              <th scope="col">% time</th>
-              <th scope="col">source</th>
-            </tr>
-          </thead>
+          <TableHead columns={[num('line'), num('hits'), num('ms'), '% time', 'source']} />
           <tbody>
             {fn.lines.map((line) => {
               const share = fn.totalMs > 0 ? line.timeMs / fn.totalMs : 0;

@@ -3,6 +3,7 @@ import { peakSitesCaveat } from '../../../src/core/memory-report.js';
 import { shortPath } from '../../../src/core/names.js';
 import { formatBytes, formatCount } from './format';
 import { OriginTag } from './OriginTag';
+import { TableHead, num } from './TableHead';
 
 interface MemoryViewProps {
   memory: HarnessResultOf<'memory'>;
@@ -37,17 +38,7 @@ export function MemoryView({ memory, top = 15 }: MemoryViewProps) {
           <h4 className="pv-heading">Biggest object types alive at exit</h4>
           <div className="pv-scroll" tabIndex={0} role="region" aria-label="Object types">
             <table className="pv-table pv-table-narrow">
-              <thead>
-                <tr>
-                  <th scope="col">type</th>
-                  <th scope="col" className="pv-num">
-                    objects
-                  </th>
-                  <th scope="col" className="pv-num">
-                    size
-                  </th>
-                </tr>
-              </thead>
+              <TableHead columns={['type', num('objects'), num('size')]} />
               <tbody>
                 {memory.types.slice(0, top).map((t) => (
                   <tr key={t.type}>
@@ -72,18 +63,7 @@ function SitesTable({ sites }: { sites: readonly AllocationSite[] }) {
   return (
     <div className="pv-scroll" tabIndex={0} role="region" aria-label="Allocation sites">
       <table className="pv-table" data-testid="memory-sites">
-        <thead>
-          <tr>
-            <th scope="col">where</th>
-            <th scope="col" className="pv-num">
-              size
-            </th>
-            <th scope="col" className="pv-num">
-              blocks
-            </th>
-            <th scope="col">source</th>
-          </tr>
-        </thead>
+        <TableHead columns={['where', num('size'), num('blocks'), 'source']} />
         <tbody>
           {sites.map((site) => (
             <tr

@@ -3,33 +3,22 @@
  * so Chart.js lands in its own chunk, fetched only when a chart is on screen. Only the parts the
  * views use are registered, which lets the bundler drop the rest.
  */
-import {
-  BarController,
-  BarElement,
-  CategoryScale,
-  Chart,
-  Legend,
-  LinearScale,
-  LineController,
-  LineElement,
-  LogarithmicScale,
-  PointElement,
-  ScatterController,
-  Tooltip,
-} from 'chart.js';
+import * as chartjs from 'chart.js';
+
+const { Chart } = chartjs;
 
 Chart.register(
-  BarController,
-  BarElement,
-  CategoryScale,
-  Legend,
-  LinearScale,
-  LineController,
-  LineElement,
-  LogarithmicScale,
-  PointElement,
-  ScatterController,
-  Tooltip,
+  chartjs.BarController,
+  chartjs.BarElement,
+  chartjs.CategoryScale,
+  chartjs.Legend,
+  chartjs.LinearScale,
+  chartjs.LineController,
+  chartjs.LineElement,
+  chartjs.LogarithmicScale,
+  chartjs.PointElement,
+  chartjs.ScatterController,
+  chartjs.Tooltip,
 );
 
 export { Chart };
