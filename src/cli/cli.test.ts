@@ -3,34 +3,22 @@
  * processes, real sandbox, exit statuses and messages for good and bad input.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fileWriter, ROOT, scratchDir, spawnPerflab } from './cli.test-support.js';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'perflab.js');
-const scratch = mkdtempSync(join(tmpdir(), 'perflab-cli-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
+const scratch = scratchDir('perflab-cli');
 /** A private TMPDIR for the CLI processes, so "nothing left behind" is checked without other tests' runs. */
-const cliTmp = mkdtempSync(join(tmpdir(), 'perflab-cli-tmp-'));
-afterAll(() => rmSync(cliTmp, { recursive: true, force: true }));
+const cliTmp = scratchDir('perflab-cli-tmp');
 
-function perflab(...args: string[]) {
-  const result = spawnSync(process.execPath, [BIN, ...args], {
-    encoding: 'utf8',
-    timeout: 120_000,
-    env: { ...process.env, NO_COLOR: '1', TMPDIR: cliTmp },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const perflab = (...args: string[]) => spawnPerflab(args, { env: { TMPDIR: cliTmp } });
 
-function write(name: string, content: string | Buffer): string {
-  const path = join(scratch, name);
-  writeFileSync(path, content);
-  return path;
-}
+const write = fileWriter(scratch);
+
+/** `perflab run` of a script written into the scratch folder. */
+const runScript = (name: string, source: string, ...args: string[]) =>
+  perflab('run', write(name, source), ...args);
 
 function leftoverRunDirs(): string[] {
   const base = join(cliTmp, `perflab-runs-${process.getuid?.() ?? 'user'}`);
@@ -92,25 +80,12 @@ describe('perflab run', () => {
   });
 
   it('passes arguments after -- to the program', () => {
-    const result = perflab(
-      'run',
-      write('args.py', 'import sys\nprint(sys.argv[1:])\n'),
-      '--',
-      '--flag',
-      'value',
-    );
+    const result = runScript('args.py', 'import sys\nprint(sys.argv[1:])\n', '--', '--flag', 'value');
     expect(result.stdout).toBe("['--flag', 'value']\n");
   });
 
   it('exits 1 with the limit named when the program hangs on stdin', () => {
-    const result = perflab(
-      'run',
-      write('ask.py', 'input("name? ")\n'),
-      '--stdin',
-      'terminal',
-      '--timeout',
-      '1.5',
-    );
+    const result = runScript('ask.py', 'input("name? ")\n', '--stdin', 'terminal', '--timeout', '1.5');
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('timeout');
     expect(result.stderr).toContain('blocked reading stdin');

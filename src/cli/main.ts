@@ -8,6 +8,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT, UsageError } from './errors.js';
 import { colour } from './format.js';
 import { EnvironmentError } from './environment-error.js';
+import { defaultDataDir } from './workflow/data-dir.js';
 export { dropOutputNobodyReads, exitAfterOutput } from './exit.js';
 // Commands are imported when used: start-up time counts against every run (see docs/benchmarks.md).
 const commands = {
@@ -35,6 +36,23 @@ function sandboxOption(): Option {
     .choices(['auto', 'bwrap', 'process'])
     .default('auto');
 }
+
+/** Shared by `serve` and the learner commands, so the browser and the terminal share progress. */
+function dataDirOption(): Option {
+  return new Option(
+    '--data-dir <dir>',
+    'where progress, saved code and job history are kept (SQLite; shared with `perflab serve`)',
+  ).default(
+    defaultDataDir(),
+    '$PERFLAB_DATA_DIR, else $PERFLAB_HOME/data, PERFLAB_HOME defaulting to ~/.perflab',
+  );
+}
+
+const courseOption = () =>
+  new Option('--course <dir>', 'another course folder (default: the built-in course)');
+
+/** The help text after a command's options: its examples, one command line each. */
+const examples = (...lines: string[]) => `\nExamples:\n${lines.map((line) => `  ${line}`).join('\n')}`;
 
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('perflab')
@@ -69,7 +87,12 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addOption(sandboxOption())
     .addHelpText(
       'after',
-      '\nExamples:\n  perflab run slow.py\n  perflab run reader.py --stdin terminal --timeout 3\n  perflab run counter.py --repeat 50 --switch-interval 0.00001\n  perflab run tool.py -- --input data.csv',
+      examples(
+        'perflab run slow.py',
+        'perflab run reader.py --stdin terminal --timeout 3',
+        'perflab run counter.py --repeat 50 --switch-interval 0.00001',
+        'perflab run tool.py -- --input data.csv',
+      ),
     )
     .action(async (file: string, args: string[], options) =>
       setExit(await (await commands.run()).runCommand(file, args, options)),
@@ -98,7 +121,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addOption(sandboxOption())
     .addHelpText(
       'after',
-      '\nExamples:\n  perflab profile words.py\n  perflab profile words.py --lines --sort tottime\n  perflab profile words.py --out words.speedscope.json',
+      examples(
+        'perflab profile words.py',
+        'perflab profile words.py --lines --sort tottime',
+        'perflab profile words.py --out words.speedscope.json',
+      ),
     )
     .action(async (file: string, args: string[], options) =>
       setExit(await (await commands.profile()).profileCommand(file, args, options)),
@@ -115,7 +142,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--timeout <seconds>', 'wall-time limit for the whole comparison')
     .option('--json', 'print the result as one JSON document')
     .addOption(sandboxOption())
-    .addHelpText('after', '\nExample:\n  perflab timeit words.py count_with_scans count_with_counter')
+    .addHelpText('after', examples('perflab timeit words.py count_with_scans count_with_counter'))
     .action(async (file: string, names: string[], options) =>
       setExit(await (await commands.timeit()).timeitCommand(file, names, options)),
     );
@@ -133,10 +160,15 @@ export function buildProgram(setExit: (code: number) => void): Command {
     )
     .option('--seed <n>', 'fix the hidden inputs (default: fresh every time)')
     .option('--json', 'print the whole report as one JSON document')
+    .addOption(dataDirOption())
     .addOption(sandboxOption())
     .addHelpText(
       'after',
-      '\nExamples:\n  perflab verify course/exercises/word-frequency\n  perflab verify course/exercises/word-frequency --solution my-words.py' +
+      examples(
+        'perflab verify            (inside a folder made by `perflab start`: records your progress)',
+        'perflab verify course/exercises/word-frequency',
+        'perflab verify course/exercises/word-frequency --solution my-words.py',
+      ) +
         '\n\nExit status: 0 every check passed; 1 a check failed; 4 none failed, but at least one could not be\n' +
         'decided on this machine now (too busy to show CPU scaling, or timings too noisy): run it again later',
     )
@@ -170,12 +202,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
       'address to listen on (0.0.0.0 to reach it from other machines)',
       process.env.PERFLAB_HOST ?? '127.0.0.1',
     )
-    .option(
-      '--data-dir <dir>',
-      'where progress, saved code and job history are kept (SQLite)',
-      process.env.PERFLAB_DATA_DIR ?? './data',
-    )
-    .option('--course <dir>', 'another course folder (default: the built-in course)')
+    .addOption(dataDirOption())
+    .addOption(courseOption())
     .option(
       '--grace <seconds>',
       'at shutdown, how long running jobs may finish before they are cancelled',
@@ -198,14 +226,21 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addOption(sandboxOption())
     .addHelpText(
       'after',
-      '\nEnvironment: PERFLAB_PORT, PERFLAB_HOST, PERFLAB_DATA_DIR, PERFLAB_LOG_LEVEL, PERFLAB_SANDBOX set the defaults;\nPERFLAB_PUBLIC_URL adds a public URL; PERFLAB_MAX_JOBS, PERFLAB_MAX_JOBS_PER_LEARNER, PERFLAB_MAX_STREAMS,\nPERFLAB_MAX_STREAMS_PER_LEARNER bound unfinished jobs and job streams (defaults 64, 8, 256, 16).\n\nExamples:\n  perflab serve\n  perflab serve --port 8080 --data-dir ~/.perflab/data\n  perflab serve --host 0.0.0.0 --public-url http://192.168.1.20:4321\n  PERFLAB_LOG_LEVEL=warn npm start',
+      '\nEnvironment: PERFLAB_PORT, PERFLAB_HOST, PERFLAB_DATA_DIR (or PERFLAB_HOME), PERFLAB_LOG_LEVEL, PERFLAB_SANDBOX set the defaults;\nPERFLAB_PUBLIC_URL adds a public URL; PERFLAB_MAX_JOBS, PERFLAB_MAX_JOBS_PER_LEARNER, PERFLAB_MAX_STREAMS,\nPERFLAB_MAX_STREAMS_PER_LEARNER bound unfinished jobs and job streams (defaults 64, 8, 256, 16).\n' +
+        examples(
+          'perflab serve',
+          'perflab serve --port 8080 --data-dir ./class-data',
+          'perflab serve --host 0.0.0.0 --public-url http://192.168.1.20:4321',
+          'PERFLAB_LOG_LEVEL=warn npm start',
+        ),
     )
     .action(async (options) => setExit(await (await commands.serve()).serveCommand(options)));
 
   program
     .command('list')
     .description('the course: modules, lessons, exercises and challenges, with your progress')
-    .option('--course <dir>', 'another course folder (default: the built-in course)')
+    .addOption(courseOption())
+    .addOption(dataDirOption())
     .option('--json', 'print as JSON')
     .action(async (options) => setExit(await (await commands.workflow()).listCommand(options)));
 
@@ -214,7 +249,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description("copy an exercise's starter files into a folder to work on in your own editor")
     .argument('<exercise>', 'exercise id (a unique prefix is enough)')
     .argument('[dir]', 'where to put it (default: ./EXERCISE-ID)')
-    .option('--course <dir>', 'another course folder')
+    .addOption(courseOption())
+    .addOption(dataDirOption())
     .action(async (id: string, dir: string | undefined, options) =>
       setExit(await (await commands.workflow()).startCommand(id, dir, options)),
     );
@@ -222,7 +258,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('hint')
     .description('the next hint for the exercise of the current folder (gentlest first)')
-    .option('--course <dir>', 'another course folder')
+    .addOption(courseOption())
+    .addOption(dataDirOption())
     .action(async (options) => setExit(await (await commands.workflow()).hintCommand(options)));
 
   program
@@ -231,7 +268,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
       'the full explanation of the exercise of the current folder (asks first: it gives the answer away)',
     )
     .option('--yes', 'do not ask')
-    .option('--course <dir>', 'another course folder')
+    .addOption(courseOption())
+    .addOption(dataDirOption())
     .action(async (options) => setExit(await (await commands.workflow()).explainCommand(options)));
 
   program
@@ -240,7 +278,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument('<lesson>', 'lesson id or file name (a unique prefix is enough)')
     .option('--run', 'run every example without asking')
     .option('--no-run', 'never run the examples')
-    .option('--course <dir>', 'another course folder')
+    .addOption(courseOption())
+    .addOption(dataDirOption())
     .addOption(sandboxOption())
     .action(async (lesson: string, options) =>
       setExit(await (await commands.workflow()).showCommand(lesson, options)),

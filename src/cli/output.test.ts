@@ -5,25 +5,14 @@
  * real sandbox (npm test builds dist/ first).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, fileWriter, scratchDir, spawnPerflab } from './cli.test-support.js';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'perflab.js');
-const scratch = mkdtempSync(join(tmpdir(), 'perflab-output-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-const cliTmp = mkdtempSync(join(tmpdir(), 'perflab-output-tmp-'));
-afterAll(() => rmSync(cliTmp, { recursive: true, force: true }));
-
+const scratch = scratchDir('perflab-output');
+const cliTmp = scratchDir('perflab-output-tmp');
 const ENV = { ...process.env, NO_COLOR: '1', TMPDIR: cliTmp };
-
-function write(name: string, content: string): string {
-  const path = join(scratch, name);
-  writeFileSync(path, content);
-  return path;
-}
+const write = fileWriter(scratch);
 
 /** 3000 distinct functions: the profile's JSON document (function table, call tree, speedscope) is ~2 MB. */
 function manyFunctionsScript(): string {
@@ -110,23 +99,15 @@ describe('perflab timeit with no valid candidate', () => {
   it('names every candidate and why it is invalid, exit status 2, in text and JSON', () => {
     const file = write('candidates.py', 'LIMIT = 3\n\ndef needs_arg(n):\n    return n\n');
     const args = ['timeit', file, 'missing_function', 'needs_arg', 'broken(('];
-    const text = spawnSync(process.execPath, [BIN, ...args], {
-      encoding: 'utf8',
-      timeout: 120_000,
-      env: ENV,
-    });
+    const text = spawnPerflab(args, { env: { TMPDIR: cliTmp } });
     expect(text.stderr).not.toMatch(/Reduce of empty array|internal error/);
     expect(text.stderr).toMatch(/missing_function.*NameError/);
     expect(text.stderr).toMatch(/needs_arg.*TypeError/);
     expect(text.stderr).toMatch(/broken\(\(.*not a valid Python expression/);
-    expect(text.status).toBe(2);
+    expect(text.code).toBe(2);
 
-    const json = spawnSync(process.execPath, [BIN, ...args, '--json'], {
-      encoding: 'utf8',
-      timeout: 120_000,
-      env: ENV,
-    });
-    expect(json.status).toBe(2);
+    const json = spawnPerflab([...args, '--json'], { env: { TMPDIR: cliTmp } });
+    expect(json.code).toBe(2);
     const document = JSON.parse(json.stdout) as { comparison: unknown; status: string; message: string };
     expect(document.comparison).toBeNull();
     expect(document.status).toBe('setup-error');

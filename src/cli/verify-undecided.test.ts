@@ -6,34 +6,21 @@
  * PERFLAB_TEST_VERIFY_WAITS_MS shortens the waits between measurements. Real sandbox, real
  * grader, real CLI bundle.
  */
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { copyFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { learnerProgress, ROOT, scratchDir, spawnPerflab } from './cli.test-support.js';
 import { renderVerifyReport } from './render-verify.js';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'perflab.js');
-const home = mkdtempSync(join(tmpdir(), 'perflab-home-'));
-const work = mkdtempSync(join(tmpdir(), 'perflab-work-'));
-afterAll(() => {
-  rmSync(home, { recursive: true, force: true });
-  rmSync(work, { recursive: true, force: true });
-});
+const dataDir = scratchDir('perflab-data');
+const work = scratchDir('perflab-work');
 
-function perflab(cwd: string, env: Record<string, string>, ...args: string[]) {
-  const result = spawnSync(process.execPath, [BIN, ...args], {
-    cwd,
-    encoding: 'utf8',
-    timeout: 300_000,
-    env: { ...process.env, NO_COLOR: '1', PERFLAB_HOME: home, ...env },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+/** Progress goes to the data dir given through the environment, as for `perflab serve`. */
+const perflab = (cwd: string, env: Record<string, string>, ...args: string[]) =>
+  spawnPerflab(args, { cwd, env: { PERFLAB_DATA_DIR: dataDir, ...env }, timeoutMs: 300_000 });
 
 describe('perflab verify on a busy machine', () => {
-  it('reports the correct solution undecided with exit status 4, and does not mark it solved', () => {
+  it('reports the correct solution undecided with exit status 4, and does not mark it solved', async () => {
     const dir = join(work, 'threads');
     expect(perflab(work, {}, 'start', 'threads-for-cpu', 'threads').code).toBe(0);
     expect(existsSync(join(dir, 'previews.py'))).toBe(true);
@@ -62,10 +49,8 @@ describe('perflab verify on a busy machine', () => {
       /waiting 0 s before measuring uses-every-cpu again \(attempt 2 of 2\): the machine is too busy/,
     );
 
-    const progress = JSON.parse(readFileSync(join(home, 'progress.json'), 'utf8')) as {
-      exercises: Record<string, { solvedAt: string | null; attempts: number }>;
-    };
-    expect(progress.exercises['threads-for-cpu']).toMatchObject({ attempts: 1, solvedAt: null });
+    const progress = await learnerProgress(dataDir);
+    expect(progress.exercises['threads-for-cpu']).toMatchObject({ status: 'attempted', solvedAt: null });
   }, 400_000);
 });
 

@@ -6,10 +6,12 @@ import { CourseInvalidError, startServer } from '../../server/serve.js';
 import { EnvironmentError } from '../environment-error.js';
 import { UsageError } from '../errors.js';
 import { colour } from '../format.js';
+import { withLearnerStore } from '../workflow/learner-store.js';
 
 export interface ServeCommandOptions {
   port: string;
   host: string;
+  /** Shared with the learner commands (default $PERFLAB_DATA_DIR, else $PERFLAB_HOME/data). */
   dataDir: string;
   course?: string;
   sandbox?: BackendChoice;
@@ -76,13 +78,16 @@ export async function serveCommand(options: ServeCommandOptions): Promise<number
     throw error;
   }
   const limits = limitsFromEnvironment();
+  const dataDir = resolve(options.dataDir);
+  // The terminal's old progress file joins the per-user store before a page asks for progress.
+  await withLearnerStore({ dataDir }, async () => undefined);
 
   let server;
   try {
     server = await startServer({
       port,
       host: options.host,
-      dataDir: resolve(options.dataDir),
+      dataDir,
       courseDir: options.course ? resolve(options.course) : undefined,
       backend: options.sandbox,
       graceS,
@@ -113,7 +118,7 @@ export async function serveCommand(options: ServeCommandOptions): Promise<number
   }>();
   process.stderr.write(
     `\n  ${colour.bold('perflab')} is serving the course at ${colour.cyan(server.url)}\n` +
-      `  data: ${resolve(options.dataDir)}   sandbox: ${health.sandbox}${health.isolated ? '' : colour.yellow(' (NOT isolated)')}\n` +
+      `  data: ${dataDir}   sandbox: ${health.sandbox}${health.isolated ? '' : colour.yellow(' (NOT isolated)')}\n` +
       (publicUrls.length > 0 ? `  also served as: ${publicUrls.join(', ')}\n` : '') +
       `  Ctrl+C stops it (running jobs get ${graceS} s to finish).\n\n`,
   );

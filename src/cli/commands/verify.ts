@@ -4,7 +4,8 @@ import { basename, join } from 'node:path';
 import type { Exercise, FileTree } from '../../core/exercise.js';
 import { reportStatus, type VerifyReport } from '../../core/verify-report.js';
 import { findExercise, openCourse } from '../workflow/course-context.js';
-import { findMarker, updateExercise } from '../workflow/progress.js';
+import { recordVerification, type DataDirOption } from '../workflow/learner-store.js';
+import { findMarker } from '../workflow/marker.js';
 import { ExerciseError, loadExercise } from '../../exercises/load.js';
 import { verifyExercise } from '../../verify/engine.js';
 import { UsageError } from '../errors.js';
@@ -23,7 +24,7 @@ export function verifyExitStatus(report: VerifyReport): number {
   return status === 'passed' ? 0 : status === 'undecided' ? EXIT_UNDECIDED : 1;
 }
 
-export interface VerifyOptions extends CommonOptions {
+export interface VerifyOptions extends CommonOptions, DataDirOption {
   solution?: string;
   seed?: string;
 }
@@ -79,6 +80,7 @@ export async function verifyCommand(dir: string | undefined, options: VerifyOpti
   const seed = options.seed === undefined ? undefined : Number(options.seed);
   if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError('--seed takes a whole number');
   return withSession(options, async ({ runner, runtime }) => {
+    const startedAtMs = Date.now();
     const progress = new Progress(`verifying ${exercise.meta.id}`, !options.json);
     const report = await verifyExercise(exercise, edits, {
       runner,
@@ -93,17 +95,8 @@ export async function verifyCommand(dir: string | undefined, options: VerifyOpti
       },
     });
     progress.stop();
-    if (workdir) {
-      updateExercise(
-        exercise.meta.id,
-        (entry) => {
-          entry.attempts += 1;
-          // Solved only when every check passed: an undecided check is not a pass.
-          if (report.passed && !entry.solvedAt) entry.solvedAt = new Date().toISOString();
-        },
-        workdir.dir,
-      );
-    }
+    // Solved only when every check passed: an undecided check is not a pass.
+    if (workdir) await recordVerification(options, exercise, edits, report, startedAtMs);
     if (options.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     else console.log(renderVerifyReport(report));
     return verifyExitStatus(report);

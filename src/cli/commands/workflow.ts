@@ -1,6 +1,7 @@
 /**
  * The terminal workflow for learners who prefer their own editor:
  * `perflab list`, `start`, `hint`, `explain`, `show` (and `verify` inside a working dir).
+ * Progress and saved code are the web app's (workflow/learner-store.ts): the same data dir.
  */
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -11,16 +12,11 @@ import { UsageError } from '../errors.js';
 import { colour, formatMs } from '../format.js';
 import { withSession, type CommonOptions } from '../shared.js';
 import { findExercise, openCourse } from '../workflow/course-context.js';
-import {
-  findMarker,
-  readProgress,
-  updateExercise,
-  writeMarker,
-  writeProgress,
-} from '../workflow/progress.js';
+import { withLearnerStore, type DataDirOption } from '../workflow/learner-store.js';
+import { findMarker, writeMarker } from '../workflow/marker.js';
 import { renderLessonMarkdown } from '../workflow/render-markdown.js';
 
-interface CourseOption {
+interface CourseOption extends DataDirOption {
   course?: string;
 }
 
@@ -43,7 +39,9 @@ function badge(difficulty: string): string {
 
 export async function listCommand(options: CourseOption & { json?: boolean }): Promise<number> {
   const course = await openCourse(options.course);
-  const progress = readProgress();
+  const progress = await withLearnerStore(options, (store, learnerId) => store.getProgress(learnerId));
+  const started = (id: string) => (progress.exercises[id]?.status ?? 'not-started') !== 'not-started';
+  const solved = (id: string) => progress.exercises[id]?.status === 'solved';
   if (options.json) {
     process.stdout.write(
       JSON.stringify(
@@ -58,8 +56,8 @@ export async function listCommand(options: CourseOption & { json?: boolean }): P
               .map((l) => ({ id: l.id, title: l.title, opened: Boolean(progress.lessons[l.id]) })),
             exercises: m.exercises.map((id) => ({
               id,
-              solved: Boolean(progress.exercises[id]?.solvedAt),
-              started: Boolean(progress.exercises[id]),
+              solved: solved(id),
+              started: started(id),
             })),
           })),
         },
@@ -81,8 +79,7 @@ export async function listCommand(options: CourseOption & { json?: boolean }): P
     for (const id of module.exercises) {
       const exercise = course.exercises.find((e) => e.meta.id === id);
       if (!exercise) continue;
-      const entry = progress.exercises[id];
-      const mark = entry?.solvedAt ? colour.green('✓') : entry ? colour.yellow('•') : ' ';
+      const mark = solved(id) ? colour.green('✓') : started(id) ? colour.yellow('•') : ' ';
       const kind = exercise.meta.kind === 'challenge' ? 'challenge' : 'exercise ';
       console.log(
         `  ${mark} ${kind} ${id.padEnd(34)} ${exercise.meta.title} ${colour.dim('·')} ${badge(exercise.meta.difficulty)}`,
@@ -107,9 +104,15 @@ export async function startCommand(
     );
   }
   mkdirSync(target, { recursive: true });
+  const saved = await withLearnerStore(options, async (store, learnerId) => {
+    await store.advanceExercise(learnerId, exercise.meta.id, 'started', Date.now());
+    return store.getSavedFiles(learnerId, exercise.meta.id);
+  });
+  // Code saved in the browser (or by an earlier verify) replaces the starter's editable files.
   for (const [path, content] of [
     ...Object.entries(exercise.starter),
     ...Object.entries(exercise.starterData),
+    ...Object.entries(saved?.files ?? {}),
   ]) {
     const file = join(target, path);
     mkdirSync(dirname(file), { recursive: true });
@@ -117,14 +120,9 @@ export async function startCommand(
   }
   writeFileSync(join(target, 'EXERCISE.md'), exercise.prompt);
   writeMarker(target, { schema: 'perflab.workdir/1', exercise: exercise.meta.id, courseDir: course.dir });
-  updateExercise(
-    exercise.meta.id,
-    (entry) => {
-      entry.dir = target;
-    },
-    target,
+  console.log(
+    `${colour.bold(exercise.meta.title)} — copied ${saved ? 'your saved code' : 'the starter'} into ${target}`,
   );
-  console.log(`${colour.bold(exercise.meta.title)} — copied the starter into ${target}`);
   console.log(`Edit ${exercise.meta.edit.join(', ')}; the prompt is in EXERCISE.md.`);
   console.log(
     colour.dim(
@@ -148,7 +146,15 @@ export async function hintCommand(options: CourseOption): Promise<number> {
   const { marker } = currentExercise();
   const course = await openCourse(options.course ?? marker.courseDir);
   const exercise = findExercise(course, marker.exercise) as NonNullable<ReturnType<typeof findExercise>>;
-  const shown = readProgress().exercises[exercise.meta.id]?.hintsShown ?? 0;
+  const id = exercise.meta.id;
+  const shown = await withLearnerStore(options, async (store, learnerId) => {
+    const before = (await store.getProgress(learnerId)).exercises[id]?.hintsShown ?? 0;
+    if (before < exercise.hints.length) {
+      await store.setHintsShown(learnerId, id, before + 1);
+      await store.advanceExercise(learnerId, id, 'started', Date.now());
+    }
+    return before;
+  });
   if (shown >= exercise.hints.length) {
     console.log(
       `All ${exercise.hints.length} hints are shown. ${colour.dim('`perflab explain` shows the full explanation.')}`,
@@ -158,9 +164,6 @@ export async function hintCommand(options: CourseOption): Promise<number> {
     return 0;
   }
   const hint = exercise.hints[shown] as string;
-  updateExercise(exercise.meta.id, (entry) => {
-    entry.hintsShown = shown + 1;
-  });
   console.log(`${colour.bold(`Hint ${shown + 1} of ${exercise.hints.length}`)}\n${hint}`);
   return 0;
 }
@@ -169,7 +172,11 @@ export async function explainCommand(options: CourseOption & { yes?: boolean }):
   const { marker } = currentExercise();
   const course = await openCourse(options.course ?? marker.courseDir);
   const exercise = findExercise(course, marker.exercise) as NonNullable<ReturnType<typeof findExercise>>;
-  const solved = Boolean(readProgress().exercises[exercise.meta.id]?.solvedAt);
+  const id = exercise.meta.id;
+  const solved = await withLearnerStore(
+    options,
+    async (store, learnerId) => (await store.getProgress(learnerId)).exercises[id]?.status === 'solved',
+  );
   if (!options.yes && !solved) {
     if (!process.stdin.isTTY)
       throw new UsageError('the explanation gives the answer away; pass --yes to see it anyway');
@@ -179,9 +186,7 @@ export async function explainCommand(options: CourseOption & { yes?: boolean }):
       return 0;
     }
   }
-  updateExercise(exercise.meta.id, (entry) => {
-    entry.explanationShown = true;
-  });
+  await withLearnerStore(options, (store, learnerId) => store.markExplanationShown(learnerId, id));
   console.log(renderLessonMarkdown(exercise.explanation));
   return 0;
 }
@@ -193,9 +198,10 @@ export async function showCommand(
   const course = await openCourse(options.course);
   const lesson = findLesson(course, query);
   if (!lesson) throw new UsageError(`no lesson "${query}"; \`perflab list\` shows them all`);
-  const progress = readProgress();
-  progress.lessons[lesson.id] = progress.lessons[lesson.id] ?? { openedAt: new Date().toISOString() };
-  writeProgress(progress);
+  // The store keeps the first read: showing a lesson again does not move it.
+  await withLearnerStore(options, (store, learnerId) =>
+    store.markLessonRead(learnerId, lesson.id, Date.now()),
+  );
   console.log(`${colour.bold(lesson.title)} ${colour.dim(`· ${lesson.minutes} min · ${lesson.difficulty}`)}`);
   console.log(colour.dim(`Objectives: ${lesson.objectives.join('; ')}\n`));
   console.log(renderLessonMarkdown(lesson.body));

@@ -1,74 +1,11 @@
 /**
- * The learner's progress for the terminal workflow, in one small JSON file
- * (`$PERFLAB_HOME/progress.json`, default `~/.perflab/progress.json`), and the marker a
- * working directory made by `perflab start` carries.
+ * The marker a working directory made by `perflab start` carries: it tells `perflab hint`,
+ * `explain` and `verify` which exercise (of which course) this folder is. Progress itself is in
+ * the store (learner-store.ts).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-
-const progressSchema = z.object({
-  schema: z.literal('perflab.progress/1'),
-  exercises: z.record(
-    z.string(),
-    z.object({
-      startedAt: z.string(),
-      dir: z.string(),
-      hintsShown: z.number().int().min(0),
-      explanationShown: z.boolean(),
-      solvedAt: z.string().nullable(),
-      attempts: z.number().int().min(0),
-    }),
-  ),
-  lessons: z.record(z.string(), z.object({ openedAt: z.string() })),
-});
-export type Progress = z.infer<typeof progressSchema>;
-export type ExerciseProgress = Progress['exercises'][string];
-
-export function progressFile(): string {
-  return join(process.env.PERFLAB_HOME ?? join(homedir(), '.perflab'), 'progress.json');
-}
-
-export function readProgress(): Progress {
-  const file = progressFile();
-  if (!existsSync(file)) return { schema: 'perflab.progress/1', exercises: {}, lessons: {} };
-  try {
-    return progressSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
-  } catch {
-    // A damaged file is kept aside rather than lost, and progress starts afresh.
-    renameSync(file, `${file}.damaged-${Date.now()}`);
-    return { schema: 'perflab.progress/1', exercises: {}, lessons: {} };
-  }
-}
-
-export function writeProgress(progress: Progress): void {
-  const file = progressFile();
-  mkdirSync(dirname(file), { recursive: true });
-  const temporary = `${file}.tmp-${process.pid}`;
-  writeFileSync(temporary, JSON.stringify(progress, null, 2));
-  renameSync(temporary, file);
-}
-
-export function updateExercise(
-  id: string,
-  change: (entry: ExerciseProgress) => void,
-  dir = '',
-): ExerciseProgress {
-  const progress = readProgress();
-  const entry = progress.exercises[id] ?? {
-    startedAt: new Date().toISOString(),
-    dir,
-    hintsShown: 0,
-    explanationShown: false,
-    solvedAt: null,
-    attempts: 0,
-  };
-  change(entry);
-  progress.exercises[id] = entry;
-  writeProgress(progress);
-  return entry;
-}
 
 export const MARKER_FILE = '.perflab-exercise.json';
 const markerSchema = z.object({

@@ -1,0 +1,92 @@
+/**
+ * The terminal's side of the shared learner store: the learner commands open the same SQLite
+ * database as `perflab serve` (databaseFile(dataDir)) under the same learner id, so a solve in
+ * the terminal shows in the browser and the other way round. SQLite's WAL and busy timeout
+ * (store/sqlite.ts) let a command write while the server has the file open.
+ */
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import type { Exercise, FileTree } from '../../core/exercise.js';
+import type { VerifyReport } from '../../core/verify-report.js';
+import { verifyOutcome } from '../../server/job-kinds.js';
+import {
+  databaseFile,
+  LOCAL_LEARNER_ID,
+  openSqliteStore,
+  StoreOpenError,
+  type Store,
+} from '../../store/index.js';
+import { UsageError } from '../errors.js';
+import { defaultDataDir, homeDataDir } from './data-dir.js';
+import { importLegacyProgress } from './legacy-progress.js';
+
+export interface DataDirOption {
+  /** --data-dir; default PERFLAB_DATA_DIR, else $PERFLAB_HOME/data (data-dir.ts). */
+  dataDir?: string;
+}
+
+/**
+ * Opens the store of the data dir, runs `use`, closes it. The store of PERFLAB_HOME's own data
+ * dir first takes in the old progress file of PERFLAB_HOME (once); another data dir (a class
+ * server's, a test's) leaves that file alone.
+ */
+export async function withLearnerStore<T>(
+  options: DataDirOption,
+  /** Called with the learner the terminal acts as: the one a local `perflab serve` serves. */
+  use: (store: Store, learnerId: string) => Promise<T>,
+): Promise<T> {
+  const dataDir = resolve(options.dataDir ?? defaultDataDir());
+  let store: Store;
+  try {
+    store = await openSqliteStore({ file: databaseFile(dataDir) });
+  } catch (error) {
+    if (error instanceof StoreOpenError) throw new UsageError(error.message);
+    throw error;
+  }
+  try {
+    if (dataDir === resolve(homeDataDir())) await importLegacyProgress(store, LOCAL_LEARNER_ID);
+    return await use(store, LOCAL_LEARNER_ID);
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * A verification of a started exercise, as the web app records one: the learner's files become
+ * the saved code, the verification joins the job history, and the exercise is solved when
+ * every check passed (attempted otherwise).
+ */
+export async function recordVerification(
+  options: DataDirOption,
+  exercise: Exercise,
+  edits: FileTree,
+  report: VerifyReport,
+  startedAtMs: number,
+): Promise<void> {
+  const id = exercise.meta.id;
+  const outcome = verifyOutcome(report);
+  const finishedAtMs = Date.now();
+  await withLearnerStore(options, async (store, learnerId) => {
+    await store.saveFiles(learnerId, id, edits, finishedAtMs);
+    await store.advanceExercise(learnerId, id, 'started', startedAtMs);
+    await store.advanceExercise(learnerId, id, outcome.passed ? 'solved' : 'attempted', finishedAtMs);
+    // Stored finished: a server starting later marks only queued or running jobs interrupted.
+    await store.insertJob({
+      id: randomUUID(),
+      learnerId,
+      kind: 'verify',
+      target: `exercise:${id}`,
+      state: 'finished',
+      createdAt: startedAtMs,
+      startedAt: startedAtMs,
+      finishedAt: finishedAtMs,
+      message: outcome.message,
+      passed: outcome.passed,
+      request: { kind: 'verify', edits },
+      output: [],
+      outputTruncated: false,
+      progress: [],
+      result: outcome.result,
+    });
+  });
+}
