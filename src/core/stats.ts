@@ -71,14 +71,24 @@ export function ratioOfMedians(
   resamples = 2000,
   seed = 1,
 ): RatioEstimate {
-  const random = seededRandom(seed);
-  const ratios = Array.from(
-    { length: resamples },
-    () => median(resampleOf(numerator, random)) / median(resampleOf(denominator, random)),
+  const interval = bootstrap95(
+    (random) => median(resampleOf(numerator, random)) / median(resampleOf(denominator, random)),
+    resamples,
+    seed,
   );
-  return {
-    ratio: median(numerator) / median(denominator),
-    low: quantile(ratios, 0.025),
-    high: quantile(ratios, 0.975),
-  };
+  return { ratio: median(numerator) / median(denominator), ...interval };
+}
+
+/**
+ * A percentile-bootstrap 95 % interval: `draw` computes the statistic on one resample (drawn
+ * with the generator it is given), `resamples` times, from a generator seeded with `seed`.
+ */
+export function bootstrap95(
+  draw: (random: () => number) => number,
+  resamples: number,
+  seed: number,
+): { low: number; high: number } {
+  const random = seededRandom(seed);
+  const draws = Array.from({ length: resamples }, () => draw(random));
+  return { low: quantile(draws, 0.025), high: quantile(draws, 0.975) };
 }

@@ -31,18 +31,3 @@ export function buildTimeitReport(candidates: readonly TimeitCandidateSamples[])
     })),
   };
 }
-
-/** A ratio as people read it: about three significant figures, thousands grouped (1.48×, 18.4×, 10,083×). */
-export function formatRatio(ratio: number): string {
-  return `${ratioNumber(ratio)}×`;
-}
-
-/** A ratio's interval in the same style: 1.1–1.9×, 5,857–12,315×. */
-export function formatRatioInterval(low: number, high: number): string {
-  return `${ratioNumber(low)}–${ratioNumber(high)}×`;
-}
-
-function ratioNumber(ratio: number): string {
-  const fractionDigits = ratio >= 100 ? 0 : ratio >= 10 ? 1 : 2;
-  return ratio.toLocaleString('en-US', { maximumFractionDigits: fractionDigits });
-}

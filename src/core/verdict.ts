@@ -3,7 +3,7 @@
  * A check never fails on noise: when the interval straddles the threshold the caller
  * measures more, and only at its round cap does the point estimate decide.
  */
-import { median, quantile, resampleOf, seededRandom } from './stats.js';
+import { bootstrap95, median, resampleOf } from './stats.js';
 
 export type SpeedDecision = 'pass' | 'fail' | 'undecided';
 
@@ -26,14 +26,8 @@ export function pairedSpeedup(
     throw new RangeError('paired speedup needs the same, non-zero number of samples on both sides');
   }
   const ratios = baselineS.map((b, i) => b / (candidateS[i] as number));
-  const random = seededRandom(seed);
-  const medians = Array.from({ length: resamples }, () => median(resampleOf(ratios, random)));
-  return {
-    speedup: median(ratios),
-    low: quantile(medians, 0.025),
-    high: quantile(medians, 0.975),
-    rounds: ratios.length,
-  };
+  const interval = bootstrap95((random) => median(resampleOf(ratios, random)), resamples, seed);
+  return { speedup: median(ratios), ...interval, rounds: ratios.length };
 }
 
 /** Is the candidate at least `minSpeedup`× faster than the baseline? (Use 1/K for "within K× of".) */

@@ -8,15 +8,19 @@
  * reader of version 1 still never counts an undecided check as passed. Readers of stored
  * reports use `checkStatus`/`reportStatus`, which also read version 1 (no `status`).
  */
+import { z } from 'zod';
+import { evidenceSchemas, type EvidenceOf } from './checks/evidence.js';
 import type { CheckKind } from './exercise.js';
+
+export type { AllocationSiteEvidence, EvidenceOf } from './checks/evidence.js';
 
 /** passed / failed: decided; undecided: this machine could not tell right now (measure again later). */
 export type CheckStatus = 'passed' | 'failed' | 'undecided';
 
-/** A check's result as the deciders build it; `status` absent means decided by `passed`. */
-export interface CheckResult {
+/** A check's result of kind K, as the deciders build it; `status` absent means decided by `passed`. */
+export interface CheckResultOf<K extends CheckKind> {
   id: string;
-  kind: CheckKind;
+  kind: K;
   title: string;
   /** True only when the check passed; false when it failed or is undecided. */
   passed: boolean;
@@ -24,27 +28,22 @@ export interface CheckResult {
   status?: CheckStatus;
   /** One sentence a learner understands (for undecided: why, and what to do). */
   sentence: string;
-  /**
-   * The measurements behind the decision. Speed: speedup, interval [low, high], rounds.
-   * Growth: learner/reference points ({ n, timeS }), learnerFit, referenceFit, limit.
-   * Hang: wallMs, stdout, stderr, stuck (one line per stuck thread).
-   * Memory (peak, streaming) when failed: allocationSitesAtPeak ({ where, sizeMb, blocks, source }).
-   * Undecided checks: attempts (measurements taken) and waitedMs (time spent waiting between them).
-   */
-  evidence: Record<string, unknown>;
+  /** The measurements behind the decision, typed per kind (core/checks/evidence.ts). */
+  evidence: EvidenceOf<K>;
 }
 
+/** A check's result: a union discriminated by `kind`, so a reader narrows to the kind's evidence. */
+export type CheckResult = { [K in CheckKind]: CheckResultOf<K> }[CheckKind];
+
 /** A check as a version 2 report carries it: always with its status. */
-export interface ReportedCheck extends CheckResult {
-  status: CheckStatus;
-}
+export type ReportedCheck = CheckResult & { status: CheckStatus };
 
 export interface VerifyReport {
   /** The engine writes version 2; version 1 documents (stored job history) lack `status`. */
   schema: 'perflab.verify/1' | 'perflab.verify/2';
   exercise: string;
   graded: string;
-  /** True only when every check passed (undecided is not passed: the exercise is not solved). */
+  /** True only when every check passed (undecided is not passed: the exercise is solved only then). */
   passed: boolean;
   /** failed if any check failed; else undecided if any is undecided; else passed. */
   status?: CheckStatus;
@@ -52,6 +51,47 @@ export interface VerifyReport {
   sandbox: string;
   isolated: boolean;
   wallMs: number;
+}
+
+const checkStatusSchema = z.enum(['passed', 'failed', 'undecided']);
+const KINDS = Object.keys(evidenceSchemas) as CheckKind[];
+
+/**
+ * A verify report read from storage or the network (versions 1 and 2). Loose objects: a
+ * field this version does not know is kept, never dropped on the way to a reader.
+ */
+export const verifyReportSchema: z.ZodType<VerifyReport> = z.looseObject({
+  schema: z.enum(['perflab.verify/1', 'perflab.verify/2']),
+  exercise: z.string(),
+  graded: z.string(),
+  passed: z.boolean(),
+  status: checkStatusSchema.optional(),
+  checks: z.array(
+    z.discriminatedUnion(
+      'kind',
+      KINDS.map((kind) =>
+        z.looseObject({
+          id: z.string(),
+          kind: z.literal(kind),
+          title: z.string(),
+          passed: z.boolean(),
+          status: checkStatusSchema.optional(),
+          sentence: z.string(),
+          evidence: evidenceSchemas[kind],
+        }),
+      ) as unknown as [z.ZodObject, ...z.ZodObject[]],
+    ),
+  ),
+  sandbox: z.string(),
+  isolated: z.boolean(),
+  wallMs: z.number(),
+}) as unknown as z.ZodType<VerifyReport>;
+
+/** How often an undecided check was measured and how long the verification waited in between. */
+export function undecidedExtras(check: CheckResult): { attempts: number; waitedMs: number } | null {
+  if (check.kind !== 'speed' && check.kind !== 'cpu-scaling') return null;
+  const { attempts, waitedMs } = check.evidence;
+  return attempts === undefined || waitedMs === undefined ? null : { attempts, waitedMs };
 }
 
 export function checkStatus(check: Pick<CheckResult, 'passed' | 'status'>): CheckStatus {
@@ -72,5 +112,5 @@ export function reportStatus(report: Pick<VerifyReport, 'passed' | 'status' | 'c
 /** Gives every check its status; a check marked undecided is never `passed`. */
 export function withStatus(check: CheckResult): ReportedCheck {
   const status = checkStatus(check);
-  return { ...check, status, passed: status === 'passed' };
+  return { ...check, status, passed: status === 'passed' } as ReportedCheck;
 }

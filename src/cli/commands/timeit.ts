@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
-import { buildTimeitReport, formatRatio, formatRatioInterval } from '../../core/timeit-report.js';
+import { formatRatio, formatRatioInterval } from '../../core/format.js';
+import { buildTimeitReport } from '../../core/timeit-report.js';
 import { collectScriptFiles } from '../../runner/collect-files.js';
 import { EXIT, UsageError } from '../errors.js';
 import { colour, formatCount, formatSeconds, formatPercent } from '../format.js';
