@@ -37,9 +37,10 @@ describe('spreadConfig', () => {
     ]);
     expect(medians?.data).toEqual([expect.closeTo(2.1, 9), expect.closeTo(6.3, 9)]);
     expect(bars?.backgroundColor).toBe('#1f5fbf/0.3');
-    const x = config.options?.scales?.x;
-    expect(x?.type).toBe('linear');
-    expect(x?.title).toMatchObject({ text: 'time per loop (ms)' });
+    expect(config.options?.scales?.x).toMatchObject({
+      type: 'linear',
+      title: { text: 'time per loop (ms)' },
+    });
   });
 
   it('switches to a log axis once the candidates differ by more than 30×', () => {
