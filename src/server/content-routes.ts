@@ -20,16 +20,8 @@ import {
   savedFilesSchema,
 } from '../core/api.js';
 import type { LessonView, Progress } from '../core/api.js';
-import {
-  API_VERSION,
-  HttpError,
-  editableOnly,
-  findExercise,
-  findLessonById,
-  notFound,
-  type ApiInstance,
-  type ServerContext,
-} from './context.js';
+import { API_VERSION, HttpError, notFound, type ApiInstance, type ServerContext } from './context.js';
+import { editableOnly, findExercise, findLessonById } from './lookups.js';
 import { NOT_STARTED, courseIndex, exerciseView, lessonView } from './views.js';
 
 const errors = { 400: errorSchema, 404: errorSchema };

@@ -1,7 +1,7 @@
 /**
- * What every route module shares: the server's context, its limits, the error a route throws
- * for a status, and the lookups of an exercise or lesson named in a URL. A leaf of the server:
- * it imports no route module, so app.ts and the routes all import it and not each other.
+ * What every route module shares: the server's context, its limits and the error a route throws
+ * for a status. A leaf of the server: it imports no route module, so app.ts and the routes all
+ * import it and not each other.
  */
 import type {
   FastifyBaseLogger,
@@ -12,10 +12,8 @@ import type {
   RawServerDefault,
 } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Exercise } from '../core/exercise.js';
-import { lookupExercise } from '../core/exercise-workspace.js';
 import type { PythonRuntime } from '../core/runtime.js';
-import type { Course, Lesson } from '../course/load.js';
+import type { Course } from '../course/load.js';
 import type { Runner } from '../runner/runner.js';
 import type { Store } from '../store/types.js';
 import { DEFAULT_MAX_PENDING_JOBS, DEFAULT_MAX_PENDING_JOBS_PER_LEARNER, type JobManager } from './jobs.js';
@@ -71,28 +69,3 @@ export class HttpError extends Error {
 }
 
 export const notFound = (what: string) => new HttpError(404, 'not-found', `${what} does not exist`);
-
-/** The exercise with exactly this id (a URL names it in full: no prefix matching, unlike the CLI). */
-export function findExercise(context: ServerContext, id: string): Exercise {
-  const found = lookupExercise(context.course.exercises, id, { prefix: false });
-  if (!found.exercise) throw notFound(`exercise "${id}"`);
-  return found.exercise;
-}
-
-export function findLessonById(context: ServerContext, id: string): Lesson {
-  const lesson = context.course.lessons.find((l) => l.id === id);
-  if (!lesson) throw notFound(`lesson "${id}"`);
-  return lesson;
-}
-
-/** Only the files the exercise lets the learner edit are kept; anything else is a client bug. */
-export function editableOnly(exercise: Exercise, files: Record<string, string>): Record<string, string> {
-  const unknown = Object.keys(files).filter((path) => !exercise.meta.edit.includes(path));
-  if (unknown.length > 0)
-    throw new HttpError(
-      400,
-      'not-editable',
-      `${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not editable in this exercise (editable: ${exercise.meta.edit.join(', ')})`,
-    );
-  return files;
-}

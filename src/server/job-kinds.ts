@@ -12,22 +12,20 @@ import type {
 } from '../core/api.js';
 import type { LessonBlock } from '../core/course.js';
 import type { Exercise, FileTree } from '../core/exercise.js';
-import { buildCallTree, hotUserFunctions } from '../core/profile-model.js';
+import { buildCallTree } from '../core/profile-model.js';
 import type { PythonRuntime } from '../core/runtime.js';
 import { formatRatio } from '../core/format.js';
 import { buildTimeitReport } from '../core/timeit-report.js';
 import { checkStatus, type VerifyReport } from '../core/verify-report.js';
 import { checkCompareBlock, checkRunBlock } from '../course/check-blocks.js';
+import { runProfilePipeline } from '../runner/profile-pipeline.js';
 import type { AnyJobReport, Runner } from '../runner/runner.js';
 import type { ResourceLimits } from '../sandbox/limits.js';
 import type { JobFile, StdinSpec } from '../sandbox/types.js';
 import { verifyExercise } from '../verify/engine.js';
 
-/** How many of the learner's functions get line-level timings after a profile. */
-const LINE_PROFILED_FUNCTIONS = 3;
+/** Allocation sites and object types a profile job's memory view keeps. */
 const MEMORY_TOP = 15;
-/** The program prints the same again under the line profiler and tracemalloc; the console shows it once. */
-const ignoreOutput = () => {};
 
 export interface JobOutcome {
   result: JobResultView;
@@ -87,45 +85,30 @@ export async function executeProfile(
   onProgress: (line: string) => void,
 ): Promise<JobOutcome> {
   onProgress(`profiling ${spec.entry} with cProfile`);
-  const profile = await runner.run({ ...spec, mode: 'profile' });
+  const { profile, hot, lines, memory } = await runProfilePipeline(runner, spec, {
+    lines: true,
+    memoryTop: MEMORY_TOP,
+    onStep: (step) =>
+      onProgress(
+        step.step === 'lines'
+          ? `timing each line of ${step.functions.join(', ')}`
+          : 'tracing allocations with tracemalloc',
+      ),
+  });
   const doc = profile.document;
   const view: ProfileResultView = {
     run: runResultView(profile),
     profile: null,
-    lines: null,
-    memory: null,
-    hot: [],
-    callTree: [],
+    lines: lines?.document ?? null,
+    memory: memory?.document ?? null,
+    hot: hot.map((h) => ({ functionId: h.fn.id, ownLinesMs: h.ownLinesMs })),
+    callTree: doc ? buildCallTree(doc.functions, doc.edges) : [],
   };
   if (doc) {
     const { pstatsBase64: _raw, ...rest } = doc;
     view.profile = rest;
-    const hot = hotUserFunctions(doc.functions, doc.edges, LINE_PROFILED_FUNCTIONS);
-    view.hot = hot.map((h) => ({ functionId: h.fn.id, ownLinesMs: h.ownLinesMs }));
-    view.callTree = buildCallTree(doc.functions, doc.edges);
-    if (profile.status === 'ok' && hot.length > 0) {
-      onProgress(`timing each line of ${hot.map((h) => h.fn.name).join(', ')}`);
-      const targets = hot.map(({ fn }) => ({ file: fn.file, line: fn.line, name: fn.name }));
-      const lines = await runner.run({
-        ...spec,
-        mode: 'lines',
-        modeOptions: { lines: { targets } },
-        onOutput: ignoreOutput,
-      });
-      view.lines = lines.document;
-    }
-    if (profile.status === 'ok') {
-      onProgress('tracing allocations with tracemalloc');
-      const memory = await runner.run({
-        ...spec,
-        mode: 'memory',
-        modeOptions: { memory: { topSites: MEMORY_TOP, topTypes: MEMORY_TOP } },
-        onOutput: ignoreOutput,
-      });
-      view.memory = memory.document;
-    }
   }
-  const hottest = view.hot[0] ? doc?.functions.find((f) => f.id === view.hot[0]?.functionId) : undefined;
+  const hottest = hot[0]?.fn;
   const message =
     profile.status === 'ok' && hottest
       ? `profiled: most time in your code is in ${hottest.name} (${hottest.file}:${hottest.line})`

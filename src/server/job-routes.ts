@@ -17,15 +17,8 @@ import {
 import { toSpeedscope } from '../core/profile-model.js';
 import type { JobFile, StdinSpec } from '../sandbox/types.js';
 import { exerciseEntry, learnerTree } from '../core/exercise-workspace.js';
-import {
-  HttpError,
-  editableOnly,
-  findExercise,
-  findLessonById,
-  notFound,
-  type ApiInstance,
-  type ServerContext,
-} from './context.js';
+import { HttpError, notFound, type ApiInstance, type ServerContext } from './context.js';
+import { editableOnly, findExercise, findLessonById } from './lookups.js';
 import {
   executeBlock,
   executeProfile,

@@ -1,23 +1,16 @@
 import { writeFile } from 'node:fs/promises';
 import { displayName } from '../../core/names.js';
-import { hotUserFunctions, toSpeedscope, type ProfileSortKey } from '../../core/profile-model.js';
-import { collectScriptFiles } from '../../runner/collect-files.js';
+import { toSpeedscope, type ProfileSortKey } from '../../core/profile-model.js';
+import { runProfilePipeline } from '../../runner/profile-pipeline.js';
 import { UsageError } from '../errors.js';
 import { colour } from '../format.js';
 import { Progress } from '../progress.js';
 import { findHotSpot, renderLines, renderMemory, renderProfile } from '../render-profile.js';
+import { readScriptInput } from '../script-input.js';
+import * as shared from '../shared.js';
 import { checkScript } from '../source-check.js';
-import {
-  exitCodeFor,
-  limitsFromOptions,
-  parseIntegerOption,
-  renderSummary,
-  stdinFromOption,
-  withSession,
-  type CommonOptions,
-} from '../shared.js';
 
-export interface ProfileOptions extends CommonOptions {
+export interface ProfileOptions extends shared.CommonOptions {
   lines?: boolean;
   memory?: boolean;
   memoryLimit?: string;
@@ -28,8 +21,6 @@ export interface ProfileOptions extends CommonOptions {
 }
 
 const SORT_KEYS: ProfileSortKey[] = ['cumulative', 'tottime', 'calls'];
-/** How many of the learner's functions get line-level timings. */
-const LINE_PROFILED_FUNCTIONS = 3;
 
 function outKind(path: string): 'prof' | 'speedscope' | 'json' {
   if (path.endsWith('.prof')) return 'prof';
@@ -45,50 +36,37 @@ export async function profileCommand(file: string, args: string[], options: Prof
   const sort = (options.sort ?? 'cumulative') as ProfileSortKey;
   if (!SORT_KEYS.includes(sort))
     throw new UsageError(`--sort takes ${SORT_KEYS.join(', ')}, not "${options.sort}"`);
-  const top = parseIntegerOption('--top', options.top) ?? 20;
+  const top = shared.parseIntegerOption('--top', options.top) ?? 20;
   const out = options.out ? { path: options.out, kind: outKind(options.out) } : null;
-  const limits = limitsFromOptions({
+  const limits = shared.limitsFromOptions({
     timeout: options.timeout,
     memory: options.memoryLimit,
     memoryFlag: '--memory-limit',
   });
-  const stdin = await stdinFromOption(options.stdin);
-  const collected = await collectScriptFiles(file);
-  for (const warning of collected.warnings) process.stderr.write(colour.yellow(`warning: ${warning}\n`));
+  const collected = await readScriptInput(file, options.stdin);
 
-  return withSession(options, async ({ runner }) => {
+  return shared.withSession(options, async ({ runner }) => {
     const progress = new Progress(`profiling ${collected.entry}`, !options.json);
     const echo = options.json
       ? undefined
       : (chunk: { stream: 'stdout' | 'stderr'; text: string }) =>
           progress.write(chunk.stream === 'stdout' ? process.stdout : process.stderr, chunk.text);
-    const base = { files: collected.files, entry: collected.entry, argv: args, stdin, limits };
-    const profile = await runner.run({ ...base, mode: 'profile', onOutput: echo });
+    const { files, entry, stdin } = collected;
+    const { profile, lines, memory } = await runProfilePipeline(
+      runner,
+      { files, entry, argv: args, stdin, limits, onOutput: echo },
+      {
+        lines: options.lines === true,
+        memoryTop: options.memory ? top : null,
+        onStep: (step) =>
+          progress.setLabel(
+            step.step === 'lines'
+              ? `line-profiling ${step.functions.join(', ')}`
+              : `tracing allocations in ${collected.entry}`,
+          ),
+      },
+    );
     const doc = profile.document;
-
-    let lines = null;
-    let memory = null;
-    if (doc && profile.status === 'ok') {
-      if (options.lines) {
-        const targets = hotUserFunctions(doc.functions, doc.edges, LINE_PROFILED_FUNCTIONS).map(({ fn }) => ({
-          file: fn.file,
-          line: fn.line,
-          name: fn.name,
-        }));
-        if (targets.length > 0) {
-          progress.setLabel(`line-profiling ${targets.map((t) => t.name).join(', ')}`);
-          lines = await runner.run({ ...base, mode: 'lines', modeOptions: { lines: { targets } } });
-        }
-      }
-      if (options.memory) {
-        progress.setLabel(`tracing allocations in ${collected.entry}`);
-        memory = await runner.run({
-          ...base,
-          mode: 'memory',
-          modeOptions: { memory: { topSites: top, topTypes: top } },
-        });
-      }
-    }
     progress.stop();
 
     const hotSpot = doc ? findHotSpot(doc) : null;
@@ -121,9 +99,9 @@ export async function profileCommand(file: string, args: string[], options: Prof
       if (memory?.document) console.log(renderMemory(memory.document, Math.min(top, 10)));
       else if (memory) console.log(colour.yellow(`\nmemory tracing failed: ${memory.message}`));
       if (out && doc) console.log(colour.dim(`\nwrote ${out.path}`));
-      process.stderr.write('\n' + renderSummary(profile) + '\n');
+      process.stderr.write('\n' + shared.renderSummary(profile) + '\n');
     }
     const worst = [profile, lines, memory].find((r) => r && r.status !== 'ok') ?? profile;
-    return exitCodeFor(worst);
+    return shared.exitCodeFor(worst);
   });
 }

@@ -1,21 +1,13 @@
 import Table from 'cli-table3';
 import { HARD_CAPS } from '../../sandbox/limits.js';
-import { collectScriptFiles } from '../../runner/collect-files.js';
 import { checkScript } from '../source-check.js';
-import {
-  exitCodeFor,
-  limitsFromOptions,
-  parseIntegerOption,
-  renderSummary,
-  stdinFromOption,
-  withSession,
-  type CommonOptions,
-} from '../shared.js';
+import * as shared from '../shared.js';
 import { colour } from '../format.js';
+import { readScriptInput } from '../script-input.js';
 import { UsageError } from '../errors.js';
 import { Progress } from '../progress.js';
 
-export interface RunOptions extends CommonOptions {
+export interface RunOptions extends shared.CommonOptions {
   stdin?: string;
   repeat?: string;
   switchInterval?: string;
@@ -26,18 +18,17 @@ const MAX_REPEAT = 1000;
 
 export async function runCommand(file: string, args: string[], options: RunOptions): Promise<number> {
   await checkScript(file);
-  const repeat = parseIntegerOption('--repeat', options.repeat);
+  const repeat = shared.parseIntegerOption('--repeat', options.repeat);
   if (repeat !== undefined && repeat > MAX_REPEAT) {
     throw new UsageError(`--repeat is at most ${MAX_REPEAT}`);
   }
-  const limits = limitsFromOptions(options);
-  const stdin = await stdinFromOption(options.stdin);
-  const collected = await collectScriptFiles(file);
-  for (const warning of collected.warnings) process.stderr.write(colour.yellow(`warning: ${warning}\n`));
+  const limits = shared.limitsFromOptions(options);
+  const collected = await readScriptInput(file, options.stdin);
+  const { stdin } = collected;
   const env: Record<string, string> = {};
   if (options.switchInterval) env.PERFLAB_SWITCH_INTERVAL_S = options.switchInterval;
 
-  return withSession(options, async ({ runner }) => {
+  return shared.withSession(options, async ({ runner }) => {
     if (repeat !== undefined) {
       const perRunS = limits.wallS ?? 10;
       const progress = new Progress(`running ${collected.entry} ${repeat} times`, !options.json);
@@ -54,7 +45,7 @@ export async function runCommand(file: string, args: string[], options: RunOptio
       progress.stop();
       if (options.json) {
         process.stdout.write(JSON.stringify({ schema: 'perflab.cli.repeat/1', ...report }, null, 2) + '\n');
-        return exitCodeFor(report);
+        return shared.exitCodeFor(report);
       }
       if (report.document) {
         const outcomes = report.document.outcomes;
@@ -73,8 +64,8 @@ export async function runCommand(file: string, args: string[], options: RunOptio
         }
         console.log(table.toString());
       }
-      process.stderr.write(renderSummary(report) + '\n');
-      return exitCodeFor(report);
+      process.stderr.write(shared.renderSummary(report) + '\n');
+      return shared.exitCodeFor(report);
     }
 
     const report = await runner.run({
@@ -94,8 +85,8 @@ export async function runCommand(file: string, args: string[], options: RunOptio
     } else {
       const lastChunk = report.outcome.output.at(-1);
       if (lastChunk && !lastChunk.text.endsWith('\n')) process.stderr.write('\n');
-      process.stderr.write(renderSummary(report) + '\n');
+      process.stderr.write(shared.renderSummary(report) + '\n');
     }
-    return exitCodeFor(report);
+    return shared.exitCodeFor(report);
   });
 }
