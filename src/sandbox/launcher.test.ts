@@ -1,5 +1,5 @@
 /**
- * The launcher every run starts through (execute.ts): both versions close every descriptor
+ * The launcher every run starts through (launcher.ts): both versions close every descriptor
  * but the ones they are told to keep, join the given cgroup files, and exec the command with
  * the same pid. The end-to-end case (a perflab process holding fd 100) is in hostile.test.ts.
  */
@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runtime } from '../test-support/sandboxes.js';
 import { launcherCommand, PERL_LAUNCHER_SOURCE } from './launcher.js';
+import { HIDDEN_FD, LAUNCH_INPUT_FD, RESULT_FD, SANDBOX_PIPE_COUNT } from './pipes.js';
 
 const python = join(runtime.venvDir, 'bin', 'python');
 const REPORT = `
@@ -36,14 +37,15 @@ async function expectLaunchKeepsOnlyPipes(launcher: { command: string; args: str
   const groupFiles = [join(dir, 'pids.procs'), join(dir, 'memory.procs')];
   for (const file of groupFiles) writeFileSync(file, '');
   try {
-    // Six pipes (the sandbox's five and a launch input), and a stray descriptor at 100 as a
-    // shell's `exec 100>>file` leaves it: not close-on-exec.
+    // The sandbox's pipes and a launch input, and a stray descriptor at 100 as a shell's
+    // `exec 100>>file` leaves it: not close-on-exec.
+    const kept = LAUNCH_INPUT_FD + 1;
     const stdio: (number | 'pipe' | 'ignore')[] = Array.from({ length: 101 }, () => 'ignore');
-    for (let fd = 0; fd < 6; fd++) stdio[fd] = 'pipe';
+    for (let fd = 0; fd < kept; fd++) stdio[fd] = 'pipe';
     stdio[100] = leak;
     const child = spawn(
       launcher.command,
-      [...launcher.args, '6', String(groupFiles.length), ...groupFiles, python, '-I', '-c', REPORT],
+      [...launcher.args, String(kept), String(groupFiles.length), ...groupFiles, python, '-I', '-c', REPORT],
       { stdio, env: { PATH: '/usr/bin:/bin' } },
     );
     let stdout = '';
@@ -54,7 +56,7 @@ async function expectLaunchKeepsOnlyPipes(launcher: { command: string; args: str
     expect(code, stderr).toBe(0);
     const report = JSON.parse(stdout) as { pid: number; open: number[] };
     // Whatever else this test process inherited (a shell's fds) is gone too.
-    expect(report.open).toEqual([3, 4, 5]);
+    expect(report.open).toEqual([RESULT_FD, HIDDEN_FD, LAUNCH_INPUT_FD]);
     expect(report.pid).toBe(child.pid);
     for (const file of groupFiles) expect(readFileSync(file, 'utf8')).toBe(`${child.pid}\n`);
   } finally {
@@ -73,7 +75,14 @@ describe.each(kinds)('the %s launcher', (kind) => {
     const marker = join(dir, 'ran');
     const child = spawn(
       launcher.command,
-      [...launcher.args, '5', '1', join(dir, 'missing', 'cgroup.procs'), '/usr/bin/touch', marker],
+      [
+        ...launcher.args,
+        String(SANDBOX_PIPE_COUNT),
+        '1',
+        join(dir, 'missing', 'cgroup.procs'),
+        '/usr/bin/touch',
+        marker,
+      ],
       { stdio: 'ignore' },
     );
     const code = await new Promise((resolve) => child.once('close', resolve));

@@ -16,7 +16,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { program, requireBwrap, stdoutOf } from '../test-support/sandboxes.js';
+import { hostProcessesNaming, program, requireBwrap, stdoutOf } from '../test-support/sandboxes.js';
 import { settleCleanups } from './cleanup.js';
 import { dispatchRun } from './execute.js';
 import { launchSandbox, type LaunchedSandbox } from './launch.js';
@@ -118,24 +118,11 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-/** Host processes whose command line names the staging folder (bwrap's bind mounts do). */
-function processesNaming(path: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(path)) pids.push(Number(entry));
-    } catch {
-      // Exited while we looked.
-    }
-  }
-  return pids;
-}
-
 async function expectNothingLeftOf(launched: LaunchedSandbox): Promise<void> {
   await settleCleanups();
   expect(pidAlive(launched.child.pid as number)).toBe(false);
-  expect(processesNaming(launched.staged.dir)).toEqual([]);
+  // bwrap's bind mounts name the staging folder on its command line.
+  expect(hostProcessesNaming(launched.staged.dir)).toEqual([]);
   expect(existsSync(launched.staged.dir)).toBe(false);
   if (launched.cgroup) expect(launched.cgroup.exists()).toBe(false);
 }

@@ -1,4 +1,5 @@
 /** Shared set-up for tests that run real Python in real sandboxes. */
+import { readdirSync, readFileSync } from 'node:fs';
 import type { JobDocument } from '../core/documents.js';
 import { loadRuntime } from '../pyenv/runtime.js';
 import { BwrapSandbox, bwrapWorks } from '../sandbox/bwrap.js';
@@ -76,4 +77,18 @@ export function stderrOf(outcome: { output: { stream: string; text: string }[] }
     .filter((c) => c.stream === 'stderr')
     .map((c) => c.text)
     .join('');
+}
+
+/** Host processes whose command line contains `text` (what a run left behind, if anything). */
+export function hostProcessesNaming(text: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(text)) pids.push(Number(entry));
+    } catch {
+      // Exited while we looked.
+    }
+  }
+  return pids;
 }
