@@ -8,62 +8,25 @@
 import { closeBrackets, closeBracketsKeymap } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { python } from '@codemirror/lang-python';
+import { bracketMatching, foldGutter, foldKeymap, indentOnInput, indentUnit } from '@codemirror/language';
+import { Compartment, EditorSelection, EditorState, type Extension } from '@codemirror/state';
 import {
-  bracketMatching,
-  defaultHighlightStyle,
-  foldGutter,
-  foldKeymap,
-  indentOnInput,
-  HighlightStyle,
-  indentUnit,
-  syntaxHighlighting,
-} from '@codemirror/language';
-import {
-  Compartment,
-  EditorSelection,
-  EditorState,
-  RangeSet,
-  StateField,
-  type Extension,
-} from '@codemirror/state';
-import { oneDark } from '@codemirror/theme-one-dark';
-import { tags } from '@lezer/highlight';
-import {
-  Decoration,
   drawSelection,
   EditorView,
-  gutter,
-  GutterMarker,
   highlightActiveLine,
   highlightActiveLineGutter,
   highlightSpecialChars,
   keymap,
   lineNumbers,
-  type DecorationSet,
 } from '@codemirror/view';
 import { forwardRef, memo, useEffect, useImperativeHandle, useRef, type ReactNode } from 'react';
 import type { Theme } from '../theme';
+import { heatExtension, type LineHeat } from './editor-heat';
+import { baseTheme, themeExtension } from './editor-theme';
+import { FileTabs, type EditorFile } from './FileTabs';
 
-export interface EditorFile {
-  path: string;
-  /** null: binary, shown as a download link instead. */
-  content: string | null;
-  editable: boolean;
-  kind: 'code' | 'data';
-  sizeBytes?: number;
-  /** Where a data file can be downloaded. */
-  downloadUrl?: string;
-}
-
-export interface LineHeat {
-  line: number;
-  ms: number;
-  hits: number;
-  /** Share of all timed lines, 0..1. */
-  share: number;
-  /** Colour strength relative to the hottest line, 0..1. */
-  intensity: number;
-}
+export type { LineHeat } from './editor-heat';
+export type { EditorFile } from './FileTabs';
 
 export interface CodeEditorHandle {
   /** Opens a file and puts the cursor on a line. */
@@ -86,153 +49,6 @@ interface CodeEditorProps {
   label?: string;
   /** Shown at the end of the tab bar (save state, reset). */
   tabBarEnd?: ReactNode;
-}
-
-// ---------------------------------------------------------------- themes
-
-const baseTheme = EditorView.theme({
-  '&': { fontSize: '0.9rem', height: '100%' },
-  '.cm-scroller': { fontFamily: 'var(--mono)', lineHeight: '1.5' },
-  '.cm-content': { padding: '0.5rem 0' },
-  '&.cm-focused': { outline: '2px solid var(--accent)', outlineOffset: '-2px' },
-  '.cm-heat-gutter .cm-gutterElement': {
-    padding: '0 0.4rem',
-    fontSize: '0.75rem',
-    textAlign: 'right',
-    fontVariantNumeric: 'tabular-nums',
-  },
-});
-
-/**
- * CodeMirror's default colours with the two that fall below 4.5:1 on white (WCAG AA) darkened:
- * special strings, regexps and escapes (#e40, 3.8:1) and invalid code (#f00, 4.0:1).
- */
-const OWN_LIGHT_TAGS = [tags.special(tags.string), tags.regexp, tags.escape, tags.invalid];
-const lightHighlightStyle = HighlightStyle.define([
-  ...defaultHighlightStyle.specs.filter((spec) => {
-    const specTags = Array.isArray(spec.tag) ? spec.tag : [spec.tag];
-    return !specTags.some((tag) => OWN_LIGHT_TAGS.includes(tag));
-  }),
-  { tag: [tags.special(tags.string), tags.regexp, tags.escape], color: '#a83800' },
-  { tag: tags.invalid, color: '#c00000' },
-]);
-
-const lightTheme = [
-  EditorView.theme(
-    {
-      '&': { backgroundColor: 'var(--surface)', color: 'var(--fg)' },
-      '.cm-gutters': {
-        backgroundColor: 'var(--bg)',
-        color: 'var(--muted)',
-        borderRight: '1px solid var(--border)',
-      },
-      '.cm-activeLine': { backgroundColor: 'color-mix(in srgb, var(--accent) 7%, transparent)' },
-      '.cm-activeLineGutter': { backgroundColor: 'color-mix(in srgb, var(--accent) 12%, transparent)' },
-      '.cm-cursor': { borderLeftColor: 'var(--fg)' },
-      '&.cm-focused .cm-selectionBackground, .cm-selectionBackground, ::selection': {
-        backgroundColor: 'color-mix(in srgb, var(--accent) 25%, transparent) !important',
-      },
-    },
-    { dark: false },
-  ),
-  syntaxHighlighting(lightHighlightStyle),
-];
-
-// Ours first: CodeMirror gives earlier extensions precedence, so these override One Dark.
-const darkTheme = [
-  EditorView.theme(
-    {
-      '&': { backgroundColor: 'var(--surface)' },
-      '.cm-gutters': {
-        backgroundColor: 'var(--bg)',
-        // One Dark's own gutter grey is 3.9:1 here; the app's muted colour meets 4.5:1.
-        color: 'var(--muted)',
-        borderRight: '1px solid var(--border)',
-      },
-    },
-    { dark: true },
-  ),
-  // One Dark's comment grey is 4.0:1 on a hot line's tint; this one keeps 4.5:1 (WCAG AA).
-  syntaxHighlighting(HighlightStyle.define([{ tag: tags.comment, color: '#8c95a6', fontStyle: 'italic' }])),
-  oneDark,
-];
-
-const themeExtension = (theme: Theme): Extension => (theme === 'dark' ? darkTheme : lightTheme);
-
-// ---------------------------------------------------------------- line heat
-
-class HeatMarker extends GutterMarker {
-  constructor(readonly heat: LineHeat) {
-    super();
-  }
-  override eq(other: GutterMarker): boolean {
-    return (
-      other instanceof HeatMarker && other.heat.ms === this.heat.ms && other.heat.line === this.heat.line
-    );
-  }
-  override toDOM(): Node {
-    const el = document.createElement('span');
-    el.className = 'cm-heat-marker';
-    el.textContent = formatLineMs(this.heat.ms);
-    el.title = `${formatLineMs(this.heat.ms)} on this line (${Math.round(this.heat.share * 100)}% of the timed lines), ${this.heat.hits.toLocaleString()} hits`;
-    el.style.setProperty('--heat', String(Math.round(this.heat.intensity * 100)));
-    return el;
-  }
-}
-
-class SpacerMarker extends GutterMarker {
-  override toDOM(): Node {
-    return document.createTextNode('9999 ms');
-  }
-}
-
-function formatLineMs(ms: number): string {
-  if (ms >= 1000) return `${(ms / 1000).toFixed(1)} s`;
-  if (ms >= 10) return `${Math.round(ms)} ms`;
-  if (ms >= 0.1) return `${ms.toFixed(1)} ms`;
-  return '<0.1 ms';
-}
-
-interface HeatSets {
-  markers: RangeSet<GutterMarker>;
-  lines: DecorationSet;
-}
-
-function heatSets(state: EditorState, heat: readonly LineHeat[]): HeatSets {
-  const sorted = [...heat]
-    .filter((h) => h.line >= 1 && h.line <= state.doc.lines)
-    .sort((a, b) => a.line - b.line);
-  const markers = sorted.map((h) => new HeatMarker(h).range(state.doc.line(h.line).from));
-  const lines = sorted
-    .filter((h) => h.intensity >= 0.02)
-    .map((h) =>
-      Decoration.line({
-        attributes: {
-          class: 'cm-heat-line',
-          style: `--heat: ${Math.round(h.intensity * 100)}`,
-        },
-      }).range(state.doc.line(h.line).from),
-    );
-  return { markers: RangeSet.of(markers), lines: Decoration.set(lines) };
-}
-
-/** Heat follows edits (mapped through changes), so it stays on the line it was measured on. */
-function heatExtension(heat: readonly LineHeat[] | undefined): Extension {
-  if (!heat || heat.length === 0) return [];
-  const field = StateField.define<HeatSets>({
-    create: (state) => heatSets(state, heat),
-    update: (sets, tr) =>
-      tr.docChanged ? { markers: sets.markers.map(tr.changes), lines: sets.lines.map(tr.changes) } : sets,
-    provide: (f) => EditorView.decorations.from(f, (sets) => sets.lines),
-  });
-  return [
-    field,
-    gutter({
-      class: 'cm-heat-gutter',
-      markers: (view) => view.state.field(field).markers,
-      initialSpacer: () => new SpacerMarker(),
-    }),
-  ];
 }
 
 // ---------------------------------------------------------------- the component
@@ -415,45 +231,12 @@ export const CodeEditor = memo(
     const binary = active !== undefined && active.content === null;
     return (
       <div className="editor" data-testid="editor" data-path={activePath}>
-        <div className="file-tabs-bar">
-          <div className="file-tabs" role="tablist" aria-label="Files">
-            {files.map((file) => {
-              const selected = file.path === activePath;
-              return (
-                <button
-                  key={file.path}
-                  type="button"
-                  role="tab"
-                  id={`tab-${file.path}`}
-                  aria-selected={selected}
-                  aria-controls="editor-panel"
-                  tabIndex={selected ? 0 : -1}
-                  className={`file-tab${selected ? ' is-active' : ''}`}
-                  data-testid="file-tab"
-                  data-path={file.path}
-                  onClick={() => onActivePathChange(file.path)}
-                  onKeyDown={(event) => {
-                    const index = files.indexOf(file);
-                    const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
-                    if (step === 0) return;
-                    event.preventDefault();
-                    const next = files[(index + step + files.length) % files.length];
-                    if (next) {
-                      onActivePathChange(next.path);
-                      document.getElementById(`tab-${next.path}`)?.focus();
-                    }
-                  }}
-                >
-                  {file.path}
-                  {!file.editable && (
-                    <span className="file-tab-flag">{file.kind === 'data' ? 'data' : 'read-only'}</span>
-                  )}
-                </button>
-              );
-            })}
-          </div>
-          {tabBarEnd && <div className="file-tabs-end">{tabBarEnd}</div>}
-        </div>
+        <FileTabs
+          files={files}
+          activePath={activePath}
+          onActivePathChange={onActivePathChange}
+          end={tabBarEnd}
+        />
         <div id="editor-panel" role="tabpanel" aria-labelledby={`tab-${activePath}`} className="editor-panel">
           {active && !active.editable && active.content !== null && (
             <p className="editor-note">
