@@ -16,7 +16,7 @@ import { PROJECT_ROOT } from '../pyenv/paths.js';
 import { createMemoryQueue } from '../queue/memory-queue.js';
 import { Runner } from '../runner/runner.js';
 import { availableSandboxes, runtime } from '../test-support/sandboxes.js';
-import { learnerTree } from './engine.js';
+import { learnerTree } from '../core/exercise-workspace.js';
 import type { AnyJobReport } from '../runner/runner.js';
 import { peakFigures, programCheck, verdictPeakMb } from './program-checks.js';
 
@@ -108,7 +108,7 @@ describe('memory checks: figures learner code cannot write, and the output must 
     );
     const result = await runCheck(exercise, 'bounded-memory', { 'catalogue.py': forged });
     expect(result.passed).toBe(false);
-    expect(result.evidence.peakMb as number).toBeGreaterThan(100);
+    expect(result.kind === 'memory-peak' && result.evidence.peakMb).toBeGreaterThan(100);
   });
 
   it('fails a program that allocates nothing and prints nothing', async () => {
@@ -202,7 +202,7 @@ describe('tests-of-tests: several correct implementations, no hidden source in t
     const shown = JSON.stringify(result);
     expect(shown).not.toMatch(/[0-9a-f]{40}/);
     // What it may show: which of the learner's tests failed, and where in the learner's file.
-    const correct = result.evidence.correct as { passed: boolean; failedTests: string[]; where: string[] }[];
+    const correct = result.kind === 'tests-of-tests' ? (result.evidence.correct ?? []) : [];
     expect(correct[0]?.failedTests).toEqual(['test_retry.py::test_show_me']);
     expect(correct[0]?.where).toEqual([expect.stringMatching(/^test_retry\.py:\d+: in test_show_me$/)]);
     const visible = new Set(
