@@ -15,7 +15,7 @@ import { formatCount, formatMs, formatPercent } from './format';
 import { ORIGIN_LABELS, type FunctionRef } from './profile-types';
 import { ShowInEditor } from './ShowInEditor';
 
-/** Row height in px; matches .pv-frame's height in views.css. */
+/** Row height in px; matches .pv-frame's height in styles/profile.css. */
 const ROW_PX = 24;
 
 interface FlameGraphProps {
