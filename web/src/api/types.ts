@@ -1,37 +1,11 @@
 /**
- * The API's types, from the server's schemas in src/core/api.ts. Types only: nothing here
- * exists at run time, so the browser bundle never contains zod.
+ * The API's types: every type of the server's schemas in src/core/api.ts, re-exported as
+ * types only. Nothing here exists at run time, so the browser bundle never contains zod.
  */
-export type {
-  ApiError as ApiErrorBody,
-  BlockResultView,
-  CourseIndex,
-  ExerciseProgress,
-  ExerciseSummary,
-  ExerciseView,
-  Health,
-  JobEvent,
-  JobKind,
-  JobResultView,
-  JobState,
-  JobSummary,
-  JobView,
-  LessonBlockView,
-  LessonSegment,
-  LessonSummary,
-  LessonView,
-  OutputChunkView,
-  ProfileResultView,
-  Progress,
-  RunResultView,
-  TimeitResultView,
-  WorkspaceFile,
-} from '../../src/core/api.js';
-export type { FunctionLineTimings } from '../../src/core/documents.js';
-export type { TimeitReport } from '../../src/core/timeit-report.js';
-export type { VerifyReport } from '../../src/core/verify-report.js';
+import type { StartExerciseJob, StartWorkbenchJob } from '../../../src/core/api.js';
 
-/** 202 answer of every POST that starts a job. */
-export interface JobCreated {
-  jobId: string;
-}
+export type * from '../../../src/core/api.js';
+export type { FunctionLineTimings } from '../../../src/core/documents.js';
+
+export type ExerciseJobKind = StartExerciseJob['kind'];
+export type WorkbenchJobKind = StartWorkbenchJob['kind'];

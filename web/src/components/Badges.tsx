@@ -1,4 +1,4 @@
-import type { ExerciseProgress, ExerciseSummary, LessonSummary } from '../api';
+import type { ExerciseProgress, ExerciseSummary, LessonSummary } from '../api/types';
 
 export function DifficultyBadge({ difficulty }: { difficulty: LessonSummary['difficulty'] }) {
   return (

@@ -1,5 +1,6 @@
 import { useEffect, useLayoutEffect, useRef } from 'react';
-import type { JobFollow, OutputChunkView } from '../api';
+import { isLive, type JobFollow } from '../api/jobs';
+import type { OutputChunkView } from '../api/types';
 import { formatDuration } from '../lib/format';
 
 const STATE_TEXT = {
@@ -41,8 +42,19 @@ export function revealConsole(): void {
   console.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
 }
 
-export function isLive(follow: JobFollow): boolean {
-  return follow.jobId !== null && follow.job === null && follow.error === null;
+/** Cancel for a live job (the console's, and each lesson example's). */
+export function CancelButton({ follow }: { follow: JobFollow }) {
+  return (
+    <button
+      type="button"
+      className="button button-small button-danger"
+      onClick={() => void follow.cancel()}
+      disabled={follow.cancelling}
+      data-testid="cancel-button"
+    >
+      {follow.cancelling ? 'Cancelling…' : 'Cancel'}
+    </button>
+  );
 }
 
 /** Consecutive chunks of one stream are joined, so the DOM stays small for chatty programs. */
@@ -114,17 +126,7 @@ export function Console({ follow, title = 'Console', idleText }: ConsoleProps) {
         <p className="console-status" role="status" aria-live="polite" data-testid="job-status">
           {follow.jobId === null ? (idleText ?? 'Nothing has run yet.') : jobStatusText(follow)}
         </p>
-        {live && (
-          <button
-            type="button"
-            className="button button-small button-danger"
-            onClick={() => void follow.cancel()}
-            disabled={follow.cancelling}
-            data-testid="cancel-button"
-          >
-            {follow.cancelling ? 'Cancelling…' : 'Cancel'}
-          </button>
-        )}
+        {live && <CancelButton follow={follow} />}
       </div>
       <pre
         className="console-output"

@@ -3,7 +3,8 @@
  * (and Chart.js behind them) are loaded only when a result needs them.
  */
 import { lazy, Suspense } from 'react';
-import { api, type JobResultView, type JobView, type ProfileResultView } from '../api';
+import { api } from '../api/client';
+import type { JobResultView, JobView, ProfileResultView } from '../api/types';
 import { RunSummary } from '../views/RunSummary';
 import { ErrorBoundary } from './ErrorBoundary';
 import { ErrorMessage, Loading } from './States';

@@ -1,5 +1,7 @@
 import type { ReactNode } from 'react';
-import { ApiError, errorMessage } from '../api';
+import { ApiError, errorMessage } from '../api/client';
+import type { Loadable } from '../api/load';
+import { NotFound } from '../pages/NotFound';
 
 export function Loading({ label = 'Loading…' }: { label?: string }) {
   return (
@@ -39,3 +41,32 @@ export function Empty({ children }: { children: ReactNode }) {
 }
 
 export const isNotFound = (error: unknown) => error instanceof ApiError && error.status === 404;
+
+/**
+ * A page's data once loaded: a spinner while loading, a not-found page for a 404, else the
+ * error with Try again. `what` names the thing ("lesson"), `className` the error's page frame.
+ */
+export function Loaded<T>({
+  state,
+  what,
+  id,
+  reload,
+  className,
+  children,
+}: {
+  state: Loadable<T>;
+  what: string;
+  id: string;
+  reload: () => void;
+  className: string;
+  children: (data: T) => ReactNode;
+}) {
+  if (state.status === 'loading') return <Loading label={`Loading the ${what}…`} />;
+  if (state.status === 'ready') return children(state.data);
+  if (isNotFound(state.error)) return <NotFound what={`There is no ${what} "${id}".`} />;
+  return (
+    <section className={className}>
+      <ErrorMessage error={state.error} title={`The ${what} could not be loaded`} retry={reload} />
+    </section>
+  );
+}

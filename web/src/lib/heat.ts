@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, type RefObject } from 'react';
-import type { FunctionLineTimings, JobResultView } from '../api';
+import type { FunctionLineTimings, JobResultView } from '../api/types';
 import type { CodeEditorHandle, LineHeat } from '../components/CodeEditor';
 import type { FunctionRef } from '../components/JobResult';
 

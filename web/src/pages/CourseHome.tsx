@@ -1,6 +1,8 @@
-import { useEffect } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { Link } from 'wouter';
-import { api, useLoad, type CourseIndex, type ExerciseProgress } from '../api';
+import { api } from '../api/client';
+import { useLoad } from '../api/load';
+import type { CourseIndex, ExerciseProgress } from '../api/types';
 import { DifficultyBadge, KindBadge, StatusBadge } from '../components/Badges';
 import { Empty, ErrorMessage, Loading } from '../components/States';
 
@@ -56,65 +58,87 @@ function CourseIndexView({ course }: { course: CourseIndex }) {
             </h2>
             {module.summary && <p className="muted">{module.summary}</p>}
             <div className="module-columns">
-              <section aria-label={`Lessons of ${module.title}`}>
-                <h3>Lessons</h3>
-                {module.lessons.length === 0 ? (
-                  <Empty>No lessons yet.</Empty>
-                ) : (
-                  <ol className="item-list">
-                    {module.lessons.map((lesson) => {
-                      const isRead = course.progress.lessons[lesson.id]?.readAt != null;
-                      return (
-                        <li key={lesson.id} className="item" data-testid="lesson-item">
-                          <Link href={`/lessons/${lesson.id}`} className="item-title">
-                            {lesson.title}
-                          </Link>
-                          <span className="item-meta">
-                            <span className="muted">{lesson.minutes} min</span>
-                            <DifficultyBadge difficulty={lesson.difficulty} />
-                            {isRead ? (
-                              <span className="read-mark" title="Read">
-                                <span aria-hidden="true">✓</span> read
-                              </span>
-                            ) : (
-                              <span className="visually-hidden">not read yet</span>
-                            )}
-                          </span>
-                        </li>
-                      );
-                    })}
-                  </ol>
-                )}
-              </section>
-              <section aria-label={`Exercises of ${module.title}`}>
-                <h3>Exercises and challenges</h3>
-                {module.exercises.length === 0 ? (
-                  <Empty>No exercises yet.</Empty>
-                ) : (
-                  <ul className="item-list">
-                    {module.exercises.map((exercise) => {
-                      const progress = course.progress.exercises[exercise.id] ?? NOT_STARTED;
-                      return (
-                        <li key={exercise.id} className="item" data-testid="exercise-item">
-                          <Link href={`/exercises/${exercise.id}`} className="item-title">
-                            {exercise.title}
-                          </Link>
-                          <span className="item-meta">
-                            <KindBadge kind={exercise.kind} />
-                            <DifficultyBadge difficulty={exercise.difficulty} />
-                            <StatusBadge status={progress.status} />
-                          </span>
-                        </li>
-                      );
-                    })}
-                  </ul>
-                )}
-              </section>
+              <ModuleColumn
+                label={`Lessons of ${module.title}`}
+                title="Lessons"
+                empty="No lessons yet."
+                ordered
+              >
+                {module.lessons.map((lesson) => (
+                  <CourseItem key={lesson.id} kind="lesson" item={lesson}>
+                    <span className="muted">{lesson.minutes} min</span>
+                    <DifficultyBadge difficulty={lesson.difficulty} />
+                    {course.progress.lessons[lesson.id]?.readAt != null ? (
+                      <span className="read-mark" title="Read">
+                        <span aria-hidden="true">✓</span> read
+                      </span>
+                    ) : (
+                      <span className="visually-hidden">not read yet</span>
+                    )}
+                  </CourseItem>
+                ))}
+              </ModuleColumn>
+              <ModuleColumn
+                label={`Exercises of ${module.title}`}
+                title="Exercises and challenges"
+                empty="No exercises yet."
+              >
+                {module.exercises.map((exercise) => (
+                  <CourseItem key={exercise.id} kind="exercise" item={exercise}>
+                    <KindBadge kind={exercise.kind} />
+                    <DifficultyBadge difficulty={exercise.difficulty} />
+                    <StatusBadge status={(course.progress.exercises[exercise.id] ?? NOT_STARTED).status} />
+                  </CourseItem>
+                ))}
+              </ModuleColumn>
             </div>
           </li>
         ))}
       </ol>
     </div>
+  );
+}
+
+/** A module's lessons (numbered) or exercises, or a note that there are none. */
+function ModuleColumn({
+  label,
+  title,
+  empty,
+  ordered = false,
+  children,
+}: {
+  label: string;
+  title: string;
+  empty: string;
+  ordered?: boolean;
+  children: ReactNode[];
+}) {
+  const List = ordered ? 'ol' : 'ul';
+  return (
+    <section aria-label={label}>
+      <h3>{title}</h3>
+      {children.length === 0 ? <Empty>{empty}</Empty> : <List className="item-list">{children}</List>}
+    </section>
+  );
+}
+
+/** A lesson or exercise in a module's list: its link, then its meta (badges, minutes). */
+function CourseItem({
+  kind,
+  item,
+  children,
+}: {
+  kind: 'lesson' | 'exercise';
+  item: { id: string; title: string };
+  children: ReactNode;
+}) {
+  return (
+    <li className="item" data-testid={`${kind}-item`}>
+      <Link href={`/${kind}s/${item.id}`} className="item-title">
+        {item.title}
+      </Link>
+      <span className="item-meta">{children}</span>
+    </li>
   );
 }
 

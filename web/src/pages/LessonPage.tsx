@@ -6,27 +6,20 @@
  */
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { Link } from 'wouter';
-import {
-  api,
-  errorMessage,
-  newJobId,
-  preopenJobStream,
-  useJob,
-  useLoad,
-  type BlockResultView,
-  type JobResultView,
-  type LessonBlockView,
-  type LessonView,
-} from '../api';
+import { api, errorMessage } from '../api/client';
+import { isLive, type JobFollow } from '../api/jobs';
+import { useLoad } from '../api/load';
+import type { BlockResultView, JobResultView, LessonBlockView, LessonView } from '../api/types';
 import { DifficultyBadge } from '../components/Badges';
 import { CodeBlock } from '../components/CodeBlock';
 import { ErrorBoundary } from '../components/ErrorBoundary';
-import { isLive, jobStatusText, OutputText } from '../components/Console';
+import { CancelButton, jobStatusText, OutputText } from '../components/Console';
+import { StartError } from '../components/JobControls';
 import { Markdown } from '../components/Markdown';
-import { ErrorMessage, isNotFound, Loading } from '../components/States';
+import { Loaded } from '../components/States';
+import { useJob } from '../hooks/useJob';
 import { useCourseTitles } from '../lib/course-titles';
 import { withoutTitle } from '../lib/markdown';
-import { NotFound } from './NotFound';
 
 const TimeitChart = lazy(() => import('../views/TimeitChart').then((m) => ({ default: m.TimeitChart })));
 
@@ -42,16 +35,11 @@ export default function LessonPage({ id }: { id: string }) {
     }
   }, [lesson, id]);
 
-  if (lesson.status === 'loading') return <Loading label="Loading the lesson…" />;
-  if (lesson.status === 'error') {
-    if (isNotFound(lesson.error)) return <NotFound what={`There is no lesson "${id}".`} />;
-    return (
-      <section className="page page-narrow">
-        <ErrorMessage error={lesson.error} title="The lesson could not be loaded" retry={reload} />
-      </section>
-    );
-  }
-  return <Lesson lesson={lesson.data} readError={readError} />;
+  return (
+    <Loaded state={lesson} what="lesson" id={id} reload={reload} className="page page-narrow">
+      {(data) => <Lesson lesson={data} readError={readError} />}
+    </Loaded>
+  );
 }
 
 function Lesson({ lesson, readError }: { lesson: LessonView; readError: string | null }) {
@@ -156,43 +144,19 @@ function RunnableBlock({
   block: LessonBlockView;
   number: number;
 }) {
-  const memoryKey = `lesson:${lessonId}#${block.index}`;
-  const [jobId, setJobId] = useState<string | null>(() => {
-    try {
-      return sessionStorage.getItem(`perflab:job:${memoryKey}`);
-    } catch {
-      return null;
-    }
+  // A lesson's examples are remembered in this tab only: a reload shows the last run again.
+  const jobs = useJob<'block'>({
+    memoryKey: `lesson:${lessonId}#${block.index}`,
+    storage: 'session',
+    attachRemembered: true,
   });
-  const [startError, setStartError] = useState<string | null>(null);
-  const [starting, setStarting] = useState(false);
-  const follow = useJob(jobId);
+  const { follow, jobId } = jobs;
+  const starting = jobs.starting !== null;
   const live = isLive(follow);
   const result = blockResult(follow.job?.result as JobResultView | null | undefined);
   const isCompare = block.kind === 'compare';
 
-  const run = async () => {
-    setStarting(true);
-    setStartError(null);
-    // Follow first, start second: the event stream is open before the job exists.
-    const id = newJobId();
-    preopenJobStream(id);
-    const previousId = jobId;
-    setJobId(id);
-    try {
-      await api.runBlock(lessonId, block.index, id);
-      try {
-        sessionStorage.setItem(`perflab:job:${memoryKey}`, id);
-      } catch {
-        // Without storage a reload simply shows the example unrun.
-      }
-    } catch (error) {
-      setJobId(previousId);
-      setStartError(errorMessage(error));
-    } finally {
-      setStarting(false);
-    }
-  };
+  const run = () => jobs.start('block', (id) => api.runBlock(lessonId, block.index, id));
 
   const label = isCompare ? `Time example ${number}` : `Run example ${number}`;
   return (
@@ -214,17 +178,7 @@ function RunnableBlock({
           )}
         </span>
         <span className="runnable-actions">
-          {live && (
-            <button
-              type="button"
-              className="button button-small button-danger"
-              onClick={() => void follow.cancel()}
-              disabled={follow.cancelling}
-              data-testid="cancel-button"
-            >
-              Cancel
-            </button>
-          )}
+          {live && <CancelButton follow={follow} />}
           <button
             type="button"
             className="button button-small button-primary"
@@ -255,11 +209,7 @@ function RunnableBlock({
           ))}
         </p>
       )}
-      {startError && (
-        <p className="bad small" role="alert">
-          Could not start the example: {startError}
-        </p>
-      )}
+      <StartError error={jobs.startError} what=" the example" />
       {jobId === null && block.kind === 'run' && block.expectedOutput !== null && (
         <div className="expected-only">
           <h3 className="panel-label">Expected output</h3>
@@ -311,15 +261,7 @@ function RunnableBlock({
   );
 }
 
-function BlockOutputs({
-  block,
-  follow,
-  live,
-}: {
-  block: LessonBlockView;
-  follow: ReturnType<typeof useJob>;
-  live: boolean;
-}) {
+function BlockOutputs({ block, follow, live }: { block: LessonBlockView; follow: JobFollow; live: boolean }) {
   const expected = block.kind === 'run' ? block.expectedOutput : null;
   const actual = (
     <pre className="output" data-testid="block-output" tabIndex={0} aria-label="Output">
