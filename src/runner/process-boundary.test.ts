@@ -7,7 +7,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { createMemoryQueue } from '../queue/memory-queue.js';
-import { requireBwrap } from '../test-support/sandboxes.js';
+import { mainPyJob, requireBwrap, stdoutOf } from '../test-support/sandboxes.js';
 import { WarmPool } from '../sandbox/pool.js';
 import { Runner } from './runner.js';
 
@@ -19,13 +19,6 @@ afterAll(async () => {
   await pool.close?.();
   queue.close();
 });
-
-const files = (source: string) => [{ path: 'main.py', content: source }];
-const stdoutOf = (report: { outcome: { output: { stream: string; text: string }[] } }) =>
-  report.outcome.output
-    .filter((c) => c.stream === 'stdout')
-    .map((c) => c.text)
-    .join('');
 
 /** Every descriptor the process holds, except the one listing /proc/self/fd itself. */
 const LIST_FDS = `
@@ -133,62 +126,56 @@ print(json.dumps({
 }))
 `;
 
+/**
+ * Runs a program that holds 300 MB and then tries `attack`; checks that the peak the memory
+ * checks read (verify/program-checks.ts programPeakMb) still shows the 300 MB.
+ */
+async function runAfterAllocating300Mb(attack: string) {
+  const report = await runner.run(mainPyJob('run', ALLOCATE_300_MB + attack, { limits: { memoryMb: 1024 } }));
+  const doc = report.document;
+  if (!doc) throw new Error(report.documentError ?? 'no document');
+  expect(Math.max(doc.selfMaxRssKb, doc.childrenMaxRssKb)).toBeGreaterThanOrEqual(300 * 1024);
+  return report;
+}
+
 describe('process boundary: learner code runs apart from the harness', () => {
   it.each([
     ['cold', runner],
     ['warm pool', pooledRunner],
   ])('(%s) learner code holds only fd 0, 1 and 2', async (_name, which) => {
-    const report = await which.run({ mode: 'run', files: files(LIST_FDS), entry: 'main.py' });
+    const report = await which.run(mainPyJob('run', LIST_FDS));
     expect(report.status).toBe('ok');
-    expect(stdoutOf(report)).toBe('[0, 1, 2]\n');
+    expect(stdoutOf(report.outcome)).toBe('[0, 1, 2]\n');
   });
 
   it('learner code holds only fd 0, 1 and 2 in profile and memory modes too', async () => {
     for (const mode of ['profile', 'memory'] as const) {
-      const report = await runner.run({ mode, files: files(LIST_FDS), entry: 'main.py' });
+      const report = await runner.run(mainPyJob(mode, LIST_FDS));
       expect(report.status, mode).toBe('ok');
-      expect(stdoutOf(report), mode).toBe('[0, 1, 2]\n');
+      expect(stdoutOf(report.outcome), mode).toBe('[0, 1, 2]\n');
     }
   });
 
   it('replacing resource_usage_fields does not change the reported peak memory', async () => {
-    const report = await runner.run({
-      mode: 'run',
-      files: files(ALLOCATE_300_MB + REPLACE_RESOURCE_USAGE),
-      entry: 'main.py',
-      limits: { memoryMb: 1024 },
-    });
+    const report = await runAfterAllocating300Mb(REPLACE_RESOURCE_USAGE);
     expect(report.status).toBe('ok');
-    const doc = report.document;
-    if (!doc) throw new Error(report.documentError ?? 'no document');
-    // What the memory checks read (verify/program-checks.ts programPeakMb).
-    expect(Math.max(doc.selfMaxRssKb, doc.childrenMaxRssKb)).toBeGreaterThanOrEqual(300 * 1024);
   });
 
   it('a program that forges documents and rewrites the harness objects it finds cannot change its exit status or peak memory', async () => {
-    const report = await runner.run({
-      mode: 'run',
-      files: files(ALLOCATE_300_MB + FORGE_EVERYTHING),
-      entry: 'main.py',
-      limits: { memoryMb: 1024 },
-    });
+    const report = await runAfterAllocating300Mb(FORGE_EVERYTHING);
     expect(report.exitCode).toBe(3);
     expect(report.status).toBe('program-failed');
-    const doc = report.document;
-    if (!doc) throw new Error(report.documentError ?? 'no document');
-    expect(doc.exitCode).toBe(3);
-    expect(Math.max(doc.selfMaxRssKb, doc.childrenMaxRssKb)).toBeGreaterThanOrEqual(300 * 1024);
+    expect(report.document?.exitCode).toBe(3);
   });
 
   it('learner code cannot read the supervisor’s memory, environment or descriptors, nor signal it', async () => {
-    const report = await runner.run({
-      mode: 'run',
-      files: files(PROBE_SUPERVISOR),
-      entry: 'main.py',
-      env: { PERFLAB_SWITCH_INTERVAL_S: '0.0001' },
-    });
+    const report = await runner.run(
+      mainPyJob('run', PROBE_SUPERVISOR, {
+        env: { PERFLAB_SWITCH_INTERVAL_S: '0.0001' },
+      }),
+    );
     expect(report.status).toBe('ok');
-    const probe = JSON.parse(stdoutOf(report)) as Record<string, unknown>;
+    const probe = JSON.parse(stdoutOf(report.outcome)) as Record<string, unknown>;
     expect(probe.supervisorName).toBe('perflab-harness');
     expect(probe.uid).not.toBe(0);
     expect(probe).toMatchObject({
@@ -210,13 +197,12 @@ describe('process boundary: learner code runs apart from the harness', () => {
       '    environ_block = b""',
       'print(sys.getswitchinterval(), "PERFLAB_SWITCH_INTERVAL_S" in os.environ, b"SWITCH_INTERVAL" in environ_block)',
     ].join('\n');
-    const report = await runner.run({
-      mode: 'repeat',
-      files: files(source),
-      entry: 'main.py',
-      modeOptions: { repeat: { times: 5, timeoutS: 10 } },
-      env: { PERFLAB_SWITCH_INTERVAL_S: '0.0001' },
-    });
+    const report = await runner.run(
+      mainPyJob('repeat', source, {
+        modeOptions: { repeat: { times: 5, timeoutS: 10 } },
+        env: { PERFLAB_SWITCH_INTERVAL_S: '0.0001' },
+      }),
+    );
     expect(report.status).toBe('ok');
     const outcomes = report.document?.outcomes ?? [];
     expect(outcomes).toHaveLength(1);
@@ -227,13 +213,12 @@ describe('process boundary: learner code runs apart from the harness', () => {
   });
 
   it('a program that kills itself still gets a document with the kernel’s figures', async () => {
-    const report = await runner.run({
-      mode: 'profile',
-      files: files(
+    const report = await runner.run(
+      mainPyJob(
+        'profile',
         'import os, signal\nx = b"a" * (50 * 1024 * 1024)\nos.kill(os.getpid(), signal.SIGKILL)\n',
       ),
-      entry: 'main.py',
-    });
+    );
     expect(report.status).toBe('program-failed');
     expect(report.signal).toBe('SIGKILL');
     expect(report.message).toBe('the program was killed by SIGKILL');

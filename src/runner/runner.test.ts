@@ -7,7 +7,7 @@ import { displayName } from '../core/names.js';
 import { hotUserFunctions } from '../core/profile-model.js';
 import { buildTimeitReport } from '../core/timeit-report.js';
 import { createMemoryQueue } from '../queue/memory-queue.js';
-import { availableSandboxes } from '../test-support/sandboxes.js';
+import { availableSandboxes, mainPyJob } from '../test-support/sandboxes.js';
 import { Runner } from './runner.js';
 
 const sandbox = (availableSandboxes()[0] as { make: () => import('../sandbox/types.js').Sandbox }).make();
@@ -30,11 +30,9 @@ if __name__ == "__main__":
     print(len(word_counts(make_text())))
 `;
 
-const files = (source: string) => [{ path: 'main.py', content: source }];
-
 describe('runner: harness modes', () => {
   it('run: reports the exit status, measurements and a sentence', async () => {
-    const report = await runner.run({ mode: 'run', files: files('print("hi")\n'), entry: 'main.py' });
+    const report = await runner.run(mainPyJob('run', 'print("hi")\n'));
     expect(report.status).toBe('ok');
     expect(report.exitCode).toBe(0);
     expect(report.document?.python.implementation).toBe('CPython');
@@ -43,11 +41,7 @@ describe('runner: harness modes', () => {
   });
 
   it('run: names a syntax error with its file and line', async () => {
-    const report = await runner.run({
-      mode: 'run',
-      files: files('x = 1\ndef broken(:\n    pass\n'),
-      entry: 'main.py',
-    });
+    const report = await runner.run(mainPyJob('run', 'x = 1\ndef broken(:\n    pass\n'));
     expect(report.status).toBe('program-failed');
     expect(report.document?.exception?.type).toBe('SyntaxError');
     expect(report.document?.exception?.line).toBe(2);
@@ -55,7 +49,7 @@ describe('runner: harness modes', () => {
   });
 
   it('profile: finds the hottest function and its exact call count', async () => {
-    const report = await runner.run({ mode: 'profile', files: files(WORDS), entry: 'main.py' });
+    const report = await runner.run(mainPyJob('profile', WORDS));
     expect(report.status).toBe('ok');
     const doc = report.document;
     if (!doc) throw new Error(report.documentError ?? 'no document');
@@ -74,12 +68,11 @@ describe('runner: harness modes', () => {
   });
 
   it('lines: times each line of a function without changing the code', async () => {
-    const report = await runner.run({
-      mode: 'lines',
-      files: files(WORDS),
-      entry: 'main.py',
-      modeOptions: { lines: { targets: [{ file: 'main.py', line: 2, name: 'word_counts' }] } },
-    });
+    const report = await runner.run(
+      mainPyJob('lines', WORDS, {
+        modeOptions: { lines: { targets: [{ file: 'main.py', line: 2, name: 'word_counts' }] } },
+      }),
+    );
     const fn = report.document?.functions[0];
     expect(fn?.name).toBe('word_counts');
     const countLine = fn?.lines.find((l) => l.source.includes('words.count(word)'));
@@ -92,12 +85,11 @@ describe('runner: harness modes', () => {
   it('memory: finds the line that allocates the most', async () => {
     const source =
       'def build():\n    return [str(i) * 10 for i in range(200000)]\n\nkeep = build()\nsmall = [1, 2, 3]\n';
-    const report = await runner.run({
-      mode: 'memory',
-      files: files(source),
-      entry: 'main.py',
-      modeOptions: { memory: { topSites: 5, topTypes: 5 } },
-    });
+    const report = await runner.run(
+      mainPyJob('memory', source, {
+        modeOptions: { memory: { topSites: 5, topTypes: 5 } },
+      }),
+    );
     const doc = report.document;
     expect(doc?.peakBytes).toBeGreaterThan(10_000_000);
     expect(doc?.peakSites[0]).toMatchObject({ file: 'main.py', line: 2, origin: 'user' });
@@ -107,15 +99,14 @@ describe('runner: harness modes', () => {
   it('timeit: measures a clearly slower candidate as slower, with an interval', async () => {
     const source =
       'DATA = list(range(2000))\ndef slow():\n    return [x for x in DATA if DATA.count(x)]\ndef fast():\n    return list(DATA)\n';
-    const report = await runner.run({
-      mode: 'timeit',
-      files: files(source),
-      entry: 'main.py',
-      modeOptions: {
-        timeit: { candidates: ['slow', 'fast()'], rounds: 3, minBatchS: 0.05, gcEnabled: false },
-      },
-      limits: { wallS: 60 },
-    });
+    const report = await runner.run(
+      mainPyJob('timeit', source, {
+        modeOptions: {
+          timeit: { candidates: ['slow', 'fast()'], rounds: 3, minBatchS: 0.05, gcEnabled: false },
+        },
+        limits: { wallS: 60 },
+      }),
+    );
     expect(report.status).toBe('ok');
     const comparison = buildTimeitReport(report.document?.candidates ?? []);
     expect(comparison.fastest).toBe('fast()');
@@ -124,14 +115,13 @@ describe('runner: harness modes', () => {
   });
 
   it('timeit: says which candidate is broken', async () => {
-    const report = await runner.run({
-      mode: 'timeit',
-      files: files('def ok():\n    pass\n'),
-      entry: 'main.py',
-      modeOptions: {
-        timeit: { candidates: ['ok', 'missing_function()'], rounds: 1, minBatchS: 0.01, gcEnabled: false },
-      },
-    });
+    const report = await runner.run(
+      mainPyJob('timeit', 'def ok():\n    pass\n', {
+        modeOptions: {
+          timeit: { candidates: ['ok', 'missing_function()'], rounds: 1, minBatchS: 0.01, gcEnabled: false },
+        },
+      }),
+    );
     expect(report.status).toBe('setup-error');
     expect(report.message).toContain('missing_function');
   });
@@ -153,13 +143,12 @@ for t in threads: t.start()
 for t in threads: t.join()
 print(counter)
 `;
-    const report = await runner.run({
-      mode: 'repeat',
-      files: files(source),
-      entry: 'main.py',
-      modeOptions: { repeat: { times: 20, timeoutS: 10 } },
-      limits: { wallS: 120 },
-    });
+    const report = await runner.run(
+      mainPyJob('repeat', source, {
+        modeOptions: { repeat: { times: 20, timeoutS: 10 } },
+        limits: { wallS: 120 },
+      }),
+    );
     const outcomes = report.document?.outcomes ?? [];
     expect(outcomes.reduce((sum, o) => sum + o.count, 0)).toBe(20);
     expect(outcomes.length).toBeGreaterThan(1);
@@ -172,13 +161,13 @@ import subprocess, sys
 child = subprocess.Popen([sys.executable, "child.py"], stdout=subprocess.PIPE)
 out, _ = child.communicate()
 `;
-    const report = await runner.run({
-      mode: 'run',
-      files: [...files(source), { path: 'child.py', content: 'name = input()\nprint(name)\n' }],
-      entry: 'main.py',
-      stdin: { mode: 'terminal' },
-      limits: { wallS: 2 },
-    });
+    const report = await runner.run(
+      mainPyJob('run', source, {
+        files: [{ path: 'child.py', content: 'name = input()\nprint(name)\n' }],
+        stdin: { mode: 'terminal' },
+        limits: { wallS: 2 },
+      }),
+    );
     expect(report.limitHit).toBe('timeout');
     const lines = report.hang?.lines.join('\n') ?? '';
     expect(lines).toMatch(/main thread waiting in subprocess.communicate.*main\.py:4/);

@@ -1,7 +1,8 @@
 /** Shared set-up for tests that run real Python in real sandboxes. */
 import { readdirSync, readFileSync } from 'node:fs';
-import type { JobDocument } from '../core/documents.js';
+import type { HarnessMode, JobDocument } from '../core/documents.js';
 import { loadRuntime } from '../pyenv/runtime.js';
+import type { JobRequest } from '../runner/runner.js';
 import { BwrapSandbox, bwrapWorks } from '../sandbox/bwrap.js';
 import { resolveLimits, type ResourceLimits } from '../sandbox/limits.js';
 import { ProcessSandbox } from '../sandbox/process-backend.js';
@@ -91,4 +92,18 @@ export function hostProcessesNaming(text: string): number[] {
     }
   }
   return pids;
+}
+
+/** A runner job whose entry is main.py holding `source`; `extra` adds files, options and limits. */
+export function mainPyJob<M extends HarnessMode>(
+  mode: M,
+  source: string,
+  extra: Partial<Omit<JobRequest<M>, 'mode' | 'entry'>> = {},
+): JobRequest<M> {
+  return {
+    ...extra,
+    mode,
+    entry: 'main.py',
+    files: [{ path: 'main.py', content: source }, ...(extra.files ?? [])],
+  };
 }
