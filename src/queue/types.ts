@@ -21,7 +21,7 @@ export interface JobHandle<T> {
   cancel(): void;
 }
 
-/** A bounded queue of jobs. Every implementation passes src/queue/contract.test-support.ts. */
+/** A bounded queue of jobs. Every implementation passes src/queue/contract.test.ts. */
 export interface SubmitOptions {
   /**
    * Run with the machine to itself: wait until nothing else runs, and start nothing else

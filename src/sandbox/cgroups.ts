@@ -109,9 +109,9 @@ export class RunCgroup {
 
   /**
    * Read every 50 ms of every run. Synchronously on purpose: cgroup files are made by the
-   * kernel on read and never wait for a disk, and a synchronous read costs ~10 µs of CPU where
-   * fs.promises costs ~120 µs (thread-pool round trips) — CPU taken from the runs themselves
-   * when every core is busy running learners' code.
+   * kernel on read and never wait for a disk, and a synchronous read costs a fraction of the
+   * CPU of fs.promises (thread-pool round trips) — CPU taken from the runs themselves when
+   * every core is busy running learners' code.
    */
   async usage(): Promise<CgroupUsage> {
     const [maxUsage, cpuNs, oomControl, pidsEvents, pidsCurrent] = [

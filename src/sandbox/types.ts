@@ -90,7 +90,7 @@ export interface SandboxOutcome {
   diag: { connections: number; refusedConnections: number; bytesReceived: number; peakBufferedBytes: number };
 }
 
-/** One way of running harness jobs in isolation. Every backend passes src/sandbox/contract.test-support.ts. */
+/** One way of running harness jobs in isolation. Every backend passes src/sandbox/contract.test.ts. */
 export interface Sandbox {
   readonly name: string;
   readonly isolated: boolean;
