@@ -6,6 +6,27 @@ export interface TabSpec {
   content: ReactNode;
 }
 
+/** The tab a key selects: arrows move and wrap around, Home and End jump; other keys none. */
+export function tabForKey<T extends { id: string }>(
+  tabs: readonly T[],
+  selected: string,
+  key: string,
+): T | undefined {
+  const index = tabs.findIndex((t) => t.id === selected);
+  switch (key) {
+    case 'ArrowRight':
+      return tabs[(index + 1) % tabs.length];
+    case 'ArrowLeft':
+      return tabs[(index - 1 + tabs.length) % tabs.length];
+    case 'Home':
+      return tabs[0];
+    case 'End':
+      return tabs[tabs.length - 1];
+    default:
+      return undefined;
+  }
+}
+
 /**
  * WAI-ARIA tabs with automatic activation. Inactive panels stay mounted (hidden), so their
  * state — sort order, zoom — survives switching tabs.
@@ -16,17 +37,7 @@ export function Tabs({ tabs, label }: { tabs: readonly TabSpec[]; label: string 
   const buttons = useRef(new Map<string, HTMLButtonElement>());
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    const index = tabs.findIndex((t) => t.id === selected);
-    const target =
-      event.key === 'ArrowRight'
-        ? tabs[(index + 1) % tabs.length]
-        : event.key === 'ArrowLeft'
-          ? tabs[(index - 1 + tabs.length) % tabs.length]
-          : event.key === 'Home'
-            ? tabs[0]
-            : event.key === 'End'
-              ? tabs[tabs.length - 1]
-              : undefined;
+    const target = tabForKey(tabs, selected, event.key);
     if (!target) return;
     event.preventDefault();
     setSelected(target.id);
