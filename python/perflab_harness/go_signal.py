@@ -5,6 +5,7 @@ already imported when the job arrives, so a run costs only the program itself. T
 writes the job files, then sends ``go\\n`` on the hidden-material pipe (PERFLAB_HIDDEN_FD);
 anything after that line is hidden material for grading, read later by the grade mode.
 """
+
 import os
 
 

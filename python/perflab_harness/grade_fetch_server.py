@@ -66,7 +66,7 @@ class LatencyServer:
         while not self._stopping.is_set():
             try:
                 connection, _ = self._listener.accept()
-            except socket.timeout:
+            except TimeoutError:
                 continue
             except OSError:
                 return
@@ -77,7 +77,9 @@ class LatencyServer:
             if not admitted:
                 connection.close()
                 continue
-            threading.Thread(target=self._serve_connection, args=(connection,), name="perflab-fetch", daemon=True).start()
+            threading.Thread(
+                target=self._serve_connection, args=(connection,), name="perflab-fetch", daemon=True
+            ).start()
 
     def _serve_connection(self, connection):
         try:

@@ -531,7 +531,7 @@ class WorkerProcess:
     def _output_note(self):
         for output in self._outputs:
             output.drain()
-        for label, output in zip(("stderr", "stdout"), self._outputs):
+        for label, output in zip(("stderr", "stdout"), self._outputs, strict=True):
             tail = output.tail()
             if tail:
                 return f"\nIts {label} ended with:\n{tail}"
@@ -561,13 +561,20 @@ class WorkerProcess:
         self._kill()
         note = self._output_note()
         if partial:
-            return WorkerFailure(f"{self.who}'s worker sent an incomplete reply {task.during} (something in it wrote into the grader's pipe)" + note)
-        return WorkerFailure(f"{task.subject} did not finish within {timeout_s:g} s; the worker process was stopped" + note, timed_out=True)
+            return WorkerFailure(
+                f"{self.who}'s worker sent an incomplete reply {task.during} "
+                "(something in it wrote into the grader's pipe)" + note
+            )
+        return WorkerFailure(
+            f"{task.subject} did not finish within {timeout_s:g} s; the worker process was stopped" + note,
+            timed_out=True,
+        )
 
     def _garbled(self, task):
         self._kill()
         return WorkerFailure(
-            f"{self.who}'s worker sent a garbled reply {task.during} (something in it wrote into the grader's pipe); its answer was ignored" + self._output_note()
+            f"{self.who}'s worker sent a garbled reply {task.during} "
+            "(something in it wrote into the grader's pipe); its answer was ignored" + self._output_note()
         )
 
     def _expect_ok(self, reply, task):
@@ -602,12 +609,22 @@ class WorkerProcess:
         allowed = "results must be made of int, float, str, bytes, bool, None, list, tuple, dict, set and frozenset"
         if kind == "unsupported":
             what = "a value containing an object" if error.get("nested") is True else "an object"
-            return prefix + f"{task.subject} returned {what} of type {field('type')}, which cannot be compared ({allowed})"
+            return (
+                prefix + f"{task.subject} returned {what} of type {field('type')}, which cannot be compared ({allowed})"
+            )
         if kind == "too-deep":
-            return prefix + f"{task.subject} returned a value nested more than {MAX_VALUE_DEPTH} levels deep (or one that contains itself), which cannot be compared"
+            return (
+                prefix + f"{task.subject} returned a value nested more than {MAX_VALUE_DEPTH} levels deep "
+                "(or one that contains itself), which cannot be compared"
+            )
         if kind == "too-large":
-            return prefix + f"{task.subject} returned a value too large to compare (over {MAX_VALUE_NODES:,} items or {MAX_FRAME_BYTES // 2**20} MB encoded)"
+            return (
+                prefix + f"{task.subject} returned a value too large to compare "
+                f"(over {MAX_VALUE_NODES:,} items or {MAX_FRAME_BYTES // 2**20} MB encoded)"
+            )
         if kind == "changed":
-            return prefix + f"{task.subject} returned a dict or set that changed while it was being read (is a thread still writing to it?)"
+            return (
+                prefix + f"{task.subject} returned a dict or set that changed while it was being read "
+                "(is a thread still writing to it?)"
+            )
         raise self._garbled(task)
-

@@ -151,7 +151,11 @@ def _match(expected, actual, approx):
     if _is_number(expected) and _is_number(actual):
         return _numbers_match(expected, actual, approx)
     if isinstance(expected, (list, tuple)):
-        return type(actual) is type(expected) and len(actual) == len(expected) and all(_match(e, a, approx) for e, a in zip(expected, actual))
+        return (
+            type(actual) is type(expected)
+            and len(actual) == len(expected)
+            and all(_match(e, a, approx) for e, a in zip(expected, actual, strict=True))
+        )
     if isinstance(expected, dict):
         if not isinstance(actual, dict) or len(actual) != len(expected):
             return False
@@ -203,7 +207,7 @@ def _dict_difference(expected, actual, approx):
 
 
 def _sequence_difference(expected, actual, approx):
-    for index, (e, a) in enumerate(zip(expected, actual)):
+    for index, (e, a) in enumerate(zip(expected, actual, strict=False)):
         if not _match(e, a, approx):
             return f"[{index}]", e, a, False
     if len(expected) != len(actual):

@@ -99,7 +99,12 @@ def make_value_encoder():
     frozenset_iter = frozenset.__iter__
     qualname_of = type.__dict__["__qualname__"].__get__
     none_type = type(None)
-    sequences = ((list, "list", list_iter), (tuple, "tuple", tuple_iter), (set, "set", set_iter), (frozenset, "frozenset", frozenset_iter))
+    sequences = (
+        (list, "list", list_iter),
+        (tuple, "tuple", tuple_iter),
+        (set, "set", set_iter),
+        (frozenset, "frozenset", frozenset_iter),
+    )
 
     def encode(value):
         out = []
@@ -205,7 +210,9 @@ class TreeFinder(importlib.abc.MetaPathFinder):
         if entry is None:
             return None
         filename, source, is_package = entry
-        spec = importlib.util.spec_from_loader(fullname, _TreeLoader(filename, source), origin=filename, is_package=is_package)
+        spec = importlib.util.spec_from_loader(
+            fullname, _TreeLoader(filename, source), origin=filename, is_package=is_package
+        )
         spec.has_location = filename is not None  # sets __file__
         return spec
 
@@ -486,7 +493,13 @@ def serve(request_fd, reply_fd):
                 return '{"ok":true,"hasDict":null,"className":null}'
             cls = type_of(kept[0])
             class_name = f"{module_of(cls)}.{qualname_of(cls)}"
-            return '{"ok":true,"hasDict":' + ("true" if has_dict(kept[0]) else "false") + ',"className":' + text(class_name) + "}"
+            return (
+                '{"ok":true,"hasDict":'
+                + ("true" if has_dict(kept[0]) else "false")
+                + ',"className":'
+                + text(class_name)
+                + "}"
+            )
         return missing(f"unknown request {op!r}")
 
     while True:

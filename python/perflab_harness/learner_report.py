@@ -117,9 +117,7 @@ _CALL_EDGE = _object(
     }
 )
 _LINE_TIMING = _object({"line": _int, "hits": _int, "timeMs": _num, "source": _str})
-_FUNCTION_LINES = _object(
-    {"name": _str, "file": _str, "line": _int, "totalMs": _num, "lines": _list(_LINE_TIMING)}
-)
+_FUNCTION_LINES = _object({"name": _str, "file": _str, "line": _int, "totalMs": _num, "lines": _list(_LINE_TIMING)})
 _ALLOCATION_SITE = _object(
     {"file": _str, "line": _int, "origin": _enum(ORIGINS), "sizeBytes": _num, "count": _int, "source": _str}
 )

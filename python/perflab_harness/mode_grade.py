@@ -29,10 +29,10 @@ import math
 import os
 import pickle
 import random
-import time
 import re
 import signal
 import sys
+import time
 
 from perflab_harness import job as job_module
 from perflab_harness import result
@@ -76,12 +76,7 @@ PR_SET_CHILD_SUBREAPER = 36
 IDENTITY_OFFSETS = {LEARNER: 0, STARTER: 1, REFERENCE: 2}
 
 
-_SPIN_SOURCE = (
-    "import sys, time\n"
-    "n = int(sys.argv[1]); total = 0\n"
-    "for i in range(n):\n"
-    "    total += i * i % 7\n"
-)
+_SPIN_SOURCE = "import sys, time\nn = int(sys.argv[1]); total = 0\nfor i in range(n):\n    total += i * i % 7\n"
 _SPIN_ITERATIONS = 1_500_000
 
 
@@ -380,7 +375,13 @@ def blank_measurement(check):
         "growth": {"learner": [], "reference": [] if check.get("withReference") else None, "stoppedAtN": None},
         "memory-per-instance": {"bytesPerInstance": None, "hasDict": None, "className": None},
         "overlap": {"wallS": None, "maxInFlight": 0, "requestsServed": 0, "resultOk": False},
-        "cpu-scaling": {"learnerS": [], "serialS": [], "capacity": [], "cpusAvailable": result.cpus_available(), "resultOk": False},
+        "cpu-scaling": {
+            "learnerS": [],
+            "serialS": [],
+            "capacity": [],
+            "cpusAvailable": result.cpus_available(),
+            "resultOk": False,
+        },
     }[kind]
     return {"id": check["id"], "kind": kind, **fields, "error": None}
 
@@ -420,7 +421,9 @@ class Grader:
             tree = self.trees.get(side)
             if tree is None:
                 raise CheckProblem(f"the hidden material has no {side} tree")
-        return WorkerProcess(side, self.input_dir, tree=tree, extra_env=extra_env, identity=side_identity(self.worker_identity, side))
+        return WorkerProcess(
+            side, self.input_dir, tree=tree, extra_env=extra_env, identity=side_identity(self.worker_identity, side)
+        )
 
     def _imported_worker(self, side, call, extra_env=None):
         worker = self.worker(side, extra_env)
@@ -525,7 +528,9 @@ class Grader:
                 with self._imported_worker(side, call) as worker:
                     outcomes[side] = worker.call_each(call, inputs[round_index][: loops[side]], timeouts[side])
             learner_inputs = inputs[round_index][: loops[LEARNER]]
-            for (args, kwargs), wanted, actual in zip(learner_inputs, expected[round_index], outcomes[LEARNER].value):
+            for (args, kwargs), wanted, actual in zip(
+                learner_inputs, expected[round_index], outcomes[LEARNER].value, strict=False
+            ):
                 if not values_match(wanted, actual, RESULT_COMPARE):
                     expected_repr, actual_repr = describe_pair(wanted, actual, RESULT_COMPARE)
                     measurement["wrongResult"] = {
@@ -569,14 +574,17 @@ class Grader:
         # A distinct input for each repeat (same size): a repeat cannot return what an
         # earlier one computed, and the best of them is still a time for size n.
         inputs = [
-            [self.tests.make_input(make_input, self.seed + size_index + repeat * REPEAT_SEED_STRIDE, n) for repeat in range(repeats)]
+            [
+                self.tests.make_input(make_input, self.seed + size_index + repeat * REPEAT_SEED_STRIDE, n)
+                for repeat in range(repeats)
+            ]
             for size_index, n in enumerate(check["sizes"])
         ]
         # The reference first, for every input, its workers ended before learner code runs:
         # every timed learner reply is checked against these results.
         expected = []
         if check["withReference"]:
-            for n, size_inputs in zip(check["sizes"], inputs):
+            for n, size_inputs in zip(check["sizes"], inputs, strict=True):
                 best_s, too_slow, values = self._growth_point(REFERENCE, call, size_inputs)
                 if best_s is None:
                     break  # the reference did not finish this size: larger ones are not measured
@@ -593,12 +601,12 @@ class Grader:
                         if failure.timed_out and expected:
                             break  # larger sizes are not measured
                         raise CheckProblem(failure.sentence) from None
-        for size_index, (n, size_inputs, wanted) in enumerate(zip(check["sizes"], inputs, expected)):
+        for size_index, (n, size_inputs, wanted) in enumerate(zip(check["sizes"], inputs, expected, strict=False)):
             best_s, too_slow, values = self._growth_point(LEARNER, call, size_inputs)
             if best_s is None:
                 measurement["stoppedAtN"] = n  # did not finish in time: this size is not measured
                 return
-            for (args, kwargs), want, got in zip(size_inputs, wanted, values):
+            for _input, want, got in zip(size_inputs, wanted, values, strict=False):
                 if not values_match(want, got, RESULT_COMPARE):
                     # A reply without the right result is no measurement: it may have been
                     # written before the work was done.

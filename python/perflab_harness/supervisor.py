@@ -17,15 +17,14 @@ untrusted: capped in size, read only from the learner process's pid, shape-check
 and dropped as a whole when anything is off. No verdict may rest on it.
 """
 
-import json
-import os
-import select
-import sys
-
 # The C modules, not `socket`, `signal` and `secrets`: those build enums or load OpenSSL on
 # import, tens of milliseconds on a busy machine, paid by every cold run.
 import _signal
 import _socket
+import json
+import os
+import select
+import sys
 
 from perflab_harness.learner_report import check_report
 
@@ -303,4 +302,3 @@ def end_like(exit_code, signal_number):
             pass
         os._exit(128 + signal_number)
     os._exit(exit_code & 0xFF)
-

@@ -27,7 +27,18 @@ def dedent(files):
     return {path: textwrap.dedent(source).lstrip("\n") for path, source in files.items()}
 
 
-def run_grade(harness, learner, checks, reference=None, starter=None, tests=None, seed=1234, timeout_s=120, job_seed=None, request_timeout_s=REQUEST_TIMEOUT_S):
+def run_grade(
+    harness,
+    learner,
+    checks,
+    reference=None,
+    starter=None,
+    tests=None,
+    seed=1234,
+    timeout_s=120,
+    job_seed=None,
+    request_timeout_s=REQUEST_TIMEOUT_S,
+):
     """Runs the grader; returns (harness run, measurements by check id). The seed travels in
     the hidden document, as the host sends it (the job file is readable by learner code)."""
     learner = dedent(learner)
@@ -45,7 +56,9 @@ def run_grade(harness, learner, checks, reference=None, starter=None, tests=None
         grade["seed"] = job_seed
     job = make_job(mode="grade", entry=next(iter(learner)), grade=grade)
     try:
-        result = harness.run(learner, job, env={"PERFLAB_HIDDEN_FD": str(read_fd)}, extra_fds=(read_fd,), timeout_s=timeout_s)
+        result = harness.run(
+            learner, job, env={"PERFLAB_HIDDEN_FD": str(read_fd)}, extra_fds=(read_fd,), timeout_s=timeout_s
+        )
     finally:
         os.close(read_fd)
         writer.join()
@@ -140,7 +153,13 @@ def test_correctness_passes_equal_results_and_explains_wrong_ones(harness):
         correctness("broken-exercise", "calc.nowhere"),
         correctness("reference-raises", "calc.reference_bug"),
     ]
-    _, m = run_grade(harness, {"calc.py": CALC}, checks, reference={"calc.py": CALC_REFERENCE}, tests={"tests/cases.py": LISTS_CASES, "tests/values.py": VALUES_CASES})
+    _, m = run_grade(
+        harness,
+        {"calc.py": CALC},
+        checks,
+        reference={"calc.py": CALC_REFERENCE},
+        tests={"tests/cases.py": LISTS_CASES, "tests/values.py": VALUES_CASES},
+    )
 
     assert m["unique"]["error"] is None
     assert [case["passed"] for case in m["unique"]["cases"]] == [True] * 4
@@ -167,10 +186,16 @@ def test_correctness_passes_equal_results_and_explains_wrong_ones(harness):
     assert m["missing"]["error"] is None
     assert [case["error"] for case in m["missing"]["cases"]] == ["calc has no function only_in_reference"] * 4
     # The reference failing is the exercise's fault, said as such.
-    assert m["broken-exercise"]["error"] == "the exercise's check broken-exercise is broken: case 0: the reference solution: calc has no function nowhere"
+    assert (
+        m["broken-exercise"]["error"] == "the exercise's check broken-exercise is broken: case 0: "
+        "the reference solution: calc has no function nowhere"
+    )
     # Where the reference failed, for the author; never a line of its source.
     reference_error = m["reference-raises"]["error"]
-    assert reference_error.startswith("the exercise's check reference-raises is broken: case 0: the reference solution: calc.reference_bug raised ValueError")
+    assert reference_error.startswith(
+        "the exercise's check reference-raises is broken: case 0: "
+        "the reference solution: calc.reference_bug raised ValueError"
+    )
     assert 'File "calc.py", line ' in reference_error and "secret" not in reference_error.split("\n", 1)[1]
 
 
@@ -203,7 +228,15 @@ PAIRS_INPUTS = """
 
 
 def speed(check_id, call, baseline, rounds=3):
-    return {"id": check_id, "kind": "speed", "call": call, "inputFile": "tests/inputs.py", "inputFunction": "small", "baseline": baseline, "rounds": rounds}
+    return {
+        "id": check_id,
+        "kind": "speed",
+        "call": call,
+        "inputFile": "tests/inputs.py",
+        "inputFunction": "small",
+        "baseline": baseline,
+        "rounds": rounds,
+    }
 
 
 def growth(check_id, call, sizes, with_reference=False, repeats=2):
@@ -235,7 +268,15 @@ def test_speed_and_growth_tell_quadratic_from_linear(harness):
     ]
     # A longer deadline than the other tests': on a busy machine starting a worker alone can
     # take over 2 s, and nothing here is about deadlines.
-    _, m = run_grade(harness, learner, checks, reference=reference, starter=starter, tests={"tests/inputs.py": PAIRS_INPUTS}, request_timeout_s=20.0)
+    _, m = run_grade(
+        harness,
+        learner,
+        checks,
+        reference=reference,
+        starter=starter,
+        tests={"tests/inputs.py": PAIRS_INPUTS},
+        request_timeout_s=20.0,
+    )
 
     for check_id in ("slow-vs-reference", "fast-vs-starter"):
         sample = m[check_id]
@@ -309,7 +350,11 @@ def memory_check(check_id, call, count=100_000):
 
 
 def test_memory_per_instance_sees_slots(harness):
-    checks = [memory_check("plain", "shapes.make_plain"), memory_check("slotted", "shapes.make_slotted"), memory_check("sub", "shapes.make_slotted_subclass")]
+    checks = [
+        memory_check("plain", "shapes.make_plain"),
+        memory_check("slotted", "shapes.make_slotted"),
+        memory_check("sub", "shapes.make_slotted_subclass"),
+    ]
     _, m = run_grade(harness, {"shapes.py": SHAPES}, checks)
     plain, slotted, sub = m["plain"], m["slotted"], m["sub"]
     assert plain["error"] is None and slotted["error"] is None and sub["error"] is None
@@ -344,7 +389,14 @@ KEYS_INPUT = """
 
 
 def overlap_check(check_id, call, latency_ms=150):
-    return {"id": check_id, "kind": "overlap", "call": call, "inputFile": "tests/inputs.py", "inputFunction": "keys", "latencyMs": latency_ms}
+    return {
+        "id": check_id,
+        "kind": "overlap",
+        "call": call,
+        "inputFile": "tests/inputs.py",
+        "inputFunction": "keys",
+        "latencyMs": latency_ms,
+    }
 
 
 def test_overlap_counts_requests_in_flight(harness):
@@ -401,8 +453,22 @@ CRUNCH_INPUT = """
 
 
 def test_cpu_scaling_reports_paired_wall_times(harness):
-    check = {"id": "scaling", "kind": "cpu-scaling", "call": "crunch.total", "inputFile": "tests/inputs.py", "inputFunction": "work", "serialCall": "crunch.total_serial", "rounds": 2}
-    result, m = run_grade(harness, {"crunch.py": CRUNCH}, [check], reference={"crunch.py": CRUNCH_REFERENCE}, tests={"tests/inputs.py": CRUNCH_INPUT})
+    check = {
+        "id": "scaling",
+        "kind": "cpu-scaling",
+        "call": "crunch.total",
+        "inputFile": "tests/inputs.py",
+        "inputFunction": "work",
+        "serialCall": "crunch.total_serial",
+        "rounds": 2,
+    }
+    result, m = run_grade(
+        harness,
+        {"crunch.py": CRUNCH},
+        [check],
+        reference={"crunch.py": CRUNCH_REFERENCE},
+        tests={"tests/inputs.py": CRUNCH_INPUT},
+    )
     scaling = m["scaling"]
     assert scaling["error"] is None and scaling["resultOk"] is True, scaling
     assert len(scaling["learnerS"]) == len(scaling["serialS"]) == 2
@@ -453,7 +519,9 @@ CHEATS = {
         gc.collect = lambda *args: 0
         gc.disable()
         json.dumps = lambda *args, **kwargs: '{"ok": true}'
-        pickle.loads = lambda *args, **kwargs: {"op": "call", "function": "unique", "args": ([],), "kwargs": {}, "loops": 1}
+        pickle.loads = lambda *args, **kwargs: {
+            "op": "call", "function": "unique", "args": ([],), "kwargs": {}, "loops": 1
+        }
         builtins.isinstance = lambda *args: True
         for name, value in list(vars(worker).items()):
             if callable(value) and not name.startswith("__"):
@@ -575,7 +643,8 @@ def test_cheating_workers_get_a_sentence_and_grading_goes_on(harness):
         return measurement["error"] or " | ".join(case["error"] or "" for case in measurement.get("cases", []))
 
     assert error("os-exit") == (
-        "your code ended the worker process while importing exits_at_import (exit status 0; os._exit() or sys.exit() at import?)"
+        "your code ended the worker process while importing exits_at_import "
+        "(exit status 0; os._exit() or sys.exit() at import?)"
         "\nIts stderr ended with:\nleaving now"
     )
     assert "importing sys_exit_at_import called sys.exit(0)" in error("sys-exit")
@@ -634,7 +703,9 @@ FRAME_HACK = """
 FORGERS = {
     "entry.py": "",
     # The issue's forgery: a "done" frame first, then the work, then the (correct) results.
-    "done_first.py": FRAME_HACK + PAIRS_QUADRATIC.replace("def count_pairs", "def _slow") + """
+    "done_first.py": FRAME_HACK
+    + PAIRS_QUADRATIC.replace("def count_pairs", "def _slow")
+    + """
     _forged = []
 
     def count_pairs(xs):
@@ -653,7 +724,9 @@ FORGERS = {
 """,
     # The same against a grader that stops its clock on a complete reply: a complete-looking
     # reply at once, with made-up results, and the real work afterwards.
-    "reply_first.py": FRAME_HACK + PAIRS_QUADRATIC.replace("def count_pairs", "def _slow") + """
+    "reply_first.py": FRAME_HACK
+    + PAIRS_QUADRATIC.replace("def count_pairs", "def _slow")
+    + """
     _forged = []
 
     def count_pairs(xs):
@@ -679,15 +752,22 @@ def test_a_reply_before_the_work_is_never_a_fast_measurement(harness):
     ]
     reference = {name: PAIRS_LINEAR for name in FORGERS}
     starter = {name: PAIRS_QUADRATIC for name in FORGERS}
-    _, m = run_grade(harness, FORGERS, checks, reference=reference, starter=starter, tests={"tests/inputs.py": PAIRS_INPUTS})
+    _, m = run_grade(
+        harness, FORGERS, checks, reference=reference, starter=starter, tests={"tests/inputs.py": PAIRS_INPUTS}
+    )
 
     for check_id in ("done-first", "reply-first", "done-first-vs-reference"):
         sample = m[check_id]
         # Either the measurement failed with a sentence, or it was honest: the learner's code
         # is the starter's, so no more than noise faster.
         failed = sample["error"] is not None or sample["wrongResult"] is not None
-        assert failed or statistics.median(sample["baselineS"]) < 1.5 * statistics.median(sample["candidateS"]), (check_id, sample)
-    assert m["reply-first"]["wrongResult"] is not None or "garbled" in (m["reply-first"]["error"] or ""), m["reply-first"]
+        assert failed or statistics.median(sample["baselineS"]) < 1.5 * statistics.median(sample["candidateS"]), (
+            check_id,
+            sample,
+        )
+    assert m["reply-first"]["wrongResult"] is not None or "garbled" in (m["reply-first"]["error"] or ""), m[
+        "reply-first"
+    ]
     for check_id in ("done-first-growth", "reply-first-growth"):
         points = m[check_id]
         # Quadratic code: 8× the size is far more than 8× the time, unless the clock stopped early.
@@ -696,7 +776,9 @@ def test_a_reply_before_the_work_is_never_a_fast_measurement(harness):
 
 # Lists the other grading workers alive while the learner's function runs (the grader's other
 # children: a reference worker kept alive to recompute results could have its memory read).
-PEEKER = PAIRS_LINEAR + """
+PEEKER = (
+    PAIRS_LINEAR
+    + """
     import os
 
     def _others():
@@ -722,6 +804,7 @@ PEEKER = PAIRS_LINEAR + """
             raise RuntimeError(f"other workers alive beside the learner's: {others}")
         return _counted(xs)
 """
+)
 
 
 def test_no_other_worker_is_alive_while_learner_code_runs(harness):
@@ -737,7 +820,10 @@ def test_no_other_worker_is_alive_while_learner_code_runs(harness):
         checks,
         reference={"peeker.py": PAIRS_LINEAR},
         starter={"peeker.py": PAIRS_QUADRATIC},
-        tests={"tests/inputs.py": PAIRS_INPUTS, "tests/cases.py": "def cases(rng):\n    return [(([rng.randrange(9) for _ in range(30)],), {})]\n"},
+        tests={
+            "tests/inputs.py": PAIRS_INPUTS,
+            "tests/cases.py": "def cases(rng):\n    return [(([rng.randrange(9) for _ in range(30)],), {})]\n",
+        },
     )
     for check_id, measurement in m.items():
         errors = [measurement["error"]] + [case["error"] for case in measurement.get("cases", [])]
@@ -749,7 +835,9 @@ def test_no_other_worker_is_alive_while_learner_code_runs(harness):
 # worker's process group misses it) which keeps every other worker of the same grader stopped
 # most of the time and burns CPU. Scoped to this test's grader and to 40 s, because this test
 # runs outside the sandbox.
-SABOTEUR = PAIRS_QUADRATIC + """
+SABOTEUR = (
+    PAIRS_QUADRATIC
+    + """
     import os, signal, time
 
     def _sabotage(grader):
@@ -797,6 +885,7 @@ SABOTEUR = PAIRS_QUADRATIC + """
 
     _leave_daemon()
 """
+)
 
 
 def test_a_daemon_left_by_learner_code_cannot_slow_the_starter(harness):
@@ -817,7 +906,7 @@ def test_a_daemon_left_by_learner_code_cannot_slow_the_starter(harness):
     assert sample["error"] is None and sample["wrongResult"] is None, sample
     # The learner's code is the starter's: the paired speed-up is about 1, not what stopping
     # the starter's worker most of the time would make it.
-    speedups = [b / c for b, c in zip(sample["baselineS"], sample["candidateS"])]
+    speedups = [b / c for b, c in zip(sample["baselineS"], sample["candidateS"], strict=True)]
     assert statistics.median(speedups) < 1.8, speedups
 
 
@@ -848,14 +937,24 @@ FILE_CACHE = """
 
 def test_no_timed_call_gets_an_input_the_learner_saw_in_calibration(harness, tmp_path):
     answers = tmp_path / "answers.json"
-    learner = dedent({"cache.py": PAIRS_QUADRATIC.replace("def count_pairs", "def _slow")})["cache.py"] + dedent({"x": FILE_CACHE})["x"]
+    learner = (
+        dedent({"cache.py": PAIRS_QUADRATIC.replace("def count_pairs", "def _slow")})["cache.py"]
+        + dedent({"x": FILE_CACHE})["x"]
+    )
     learner = f"ANSWERS = {str(answers)!r}\n" + learner
     check = {**speed("cached", "cache.count_pairs", "starter", rounds=2), "inputFunction": "slow"}
-    _, m = run_grade(harness, {"cache.py": learner}, [check], reference={"cache.py": PAIRS_LINEAR}, starter={"cache.py": PAIRS_QUADRATIC}, tests={"tests/inputs.py": SLOW_INPUT})
+    _, m = run_grade(
+        harness,
+        {"cache.py": learner},
+        [check],
+        reference={"cache.py": PAIRS_LINEAR},
+        starter={"cache.py": PAIRS_QUADRATIC},
+        tests={"tests/inputs.py": SLOW_INPUT},
+    )
     sample = m["cached"]
     assert sample["error"] is None and sample["wrongResult"] is None, sample
     assert sample["loopsPerSample"] == 1, sample  # one call per batch: a cached call would be the whole batch
-    speedups = [b / c for b, c in zip(sample["baselineS"], sample["candidateS"])]
+    speedups = [b / c for b, c in zip(sample["baselineS"], sample["candidateS"], strict=True)]
     assert max(speedups) < 2, speedups
 
 
@@ -921,7 +1020,14 @@ def python_for_any_uid(monkeypatch):
 
     for candidate in (sys.executable, "/usr/bin/python3"):
         try:
-            subprocess.run([candidate, "-c", ""], user=WORKER_IDENTITY[0], group=WORKER_IDENTITY[1], extra_groups=[], cwd="/", check=True)
+            subprocess.run(
+                [candidate, "-c", ""],
+                user=WORKER_IDENTITY[0],
+                group=WORKER_IDENTITY[1],
+                extra_groups=[],
+                cwd="/",
+                check=True,
+            )
         except (OSError, subprocess.SubprocessError):
             continue
         monkeypatch.setattr(grade_process, "WORKER_PYTHON", candidate)
@@ -938,12 +1044,16 @@ def test_each_side_runs_as_its_own_uid_and_cannot_reach_another(tmp_path, python
 
     (tmp_path / "probe.py").write_text(PROBE)
     tree = {"probe.py": PROBE + "\nSECRET = 'only the reference has this'\n"}
-    with WorkerProcess(REFERENCE, str(tmp_path), tree=tree, identity=side_identity(WORKER_IDENTITY, REFERENCE)) as reference:
+    with WorkerProcess(
+        REFERENCE, str(tmp_path), tree=tree, identity=side_identity(WORKER_IDENTITY, REFERENCE)
+    ) as reference:
         reference.import_module("probe", 10)
         assert reference.call("probe.probe", ([],), {}, 1, 10).value == [231_002, 231_002, 0]
         with WorkerProcess(LEARNER, str(tmp_path), identity=side_identity(WORKER_IDENTITY, LEARNER)) as learner:
             learner.import_module("probe", 10)
-            uid, gid, dumpable, into_reference, into_grader = learner.call("probe.probe", ([reference._process.pid, os.getpid()],), {}, 1, 10).value
+            uid, gid, dumpable, into_reference, into_grader = learner.call(
+                "probe.probe", ([reference._process.pid, os.getpid()],), {}, 1, 10
+            ).value
     assert (uid, gid, dumpable) == (231_000, 231_000, 0)
     assert into_reference == ["PermissionError", "PermissionError"]
     assert into_grader == ["PermissionError", "PermissionError"]
@@ -972,9 +1082,17 @@ def test_closing_a_worker_ends_the_daemons_its_code_left(tmp_path, python_for_an
     with WorkerProcess(LEARNER, str(tmp_path), identity=WORKER_IDENTITY) as learner:
         learner.import_module("daemon", 10)
         assert learner.call("daemon.leave_daemon", (60,), {}, 1, 10).value == WORKER_IDENTITY[0]
-        alive = [pid for pid, (_, state, uid) in _process_table(with_uids=True).items() if uid == WORKER_IDENTITY[0] and state != "Z"]
+        alive = [
+            pid
+            for pid, (_, state, uid) in _process_table(with_uids=True).items()
+            if uid == WORKER_IDENTITY[0] and state != "Z"
+        ]
         assert len(alive) == 2  # the worker and the daemon, which left the worker's session
-    left = [pid for pid, (_, state, uid) in _process_table(with_uids=True).items() if uid == WORKER_IDENTITY[0] and state != "Z"]
+    left = [
+        pid
+        for pid, (_, state, uid) in _process_table(with_uids=True).items()
+        if uid == WORKER_IDENTITY[0] and state != "Z"
+    ]
     assert left == []
 
 
@@ -1006,7 +1124,12 @@ def test_the_grader_runs_each_side_under_its_own_uid(tmp_path, python_for_any_ui
     ]
     meta_path = list(sys.meta_path)
     try:
-        grader = Grader(hidden, {"seed": 5, "checks": checks, "requestTimeoutS": 10.0}, str(tmp_path), worker_identity=WORKER_IDENTITY)
+        grader = Grader(
+            hidden,
+            {"seed": 5, "checks": checks, "requestTimeoutS": 10.0},
+            str(tmp_path),
+            worker_identity=WORKER_IDENTITY,
+        )
         m = {check["id"]: grader.run_check(check) for check in checks}
     finally:
         sys.meta_path[:] = [finder for finder in meta_path if not isinstance(finder, TreeFinder)]
@@ -1015,7 +1138,9 @@ def test_the_grader_runs_each_side_under_its_own_uid(tmp_path, python_for_any_ui
     case = m["uid"]["cases"][0]
     assert (case["actualRepr"], case["expectedRepr"]) == ("231000", "231002"), m["uid"]
     assert m["fetch"]["error"] is None and m["fetch"]["resultOk"] and m["fetch"]["requestsServed"] == 5, m["fetch"]
-    assert m["speed"]["error"] is None and m["speed"]["wrongResult"] is None and len(m["speed"]["candidateS"]) == 2, m["speed"]
+    assert m["speed"]["error"] is None and m["speed"]["wrongResult"] is None and len(m["speed"]["candidateS"]) == 2, m[
+        "speed"
+    ]
 
 
 # -- the tagged encoding on its own ---------------------------------------------------------------
@@ -1026,9 +1151,24 @@ def test_tagged_encoding_round_trips_and_refuses_other_types():
 
     encode = make_value_encoder()
     point = namedtuple("Point", "x y")
-    value = {"counter": Counter("aab"), "ordered": OrderedDict(a=1), "point": point(1, 2), frozenset({1}): [float("nan"), -0.0, 10**5000], b"k": {None}}
+    value = {
+        "counter": Counter("aab"),
+        "ordered": OrderedDict(a=1),
+        "point": point(1, 2),
+        frozenset({1}): [float("nan"), -0.0, 10**5000],
+        b"k": {None},
+    }
     decoded = decode_value(json.loads(encode(value)))
-    assert values_match({"counter": {"a": 2, "b": 1}, "ordered": {"a": 1}, "point": (1, 2), frozenset({1}): [float("nan"), 0.0, 10**5000], b"k": {None}}, decoded)
+    assert values_match(
+        {
+            "counter": {"a": 2, "b": 1},
+            "ordered": {"a": 1},
+            "point": (1, 2),
+            frozenset({1}): [float("nan"), 0.0, 10**5000],
+            b"k": {None},
+        },
+        decoded,
+    )
     with pytest.raises(ValueNotSendable) as refused:
         encode([object()])
     assert refused.value.type_name == "object" and refused.value.nested

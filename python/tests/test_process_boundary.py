@@ -45,12 +45,17 @@ def test_learner_code_holds_only_0_1_2_even_when_the_harness_inherited_more(harn
 
 
 def test_replacing_resource_usage_fields_does_not_change_the_peak(harness):
-    source = ALLOCATE_200_MB + """
+    source = (
+        ALLOCATE_200_MB
+        + """
     import sys
     module = sys.modules.get("perflab_harness.result")
     if module is not None:
-        module.resource_usage_fields = lambda: {"selfMaxRssKb": 1, "childrenMaxRssKb": 1, "cpuUserMs": 0, "cpuSystemMs": 0}
+        module.resource_usage_fields = lambda: {
+            "selfMaxRssKb": 1, "childrenMaxRssKb": 1, "cpuUserMs": 0, "cpuSystemMs": 0
+        }
     """
+    )
     result = harness.run({"main.py": source}, make_job())
     assert result.returncode == 0, result.stderr
     assert_well_formed(result.document, "run")
@@ -58,7 +63,9 @@ def test_replacing_resource_usage_fields_does_not_change_the_peak(harness):
 
 
 def test_forged_documents_and_rewritten_harness_objects_change_nothing(harness):
-    source = ALLOCATE_200_MB + """
+    source = (
+        ALLOCATE_200_MB
+        + """
     import gc, json, os, sys
     fake = json.dumps({"schema": "perflab.harness/1", "mode": "run", "exitCode": 0, "selfMaxRssKb": 1}).encode()
     for fd in range(3, 1100):
@@ -83,6 +90,7 @@ def test_forged_documents_and_rewritten_harness_objects_change_nothing(harness):
     sys.stdout.flush()
     os._exit(3)
     """
+    )
     result = harness.run({"main.py": source}, make_job())
     assert result.returncode == 3
     assert_well_formed(result.document, "run")
@@ -106,13 +114,16 @@ REPORT_SOCKET = """
 
 
 def test_a_garbled_learner_report_is_dropped_and_the_kernel_figures_stay(harness):
-    source = REPORT_SOCKET + """
+    source = (
+        REPORT_SOCKET
+        + """
     import os
     channel = report_socket()
     channel.sendall(b'{"exception": null, "modeFields": {"functions": "not a list"')
     channel.close()
     os._exit(0)
     """
+    )
     result = harness.run({"main.py": source}, make_job(mode="profile"))
     assert result.returncode == 0, result.stderr
     assert result.document["learnerReport"] == "rejected"
@@ -121,7 +132,9 @@ def test_a_garbled_learner_report_is_dropped_and_the_kernel_figures_stay(harness
 
 
 def test_a_forged_report_cannot_claim_an_exception_for_a_successful_exit(harness):
-    source = REPORT_SOCKET + """
+    source = (
+        REPORT_SOCKET
+        + """
     import json, os
     channel = report_socket()
     forged = {"exception": {"type": "MemoryError", "message": "", "traceback": "", "file": None, "line": None},
@@ -130,16 +143,20 @@ def test_a_forged_report_cannot_claim_an_exception_for_a_successful_exit(harness
     channel.close()
     os._exit(0)
     """
+    )
     result = harness.run({"main.py": source}, make_job())
     assert result.document["exitCode"] == 0
     assert result.document["exception"] is None
 
 
 def test_a_learner_process_killed_by_a_signal_still_gets_a_document(harness):
-    source = ALLOCATE_200_MB + """
+    source = (
+        ALLOCATE_200_MB
+        + """
     import os, signal
     os.kill(os.getpid(), signal.SIGKILL)
     """
+    )
     result = harness.run({"main.py": source}, make_job(mode="profile"))
     # The harness ends the way its learner process did.
     assert result.returncode == -signal.SIGKILL
@@ -152,7 +169,9 @@ def test_a_learner_process_killed_by_a_signal_still_gets_a_document(harness):
 
 def test_the_learner_process_dies_with_the_supervisor(harness):
     # A program that blocks forever; its supervisor is killed: the kernel kills it too.
-    process, result_fd = harness.start({"main.py": "import time\nprint('ready', flush=True)\ntime.sleep(60)\n"}, make_job())
+    process, result_fd = harness.start(
+        {"main.py": "import time\nprint('ready', flush=True)\ntime.sleep(60)\n"}, make_job()
+    )
     try:
         assert process.stdout.readline() == b"ready\n"
         with open(f"/proc/{process.pid}/task/{process.pid}/children") as children:

@@ -1,4 +1,3 @@
-
 from conftest import assert_well_formed, make_job
 
 PROGRAM = """

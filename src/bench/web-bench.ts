@@ -8,17 +8,21 @@
  * Writes the "Web app" section of docs/benchmarks.md.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { median } from '../core/stats.js';
 import { PROJECT_ROOT } from '../pyenv/paths.js';
-import { startServer } from '../server/serve.js';
-
-const CHROMIUM = process.env.PERFLAB_CHROMIUM ?? '/usr/bin/chromium';
+import {
+  CHROMIUM,
+  HAVE_CHROMIUM,
+  launchChromium,
+  replaceEditorText,
+  serveTemporaryDataDir,
+} from '../e2e/browser-support.js';
 const HELLO_PAIRS = 15;
 
 interface Row {
@@ -156,24 +160,13 @@ async function clickToFirstOutputMs(page: Page): Promise<number> {
   return elapsed;
 }
 
-async function setEditor(page: Page, text: string): Promise<void> {
-  const content = page.getByTestId('editor').locator('.cm-content');
-  await content.click();
-  await page.keyboard.press('Control+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(text);
-}
-
 async function main(): Promise<void> {
-  if (!existsSync(CHROMIUM))
+  if (!HAVE_CHROMIUM)
     throw new Error(`Chromium not found at ${CHROMIUM}; install it (apt-get install chromium)`);
-  const dataDir = await mkdtemp(join(tmpdir(), 'perflab-web-bench-'));
   // Request logging off: the figure is the server's latency, not a terminal's.
-  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'warn' });
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-dev-shm-usage'],
-  });
+  const served = await serveTemporaryDataDir('perflab-web-bench', { logLevel: 'warn' });
+  const { server } = served;
+  const browser = await launchChromium();
   const rows: Row[] = [];
   try {
     const index = (await (await fetch(`${server.url}/api/course`)).json()) as {
@@ -211,7 +204,7 @@ async function main(): Promise<void> {
     const python = join(PROJECT_ROOT, '.venv', 'bin', 'python');
     const workbench = await browser.newPage();
     await workbench.goto(`${server.url}/workbench`);
-    await setEditor(workbench, 'print("hello from perflab")\n');
+    await replaceEditorText(workbench, 'print("hello from perflab")\n');
     await clickToFirstOutputMs(workbench); // warm-up: the pool, the page's lazy chunks
     await firstOutputMs(python, ['-c', 'print("hello from perflab")']);
     const browserMs: number[] = [];
@@ -231,8 +224,7 @@ async function main(): Promise<void> {
     });
   } finally {
     await browser.close();
-    await server.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await served.close();
   }
 
   const date = new Date().toISOString().slice(0, 10);

@@ -3,7 +3,7 @@
  * dist/ first), private temporary folders removed after the file's tests, and one way to run a
  * command and read its exit status and output.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -39,22 +39,38 @@ export interface PerflabRun {
 /** A PERFLAB_HOME of the tests' own, so no test reads or writes the real ~/.perflab. */
 const testHome = scratchDir('perflab-test-home');
 
-/**
- * Runs the built command to the end; NO_COLOR keeps the output plain text. PERFLAB_HOME is the
- * tests' own unless `env` gives one.
- */
-export function spawnPerflab(
-  args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
-): PerflabRun {
-  const result = spawnSync(process.execPath, [BIN, ...args], {
+export interface PerflabOptions {
+  cwd?: string;
+  /** Added to this process's environment; PERFLAB_HOME is the tests' own unless given here. */
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+}
+
+/** NO_COLOR keeps the output plain text. */
+function spawnOptions(options: PerflabOptions) {
+  return {
     cwd: options.cwd,
-    encoding: 'utf8',
+    encoding: 'utf8' as const,
     timeout: options.timeoutMs ?? 120_000,
     maxBuffer: 64 * 1024 * 1024,
     env: { ...process.env, NO_COLOR: '1', PERFLAB_HOME: testHome, ...options.env },
-  });
+  };
+}
+
+/** Runs the built command to the end, blocking this process. */
+export function spawnPerflab(args: string[], options: PerflabOptions = {}): PerflabRun {
+  const result = spawnSync(process.execPath, [BIN, ...args], spawnOptions(options));
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Runs the built command while this process goes on (a server in it keeps serving). */
+export function runPerflab(args: string[], options: PerflabOptions = {}): Promise<PerflabRun> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], spawnOptions(options), (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
+      resolve({ code, stdout, stderr });
+    });
+  });
 }
 
 /** Opens the store of a data dir as `perflab serve` would, for what a test reads from it. */

@@ -1,7 +1,9 @@
 /**
  * The versioned JSON documents that cross between the TypeScript host and the Python
- * harness (docs/harness-protocol.md). These zod schemas are the single source of truth on
- * the TypeScript side: every document from Python is parsed through them before use.
+ * harness (docs/harness-protocol.md). These zod schemas are the contract's single source:
+ * every document from Python is parsed through them before use, and the JSON Schemas the
+ * harness validates its inputs against (python/perflab_harness/schemas/) are generated from
+ * them (src/pyenv/harness-schemas.ts). A constraint the harness relies on belongs here.
  */
 import { z } from 'zod';
 
@@ -9,11 +11,15 @@ export const HARNESS_MODES = ['run', 'profile', 'lines', 'memory', 'timeit', 're
 export type HarnessMode = (typeof HARNESS_MODES)[number];
 
 export const lineTargetSchema = z.object({
-  file: z.string(),
-  line: z.number().int(),
-  name: z.string(),
+  file: z.string().min(1),
+  line: z.number().int().nonnegative(),
+  name: z.string().min(1),
 });
 export type LineTarget = z.infer<typeof lineTargetSchema>;
+
+const naturalNumber = z.number().int().nonnegative();
+/** An rlimit's soft and hard value; null leaves the limit as inherited. */
+const rlimitValue = naturalNumber.nullable();
 
 export const jobDocumentSchema = z.object({
   schema: z.literal('perflab.job/1'),
@@ -21,15 +27,15 @@ export const jobDocumentSchema = z.object({
   entry: z.string(),
   argv: z.array(z.string()),
   rlimits: z.object({
-    nproc: z.number().int().nullable(),
-    fileSizeBytes: z.number().int().nullable(),
-    openFiles: z.number().int().nullable(),
-    cpuSeconds: z.number().int().nullable(),
-    addressSpaceBytes: z.number().int().nullable(),
+    nproc: rlimitValue,
+    fileSizeBytes: rlimitValue,
+    openFiles: rlimitValue,
+    cpuSeconds: rlimitValue,
+    addressSpaceBytes: rlimitValue,
   }),
-  dropPrivileges: z.object({ uid: z.number().int(), gid: z.number().int() }).nullable(),
+  dropPrivileges: z.object({ uid: naturalNumber, gid: naturalNumber }).nullable(),
   lines: z.object({ targets: z.array(lineTargetSchema) }).optional(),
-  memory: z.object({ topSites: z.number().int(), topTypes: z.number().int() }).optional(),
+  memory: z.object({ topSites: naturalNumber, topTypes: naturalNumber }).optional(),
   timeit: z
     .object({
       candidates: z.array(z.string()).min(1),
@@ -41,91 +47,81 @@ export const jobDocumentSchema = z.object({
   repeat: z.object({ times: z.number().int().min(1), timeoutS: z.number().positive() }).optional(),
   // The seed travels in the hidden document (learner code can read the job file); grade.seed
   // is read only when the hidden document has none.
+  // requestTimeoutS: how long the grader waits for one worker reply (default 30 s); the
+  // harness's own tests shorten it.
   grade: z
-    .object({ seed: z.number().int().optional(), checks: z.array(z.lazy(() => gradeCheckSchema)) })
+    .object({
+      seed: z.number().int().optional(),
+      checks: z.array(z.lazy(() => gradeCheckSchema)),
+      requestTimeoutS: z.number().positive().optional(),
+    })
     .optional(),
 });
 export type JobDocument = z.infer<typeof jobDocumentSchema>;
 
 const callField = z.string().regex(/^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$/, 'must be module.function');
+const positiveCount = z.number().int().min(1);
+
+/** The fields every check has: which check, and the learner function it calls. */
+function checkOf<K extends string>(kind: K) {
+  return { id: z.string().min(1), kind: z.literal(kind), call: callField };
+}
+
+/** A hidden test file's function that makes the check's inputs (docs/authoring.md). */
+const inputFields = {
+  inputFile: z.string().min(1),
+  inputFunction: z.string().regex(/^[A-Za-z_]\w*$/, 'must be a function name'),
+};
 
 /** One function-level check as the grader runs it (docs/harness-protocol.md, "Grading mode"). */
 export const gradeCheckSchema = z.discriminatedUnion('kind', [
   z.object({
-    id: z.string(),
-    kind: z.literal('correctness'),
-    call: callField,
-    casesFile: z.string(),
+    ...checkOf('correctness'),
+    casesFile: z.string().min(1),
     compare: z.enum(['equal', 'sorted', 'approx']),
   }),
   z.object({
-    id: z.string(),
-    kind: z.literal('speed'),
-    call: callField,
-    inputFile: z.string(),
-    inputFunction: z.string(),
+    ...checkOf('speed'),
+    ...inputFields,
     baseline: z.enum(['starter', 'reference']),
-    rounds: z.number().int().min(1),
+    rounds: positiveCount,
   }),
   z.object({
-    id: z.string(),
-    kind: z.literal('growth'),
-    call: callField,
-    inputFile: z.string(),
-    inputFunction: z.string(),
-    sizes: z.array(z.number().int().positive()),
-    repeats: z.number().int().min(1),
+    ...checkOf('growth'),
+    ...inputFields,
+    sizes: z.array(positiveCount).min(1),
+    repeats: positiveCount,
     withReference: z.boolean(),
   }),
-  z.object({
-    id: z.string(),
-    kind: z.literal('memory-per-instance'),
-    call: callField,
-    count: z.number().int().min(1),
-    noDict: z.boolean(),
-  }),
-  z.object({
-    id: z.string(),
-    kind: z.literal('overlap'),
-    call: callField,
-    inputFile: z.string(),
-    inputFunction: z.string(),
-    latencyMs: z.number().positive(),
-  }),
-  z.object({
-    id: z.string(),
-    kind: z.literal('cpu-scaling'),
-    call: callField,
-    inputFile: z.string(),
-    inputFunction: z.string(),
-    serialCall: callField,
-    rounds: z.number().int().min(1),
-  }),
+  z.object({ ...checkOf('memory-per-instance'), count: positiveCount, noDict: z.boolean() }),
+  z.object({ ...checkOf('overlap'), ...inputFields, latencyMs: z.number().positive() }),
+  z.object({ ...checkOf('cpu-scaling'), ...inputFields, serialCall: callField, rounds: positiveCount }),
 ]);
 export type GradeCheck = z.infer<typeof gradeCheckSchema>;
 
 const nullableError = z.string().nullable().optional();
 const timedPoint = z.object({ n: z.number(), timeS: z.number() });
 
+/** One case of a correctness check, as the grader reports it. */
+export const correctnessCaseSchema = z.object({
+  index: z.number().int(),
+  passed: z.boolean(),
+  argsSummary: z.string(),
+  expectedRepr: z.string().nullable().optional(),
+  actualRepr: z.string().nullable().optional(),
+  error: nullableError,
+});
+export type CorrectnessCase = z.infer<typeof correctnessCaseSchema>;
+
+/** The fields every measurement has; error is the sentence of a check that failed to measure. */
+function measurementOf<K extends string>(kind: K) {
+  return { id: z.string(), kind: z.literal(kind), error: nullableError };
+}
+
 export const measurementSchema = z.discriminatedUnion('kind', [
+  z.object({ ...measurementOf('correctness'), cases: z.array(correctnessCaseSchema) }),
   z.object({
-    id: z.string(),
-    kind: z.literal('correctness'),
-    cases: z.array(
-      z.object({
-        index: z.number().int(),
-        passed: z.boolean(),
-        argsSummary: z.string(),
-        expectedRepr: z.string().nullable().optional(),
-        actualRepr: z.string().nullable().optional(),
-        error: nullableError,
-      }),
-    ),
-    error: nullableError,
-  }),
-  z.object({
-    id: z.string(),
-    kind: z.literal('speed'),
+    ...measurementOf('speed'),
     baselineS: z.array(z.number()),
     candidateS: z.array(z.number()),
     loopsPerSample: z.number().int(),
@@ -133,43 +129,34 @@ export const measurementSchema = z.discriminatedUnion('kind', [
       .object({ argsSummary: z.string(), expectedRepr: z.string(), actualRepr: z.string() })
       .nullable()
       .optional(),
-    error: nullableError,
   }),
   z.object({
-    id: z.string(),
-    kind: z.literal('growth'),
+    ...measurementOf('growth'),
     learner: z.array(timedPoint),
     reference: z.array(timedPoint).nullable().optional(),
     stoppedAtN: z.number().nullable().optional(),
-    error: nullableError,
   }),
   z.object({
-    id: z.string(),
-    kind: z.literal('memory-per-instance'),
+    ...measurementOf('memory-per-instance'),
     bytesPerInstance: z.number().nullable(),
     hasDict: z.boolean().nullable(),
     className: z.string().nullable().optional(),
-    error: nullableError,
   }),
   z.object({
-    id: z.string(),
-    kind: z.literal('overlap'),
+    ...measurementOf('overlap'),
     wallS: z.number().nullable(),
     maxInFlight: z.number().int(),
     requestsServed: z.number().int(),
     resultOk: z.boolean(),
-    error: nullableError,
   }),
   z.object({
-    id: z.string(),
-    kind: z.literal('cpu-scaling'),
+    ...measurementOf('cpu-scaling'),
     learnerS: z.array(z.number()),
     serialS: z.array(z.number()),
     /** Per round: the speed-up k busy processes got over one while measuring (1 … cpus). */
     capacity: z.array(z.number()).optional(),
     cpusAvailable: z.number().int(),
     resultOk: z.boolean(),
-    error: nullableError,
   }),
 ]);
 export type Measurement = z.infer<typeof measurementSchema>;
@@ -211,26 +198,28 @@ const commonResultFields = {
   learnerReport: z.enum(['received', 'missing', 'rejected']).optional(),
 };
 
+/** cProfile's figures, for a function and for one caller → callee edge alike. */
+const callTimings = {
+  ncalls: z.number().int(),
+  primitiveCalls: z.number().int(),
+  tottimeMs: z.number(),
+  cumtimeMs: z.number(),
+};
+
 export const profiledFunctionSchema = z.object({
   id: z.number().int(),
   name: z.string(),
   file: z.string(),
   line: z.number().int(),
   origin: z.enum(ORIGINS),
-  ncalls: z.number().int(),
-  primitiveCalls: z.number().int(),
-  tottimeMs: z.number(),
-  cumtimeMs: z.number(),
+  ...callTimings,
 });
 export type ProfiledFunction = z.infer<typeof profiledFunctionSchema>;
 
 export const callEdgeSchema = z.object({
   callerId: z.number().int(),
   calleeId: z.number().int(),
-  ncalls: z.number().int(),
-  primitiveCalls: z.number().int(),
-  tottimeMs: z.number(),
-  cumtimeMs: z.number(),
+  ...callTimings,
 });
 export type CallEdge = z.infer<typeof callEdgeSchema>;
 

@@ -3,100 +3,48 @@
  * `perflab serve` (real course, real SQLite in a temporary data dir, real Python in the real
  * sandbox). Screenshots of the main pages go to test-artifacts/screenshots (git-ignored).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../pyenv/paths.js';
-import { startServer, type RunningServer } from '../server/serve.js';
+import type { RunningServer } from '../server/serve.js';
+import {
+  expectAccessible,
+  HAVE_CHROMIUM,
+  launchChromium,
+  newPage as newPageOf,
+  replaceEditorText,
+  requireChromiumInCi,
+  serveTemporaryDataDir,
+  shot,
+  type ServedDataDir,
+} from './browser-support.js';
 
-const CHROMIUM = process.env.PERFLAB_CHROMIUM ?? '/usr/bin/chromium';
-const SHOTS = join(PROJECT_ROOT, 'test-artifacts', 'screenshots');
 const SOLUTION = readFileSync(
   join(PROJECT_ROOT, 'course/exercises/word-frequency/solution/words.py'),
   'utf8',
 );
 
-if (!existsSync(CHROMIUM) && process.env.CI)
-  throw new Error(
-    `Chromium is required for the browser tests in CI: ${CHROMIUM} is missing (apt-get install chromium)`,
-  );
+requireChromiumInCi();
 
+let served: ServedDataDir;
 let server: RunningServer;
 let browser: Browser;
-let dataDir: string;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'perflab-e2e-'));
-  server = await startServer({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent' });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    // Running as root (CI containers) needs Chromium's own sandbox off; the pages are ours.
-    args: ['--no-sandbox', '--disable-dev-shm-usage'],
-  });
-  mkdirSync(SHOTS, { recursive: true });
+  served = await serveTemporaryDataDir('perflab-e2e');
+  server = served.server;
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
-  await server?.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await served?.close();
 });
 
-async function newPage(width = 1280, height = 900, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height }, colorScheme });
-  const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  return page;
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-const AXE = join(PROJECT_ROOT, 'node_modules', 'axe-core', 'axe.min.js');
-
-/**
- * The page as it stands passes axe-core's WCAG 2.1 A and AA rules: contrast of every text,
- * labelled controls, valid ARIA, keyboard-reachable scrolling regions.
- */
-async function expectAccessible(page: Page, state: string): Promise<void> {
-  // Evaluated, not added as a <script>: the app's CSP (script-src 'self') blocks inline scripts,
-  // and DevTools evaluation is not subject to it.
-  await page.evaluate(`${readFileSync(AXE, 'utf8')}\n;void 0`);
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (...args: unknown[]) => Promise<AxeResults> } }).axe;
-    type AxeResults = {
-      violations: {
-        id: string;
-        impact: string;
-        help: string;
-        nodes: { target: string[]; failureSummary?: string }[];
-      }[];
-    };
-    const results = await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] });
-    return results.violations.map(
-      (v) =>
-        `${v.id} (${v.impact}): ${v.help}\n` +
-        v.nodes
-          .slice(0, 3)
-          .map((n) => `    ${n.target.join(' ')}: ${n.failureSummary?.split('\n')[1]?.trim() ?? ''}`)
-          .join('\n'),
-    );
-  });
-  expect(violations, `accessibility of ${state}`).toEqual([]);
-}
-
-/** Replaces the whole text of the CodeMirror editor, as a person would: select all, type. */
-async function replaceEditorText(page: Page, text: string): Promise<void> {
-  const content = page.getByTestId('editor').locator('.cm-content');
-  await content.click();
-  await page.keyboard.press('Control+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(text);
-}
+const newPage = (width?: number, height?: number, colorScheme?: 'light' | 'dark') =>
+  newPageOf(browser, width, height, colorScheme);
 
 /**
  * Clicks Verify and waits for the report; returns its data-passed. A failed report is verified
@@ -137,7 +85,7 @@ async function verifiedInPage(page: Page): Promise<string | null> {
   return passed;
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium', () => {
+describe.skipIf(!HAVE_CHROMIUM)('the web app in Chromium', () => {
   it('shows the course home with modules, lessons and exercises', async () => {
     const page = await newPage();
     await page.goto(server.url);
