@@ -23,7 +23,8 @@ import { timeAgo } from '../lib/format';
 import { useMediaQuery, useShortcuts } from '../lib/shortcuts';
 import { HeatLegend, SaveIndicator } from './exercise/EditorNotes';
 import { HelpPanels, type HintState } from './exercise/HelpPanels';
-import { JobHistory, KIND_LABEL } from './exercise/JobHistory';
+import { KIND_LABEL } from './exercise/history';
+import { JobHistory } from './exercise/JobHistory';
 import { ExerciseHeader, TaskCard } from './exercise/Task';
 
 const BUTTONS: readonly RunButtonSpec<ExerciseJobKind>[] = [
