@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import type { Exercise } from '../../core/exercise.js';
+import { lookupExercise } from '../../core/exercise-workspace.js';
 import { loadCourse, type Course } from '../../course/load.js';
 import { ExerciseError } from '../../exercises/load.js';
 import { PROJECT_ROOT } from '../../pyenv/paths.js';
@@ -17,15 +19,14 @@ export async function openCourse(dir: string | undefined): Promise<Course> {
   }
 }
 
-export function findExercise(course: Course, query: string) {
-  const exact = course.exercises.find((e) => e.meta.id === query);
-  if (exact) return exact;
-  const prefixed = course.exercises.filter((e) => e.meta.id.startsWith(query));
-  if (prefixed.length === 1) return prefixed[0];
+/** The exercise an id, or an unambiguous start of one, names (the terminal accepts a prefix). */
+export function findExercise(course: Course, query: string): Exercise {
+  const { exercise, matches } = lookupExercise(course.exercises, query, { prefix: true });
+  if (exercise) return exercise;
   const names = course.exercises.map((e) => e.meta.id).join(', ');
   throw new UsageError(
-    prefixed.length > 1
-      ? `"${query}" matches several exercises: ${prefixed.map((e) => e.meta.id).join(', ')}`
+    matches.length > 1
+      ? `"${query}" matches several exercises: ${matches.map((e) => e.meta.id).join(', ')}`
       : `no exercise "${query}"; the exercises are: ${names}`,
   );
 }
