@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
+import { exerciseEntry } from '../../core/exercise-workspace.js';
 import { findLesson } from '../../course/load.js';
 import { checkCompareBlock, checkRunBlock } from '../../course/check-blocks.js';
 import { UsageError } from '../errors.js';
@@ -126,7 +127,7 @@ export async function startCommand(
   console.log(`Edit ${exercise.meta.edit.join(', ')}; the prompt is in EXERCISE.md.`);
   console.log(
     colour.dim(
-      `\n  cd ${target}\n  perflab run ${exercise.meta.run ?? exercise.meta.edit[0]}      reproduce\n  perflab profile ${exercise.meta.run ?? exercise.meta.edit[0]}  measure\n  perflab hint            when stuck\n  perflab verify          prove the fix`,
+      `\n  cd ${target}\n  perflab run ${exerciseEntry(exercise)}      reproduce\n  perflab profile ${exerciseEntry(exercise)}  measure\n  perflab hint            when stuck\n  perflab verify          prove the fix`,
     ),
   );
   return 0;
