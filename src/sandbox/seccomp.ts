@@ -57,9 +57,7 @@ const BPF_K = 0x00; // compare with the constant k
  *   8  u64 instruction_pointer
  *  16  u64 args[6]   arguments; args[0]'s low 32 bits at 16 on little-endian machines
  */
-const DATA_NR = 0;
-const DATA_ARCH = 4;
-const DATA_ARG0_LOW = 16;
+const SECCOMP_DATA_OFFSET = { nr: 0, arch: 4, arg0Low: 16 } as const;
 
 // <linux/audit.h>
 export const AUDIT_ARCH_X86_64 = 0xc000003e;
@@ -173,19 +171,19 @@ function archTable(arch: Arch): Line[] {
 /** The program, as readable lines with labels. */
 function program(): Line[] {
   return [
-    load(DATA_ARCH),
+    load(SECCOMP_DATA_OFFSET.arch),
     jumpIfEqual(AUDIT_ARCH_X86_64, 'x86_64'),
     jumpIfEqual(AUDIT_ARCH_AARCH64, 'aarch64'),
     ret(SECCOMP_RET_KILL_PROCESS), // i386 (int 0x80), arm32, anything else: not a 64-bit Python's call
     { label: 'x86_64' },
-    load(DATA_NR),
+    load(SECCOMP_DATA_OFFSET.nr),
     jumpIfAtLeast(X32_SYSCALL_BIT, 'kill'), // the x32 ABI: same kernel, other numbers
     ...archTable('x86_64'),
     { label: 'aarch64' },
-    load(DATA_NR),
+    load(SECCOMP_DATA_OFFSET.nr),
     ...archTable('aarch64'),
     { label: 'clone-flags' },
-    load(DATA_ARG0_LOW), // clone's flags (all CLONE_NEW* bits are in the low 32)
+    load(SECCOMP_DATA_OFFSET.arg0Low), // clone's flags (all CLONE_NEW* bits are in the low 32)
     jumpIfAnyBit(CLONE_NEW_FLAGS, 'eperm', 'allow'),
     { label: 'allow' },
     ret(SECCOMP_RET_ALLOW),
