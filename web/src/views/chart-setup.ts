@@ -5,9 +5,7 @@
  */
 import * as chartjs from 'chart.js';
 
-const { Chart } = chartjs;
-
-Chart.register(
+chartjs.Chart.register(
   chartjs.BarController,
   chartjs.BarElement,
   chartjs.CategoryScale,
@@ -21,4 +19,4 @@ Chart.register(
   chartjs.Tooltip,
 );
 
-export { Chart };
+export const Chart = chartjs.Chart;
