@@ -63,7 +63,25 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addHelpText('after', EXIT_CODES_HELP)
     .exitOverride();
 
-  program
+  /** A command's action: loads its module when used, runs it, and keeps its exit status. */
+  const act =
+    <A extends unknown[]>(load: () => Promise<(...args: A) => Promise<number>>) =>
+    async (...args: A) =>
+      setExit(await (await load())(...args));
+
+  /** What `run` and `profile` end with: the sandbox choice, examples, and the command (loaded when used). */
+  function runsAFile<O>(
+    command: Command,
+    exampleLines: string[],
+    load: () => Promise<(file: string, args: string[], options: O) => Promise<number>>,
+  ): void {
+    command
+      .addOption(sandboxOption())
+      .addHelpText('after', examples(...exampleLines))
+      .action(act(load));
+  }
+
+  const run = program
     .command('run')
     .description('run a Python file in the sandbox and report exit status, time, CPU and memory')
     .argument('<file>', 'the Python file (files beside it are copied in too)')
@@ -83,22 +101,19 @@ export function buildProgram(setExit: (code: number) => void): Command {
       '--switch-interval <seconds>',
       'sys.setswitchinterval for the program: smaller values make races show sooner',
     )
-    .option('--json', 'print the result as one JSON document instead of text')
-    .addOption(sandboxOption())
-    .addHelpText(
-      'after',
-      examples(
-        'perflab run slow.py',
-        'perflab run reader.py --stdin terminal --timeout 3',
-        'perflab run counter.py --repeat 50 --switch-interval 0.00001',
-        'perflab run tool.py -- --input data.csv',
-      ),
-    )
-    .action(async (file: string, args: string[], options) =>
-      setExit(await (await commands.run()).runCommand(file, args, options)),
-    );
+    .option('--json', 'print the result as one JSON document instead of text');
+  runsAFile(
+    run,
+    [
+      'perflab run slow.py',
+      'perflab run reader.py --stdin terminal --timeout 3',
+      'perflab run counter.py --repeat 50 --switch-interval 0.00001',
+      'perflab run tool.py -- --input data.csv',
+    ],
+    async () => (await commands.run()).runCommand,
+  );
 
-  program
+  const profile = program
     .command('profile')
     .description(
       'profile a Python file with cProfile: function table, hot spot, optional line timings and memory',
@@ -117,19 +132,16 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--stdin <mode>', 'closed, terminal, or a file to feed', 'closed')
     .option('--timeout <seconds>', 'wall-time limit per run (default 10)')
     .option('--memory-limit <MB>', 'memory limit (default 512)')
-    .option('--json', 'print the result as one JSON document')
-    .addOption(sandboxOption())
-    .addHelpText(
-      'after',
-      examples(
-        'perflab profile words.py',
-        'perflab profile words.py --lines --sort tottime',
-        'perflab profile words.py --out words.speedscope.json',
-      ),
-    )
-    .action(async (file: string, args: string[], options) =>
-      setExit(await (await commands.profile()).profileCommand(file, args, options)),
-    );
+    .option('--json', 'print the result as one JSON document');
+  runsAFile(
+    profile,
+    [
+      'perflab profile words.py',
+      'perflab profile words.py --lines --sort tottime',
+      'perflab profile words.py --out words.speedscope.json',
+    ],
+    async () => (await commands.profile()).profileCommand,
+  );
 
   program
     .command('timeit')
@@ -143,9 +155,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--json', 'print the result as one JSON document')
     .addOption(sandboxOption())
     .addHelpText('after', examples('perflab timeit words.py count_with_scans count_with_counter'))
-    .action(async (file: string, names: string[], options) =>
-      setExit(await (await commands.timeit()).timeitCommand(file, names, options)),
-    );
+    .action(act(async () => (await commands.timeit()).timeitCommand));
 
   program
     .command('verify')
@@ -172,9 +182,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
         '\n\nExit status: 0 every check passed; 1 a check failed; 4 none failed, but at least one could not be\n' +
         'decided on this machine now (too busy to show CPU scaling, or timings too noisy): run it again later',
     )
-    .action(async (dir: string, options) =>
-      setExit(await (await commands.verify()).verifyCommand(dir, options)),
-    );
+    .action(act(async () => (await commands.verify()).verifyCommand));
 
   program
     .command('check')
@@ -189,9 +197,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     )
     .option('--json', 'print the result as JSON')
     .addOption(sandboxOption())
-    .action(async (dir: string | undefined, options) =>
-      setExit(await (await commands.check()).checkCommand(dir, options)),
-    );
+    .action(act(async () => (await commands.check()).checkCommand));
 
   program
     .command('serve')
@@ -234,7 +240,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
           'PERFLAB_LOG_LEVEL=warn npm start',
         ),
     )
-    .action(async (options) => setExit(await (await commands.serve()).serveCommand(options)));
+    .action(act(async () => (await commands.serve()).serveCommand));
 
   program
     .command('list')
@@ -242,7 +248,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addOption(courseOption())
     .addOption(dataDirOption())
     .option('--json', 'print as JSON')
-    .action(async (options) => setExit(await (await commands.workflow()).listCommand(options)));
+    .action(act(async () => (await commands.workflow()).listCommand));
 
   program
     .command('start')
@@ -251,16 +257,14 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument('[dir]', 'where to put it (default: ./EXERCISE-ID)')
     .addOption(courseOption())
     .addOption(dataDirOption())
-    .action(async (id: string, dir: string | undefined, options) =>
-      setExit(await (await commands.workflow()).startCommand(id, dir, options)),
-    );
+    .action(act(async () => (await commands.workflow()).startCommand));
 
   program
     .command('hint')
     .description('the next hint for the exercise of the current folder (gentlest first)')
     .addOption(courseOption())
     .addOption(dataDirOption())
-    .action(async (options) => setExit(await (await commands.workflow()).hintCommand(options)));
+    .action(act(async () => (await commands.workflow()).hintCommand));
 
   program
     .command('explain')
@@ -270,7 +274,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--yes', 'do not ask')
     .addOption(courseOption())
     .addOption(dataDirOption())
-    .action(async (options) => setExit(await (await commands.workflow()).explainCommand(options)));
+    .action(act(async () => (await commands.workflow()).explainCommand));
 
   program
     .command('show')
@@ -281,9 +285,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addOption(courseOption())
     .addOption(dataDirOption())
     .addOption(sandboxOption())
-    .action(async (lesson: string, options) =>
-      setExit(await (await commands.workflow()).showCommand(lesson, options)),
-    );
+    .action(act(async () => (await commands.workflow()).showCommand));
 
   program
     .command('doctor')
@@ -291,13 +293,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
       'check Python, the virtual environment, packages and the sandbox, and say how to fix what is missing',
     )
     .option('--json', 'print the report as JSON')
-    .action(async (options) => setExit(await (await commands.doctor()).doctorCommand(options)));
+    .action(act(async () => (await commands.doctor()).doctorCommand));
 
   program
     .command('demo')
     .description('profile a bundled slow script (what `npm start` does)')
     .addOption(sandboxOption())
-    .action(async (options) => setExit(await (await commands.demo()).demoCommand(options)));
+    .action(act(async () => (await commands.demo()).demoCommand));
 
   return program;
 }
