@@ -54,8 +54,6 @@ class SandboxRun implements LimitListener {
   /** The first limit the run hit; later ones do not replace it. */
   private limit: LimitName | null = null;
   private cancelled = false;
-  /** Set once the main process has exited: nothing stops the run any more. */
-  private finished = false;
   private readonly rootPid: number | undefined;
   private readonly output: OutputCollector;
   private readonly document = new HarnessDocumentReader();
@@ -74,9 +72,6 @@ class SandboxRun implements LimitListener {
     const { limits } = spec;
     const { child, cgroup, diag, plan } = launched;
     this.rootPid = child.pid;
-    void launched.exited.then(() => {
-      this.finished = true;
-    });
     this.output = new OutputCollector(
       limits.outputKb * 1024,
       startedAtMs,
@@ -89,7 +84,7 @@ class SandboxRun implements LimitListener {
       plan.infrastructureCommands,
       diag,
       stdinPipeTarget,
-      () => this.finished,
+      () => launched.hasExited,
     );
     this.wallTimer = setTimeout(() => this.onWallLimit(), limits.wallS * 1000);
   }
@@ -132,14 +127,15 @@ class SandboxRun implements LimitListener {
   }
 
   private stop(reason: LimitName | 'cancel'): void {
-    if (this.finished) return;
+    // Once the main process has exited the run is over: finish() kills whatever is left.
+    if (this.launched.hasExited) return;
     if (reason === 'cancel') this.cancelled = true;
     else this.limit ??= reason;
     void this.kill();
   }
 
   private onWallLimit(): void {
-    if (this.finished || this.limit !== null || this.cancelled) return;
+    if (this.launched.hasExited || this.limit !== null || this.cancelled) return;
     this.limit = 'timeout';
     void this.stacks.collect().finally(() => void this.kill());
   }

@@ -57,6 +57,7 @@ export class LaunchedSandbox {
   /** Output and result bytes that arrive before dispatch are buffered here. */
   readonly early: EarlyBytes = { stdout: [], stderr: [], result: [] };
   private discarded: Promise<void> | null = null;
+  private closed = false;
 
   constructor(
     readonly options: ExecuteOptions,
@@ -67,14 +68,23 @@ export class LaunchedSandbox {
     readonly child: SandboxChild,
   ) {
     this.exited = new Promise((resolve) => {
-      child.once('close', (code, signal) => resolve({ code, signal }));
-      child.once('error', () => resolve({ code: null, signal: null }));
+      const end = (exit: ChildExit) => {
+        this.closed = true;
+        resolve(exit);
+      };
+      child.once('close', (code, signal) => end({ code, signal }));
+      child.once('error', () => end({ code: null, signal: null }));
     });
     const buffer = (into: Buffer[]) => (chunk: Buffer) => into.push(chunk);
     child.stdout.on('data', buffer(this.early.stdout));
     child.stderr.on('data', buffer(this.early.stderr));
     this.resultPipe.on('data', buffer(this.early.result));
     for (const stream of [child.stdin, this.resultPipe, this.hiddenPipe]) stream.on('error', () => undefined);
+  }
+
+  /** True once the sandbox's first process has exited and its pipes are closed (`exited` resolved). */
+  get hasExited(): boolean {
+    return this.closed;
   }
 
   /** Harness → host: the result document. */
