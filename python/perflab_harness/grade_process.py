@@ -1,3 +1,4 @@
+# Over 400 lines: WorkerProcess is one state machine (start, deadline reads, replies, failure sentences).
 """Grading workers as the grader sees them: starting one, talking to it with a deadline on
 every request, timing calls with the grader's own clock, reading its memory from /proc, and
 turning every way a worker can fail (exit, crash, hang, garbage on the pipe) into one

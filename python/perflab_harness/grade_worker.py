@@ -1,3 +1,4 @@
+# Over 400 lines: the worker binds all it needs before exercise code runs, so it imports nothing of ours.
 """`python -m perflab_harness.grade_worker`: one side's code (the learner's files, or the
 starter or reference tree served from memory), answering the grader's requests.
 

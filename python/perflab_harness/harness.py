@@ -19,6 +19,7 @@ import os
 import sys
 import time
 import traceback
+from types import SimpleNamespace
 
 from perflab_harness import job as job_module
 from perflab_harness import result
@@ -161,20 +162,13 @@ def _flush_standard_streams():
             pass
 
 
-class ModeContext:
-    """What a mode needs: the job, where things are, and the run to report into.
+class ModeContext(SimpleNamespace):
+    """What a mode needs, given by keyword: job, run (the HarnessRun to report into),
+    work_dir, entry_path, locator (a CodeLocator) and worker_identity.
 
     `worker_identity` is for the grader only: the (uid, gid) its worker processes drop to
     before running any exercise code, or None when the sandbox did not start as root.
     """
-
-    def __init__(self, job, run, work_dir, entry_path, locator, worker_identity=None):
-        self.job = job
-        self.run = run
-        self.work_dir = work_dir
-        self.entry_path = entry_path
-        self.locator = locator
-        self.worker_identity = worker_identity
 
 
 def _mode_module(mode):
@@ -267,7 +261,14 @@ def _run_job(run):
         # The grader runs no learner code in this process; its workers drop privileges.
         apply_rlimits(job.rlimits)
         _set_program_argv(entry_path, job)
-        context = ModeContext(job, run, work_dir, entry_path, locator, worker_identity=job.drop_privileges)
+        context = ModeContext(
+            job=job,
+            run=run,
+            work_dir=work_dir,
+            entry_path=entry_path,
+            locator=locator,
+            worker_identity=job.drop_privileges,
+        )
         return mode_module.run(context)
 
     _fork_learner_process(run)
@@ -279,7 +280,10 @@ def _run_job(run):
     close_inherited_fds()
     scrub_initial_environment()
     _set_program_argv(entry_path, job)
-    return mode_module.run(ModeContext(job, run, work_dir, entry_path, locator))
+    context = ModeContext(
+        job=job, run=run, work_dir=work_dir, entry_path=entry_path, locator=locator, worker_identity=None
+    )
+    return mode_module.run(context)
 
 
 def _set_program_argv(entry_path, job):

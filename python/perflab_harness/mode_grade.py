@@ -1,3 +1,4 @@
+# Over 400 lines: one Grader whose six checks share its worker lifecycle and integrity rules (below).
 """grade: the verification engine's measurements (docs/harness-protocol.md, "Grading mode").
 
 The harness process becomes the grader. It never imports learner code: every piece of
@@ -22,14 +23,9 @@ reports raw measurements, one per check, in the job's order. A check that fails 
 reports an `error` sentence and the grader moves on to the next check.
 """
 
-import ctypes
-import importlib
-import json
 import math
 import os
-import pickle
 import random
-import re
 import signal
 import sys
 import time
@@ -37,14 +33,12 @@ import time
 from perflab_harness import job as job_module
 from perflab_harness import result
 from perflab_harness.grade_fetch_server import LatencyServer
+from perflab_harness.grade_hidden import CheckProblem, HiddenTests, read_hidden_document
 from perflab_harness.grade_process import LEARNER, REFERENCE, STARTER, WorkerFailure, WorkerProcess
 from perflab_harness.grade_values import describe_pair, describe_value, summarize_args, values_match
-from perflab_harness.grade_worker import TreeFinder
 from perflab_harness.program import ProgramOutcome
-from perflab_harness.sandbox_setup import SetupFailure
+from perflab_harness.sandbox_setup import PR_SET_DUMPABLE, SetupFailure, prctl
 
-HIDDEN_SCHEMA = "perflab.hidden/1"
-HIDDEN_FD_ENV = "PERFLAB_HIDDEN_FD"
 FETCH_SOCKET_ENV = "PERFLAB_FETCH_SOCKET"
 
 DEFAULT_REQUEST_TIMEOUT_S = 30.0
@@ -67,10 +61,7 @@ GROWTH_STOP_S = 5.0
 # because a faster algorithm may legitimately add floats in a different order.
 RESULT_COMPARE = "approx"
 
-CHECK_KINDS = ("correctness", "speed", "growth", "memory-per-instance", "overlap", "cpu-scaling")
-_CALL_PATTERN = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
 
-PR_SET_DUMPABLE = 4
 PR_SET_CHILD_SUBREAPER = 36
 # uid (and gid) offsets from worker_identity per side, when the grader runs as root.
 IDENTITY_OFFSETS = {LEARNER: 0, STARTER: 1, REFERENCE: 2}
@@ -103,11 +94,6 @@ def _parallel_capacity(cpus):
     return max(1.0, min(float(cpus), cpus * alone_s / together_s))
 
 
-class CheckProblem(Exception):
-    """The check cannot be measured for a reason that is the exercise's (a broken hidden
-    input function, a missing tree), not the learner's code."""
-
-
 def empty_fields():
     return {"measurements": []}
 
@@ -130,7 +116,7 @@ def run(context):
     # (exec resets a handler, so they get sitecustomize's again).
     signal.signal(signal.SIGUSR1, lambda signum, frame: None)
     hidden = read_hidden_document()
-    grade = parse_grade_section(job_module.read_job_document(job_module.job_file_path()), hidden_seed=hidden["seed"])
+    grade = parse_grade_section(context.job.grade, hidden_seed=hidden["seed"])
     identity = getattr(context, "worker_identity", None)
     if identity is None and os.geteuid() == 0 and getattr(context.job, "drop_privileges", None) is not None:
         # Fail closed: a root grader that was meant to drop privileges must not run learner
@@ -144,25 +130,23 @@ def run(context):
     return ProgramOutcome(exit_code=0)
 
 
-def _make_non_dumpable():
+def _grader_prctl(option, value, what):
+    """A prctl the grader cannot do without: fail closed when the kernel refuses."""
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        if libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:
-            raise OSError(ctypes.get_errno(), "prctl(PR_SET_DUMPABLE) failed")
+        prctl(option, value)
     except (OSError, AttributeError) as error:
-        # Fail closed: without it, a worker could read the hidden material from /proc.
-        raise SetupFailure("harness", f"cannot make the grader non-dumpable: {error}") from None
+        raise SetupFailure("harness", f"cannot make the grader {what}: {error}") from None
+
+
+def _make_non_dumpable():
+    # Without it, a worker could read the hidden material from /proc.
+    _grader_prctl(PR_SET_DUMPABLE, 0, "non-dumpable")
 
 
 def _become_subreaper():
     """Orphans of learner code (a daemon that left the worker's session) become the grader's
     children instead of the sandbox init's, so sweep_strays finds and ends them."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
-            raise OSError(ctypes.get_errno(), "prctl(PR_SET_CHILD_SUBREAPER) failed")
-    except (OSError, AttributeError) as error:
-        raise SetupFailure("harness", f"cannot make the grader a subreaper: {error}") from None
+    _grader_prctl(PR_SET_CHILD_SUBREAPER, 1, "a subreaper")
 
 
 def side_identity(worker_identity, side):
@@ -174,190 +158,18 @@ def side_identity(worker_identity, side):
     return uid + offset, gid + offset
 
 
-def read_hidden_document():
-    # The variable stays: a normal run's environment has it too (with the pipe closed), and
-    # workers get the grader's environment.
-    raw_fd = os.environ.get(HIDDEN_FD_ENV)
-    if raw_fd is None:
-        raise SetupFailure(
-            "harness", f"grade mode needs the hidden document on the descriptor named by {HIDDEN_FD_ENV}"
-        )
-    try:
-        fd = int(raw_fd)
-        chunks = []
-        while True:
-            chunk = os.read(fd, 1 << 20)
-            if not chunk:
-                break
-            chunks.append(chunk)
-        os.close(fd)
-        document = json.loads(b"".join(chunks).decode("utf-8"))
-    except (ValueError, OSError) as error:
-        raise SetupFailure("harness", f"cannot read the hidden document: {error}") from None
-    if not isinstance(document, dict) or document.get("schema") != HIDDEN_SCHEMA:
-        raise SetupFailure("harness", f"the hidden document is not {HIDDEN_SCHEMA}")
-    # The seed of the hidden inputs travels here, on the pipe only the grader reads: the job
-    # file is readable by learner code, and with the seed and the course's (public) input
-    # functions it could compute every hidden input and its answer at import, untimed.
-    seed = document.get("seed")
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-        raise SetupFailure("harness", "the hidden document's seed must be an integer")
-    trees = document.get("trees", {})
-    tests = document.get("tests", {})
-    if not isinstance(trees, dict) or not all(_is_file_map(tree) for tree in trees.values()) or not _is_file_map(tests):
-        raise SetupFailure("harness", "the hidden document's trees and tests must map file paths to source text")
-    return {"trees": trees, "tests": tests, "seed": seed}
-
-
-def _is_file_map(value):
-    return isinstance(value, dict) and all(
-        isinstance(path, str) and isinstance(source, str) for path, source in value.items()
-    )
-
-
 # -- the job's grade section ------------------------------------------------------------------
 
 
-def parse_grade_section(raw_job, hidden_seed=None):
-    """The job's grade section. The seed is the hidden document's when it has one (the host
-    sends it there); grade.seed in the job is only a fallback for older hosts."""
-    grade = raw_job.get("grade") if isinstance(raw_job, dict) else None
-    if not isinstance(grade, dict):
-        raise job_module.BadJob("mode 'grade' needs a 'grade' section")
+def parse_grade_section(grade, hidden_seed=None):
+    """The job's grade section (already checked against job.schema.json by job.parse_job).
+    The seed is the hidden document's when it has one (the host sends it there); grade.seed
+    in the job is only a fallback for older hosts."""
     seed = grade.get("seed") if hidden_seed is None else hidden_seed
-    if isinstance(seed, bool) or not isinstance(seed, int):
+    if seed is None:
         raise job_module.BadJob("grade needs a seed: an integer in the hidden document (or grade.seed)")
-    checks = grade.get("checks")
-    if not isinstance(checks, list):
-        raise job_module.BadJob("grade.checks must be a list")
     timeout_s = grade.get("requestTimeoutS", DEFAULT_REQUEST_TIMEOUT_S)
-    if isinstance(timeout_s, bool) or not isinstance(timeout_s, (int, float)) or not timeout_s > 0:
-        raise job_module.BadJob("grade.requestTimeoutS must be a positive number")
-    for index, check in enumerate(checks):
-        _validate_check(check, f"grade.checks[{index}]")
-    return {"seed": seed, "checks": checks, "requestTimeoutS": float(timeout_s)}
-
-
-def _validate_check(check, where):
-    if not isinstance(check, dict):
-        raise job_module.BadJob(f"{where} must be an object")
-    kind = check.get("kind")
-    if kind not in CHECK_KINDS:
-        raise job_module.BadJob(f"{where}.kind {kind!r} is not one of {', '.join(CHECK_KINDS)}")
-
-    def need(name, test, description):
-        if not test(check.get(name)):
-            raise job_module.BadJob(f"{where}.{name} must be {description}")
-
-    def is_text(value):
-        return isinstance(value, str) and value != ""
-
-    def is_call(value):
-        return isinstance(value, str) and _CALL_PATTERN.match(value) is not None
-
-    def is_count(value):
-        return isinstance(value, int) and not isinstance(value, bool) and value >= 1
-
-    need("id", is_text, "a non-empty string")
-    need("call", is_call, "module.function")
-    if kind == "correctness":
-        need("casesFile", is_text, "a file path")
-        need("compare", lambda value: value in (None, "equal", "sorted", "approx"), "equal, sorted or approx")
-        return
-    if kind == "memory-per-instance":
-        need("count", is_count, "a positive integer")
-        return
-    need("inputFile", is_text, "a file path")
-    need("inputFunction", lambda value: isinstance(value, str) and value.isidentifier(), "a function name")
-    if kind == "speed":
-        need("baseline", lambda value: value in ("starter", "reference"), "starter or reference")
-        need("rounds", is_count, "a positive integer")
-    elif kind == "growth":
-        need(
-            "sizes",
-            lambda value: isinstance(value, list) and value and all(is_count(size) for size in value),
-            "a non-empty list of positive integers",
-        )
-        need("repeats", is_count, "a positive integer")
-        need("withReference", lambda value: isinstance(value, bool), "a boolean")
-    elif kind == "overlap":
-        need(
-            "latencyMs",
-            lambda value: isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0,
-            "a positive number",
-        )
-    elif kind == "cpu-scaling":
-        need("serialCall", is_call, "module.function")
-        need("rounds", is_count, "a positive integer")
-
-
-# -- hidden test code ---------------------------------------------------------------------------
-
-
-def _module_name(path):
-    parts = path[: -len(".py")].split("/") if path.endswith(".py") else []
-    if parts and parts[-1] == "__init__":
-        parts = parts[:-1]
-    return ".".join(parts) if parts and all(part.isidentifier() for part in parts) else None
-
-
-class HiddenTests:
-    """The hidden test files, importable in the grader from memory. Their input functions
-    are trusted exercise code and run here, each with a freshly seeded random.Random."""
-
-    def __init__(self, files):
-        self._files = files
-        sys.meta_path.insert(0, TreeFinder(files))
-
-    def function(self, path, name):
-        module_name = _module_name(path)
-        if path not in self._files or module_name is None:
-            raise CheckProblem(f"{path} is not among the exercise's hidden test files")
-        try:
-            module = importlib.import_module(module_name)
-        except Exception as error:  # noqa: BLE001 - exercise code
-            raise CheckProblem(f"the hidden test file {path} failed to load: {type(error).__name__}: {error}") from None
-        function = getattr(module, name, None)
-        if not callable(function):
-            raise CheckProblem(f"the hidden test file {path} has no function {name}")
-        return function
-
-    @staticmethod
-    def produce(function, *leading):
-        try:
-            return function(*leading)
-        except Exception as error:  # noqa: BLE001 - exercise code
-            raise CheckProblem(
-                f"the hidden function {function.__name__} raised {type(error).__name__}: {error}"
-            ) from None
-
-    def make_input(self, function, seed, *leading):
-        """(args, kwargs) from an input function called as f(*leading, rng)."""
-        return _args_and_kwargs(self.produce(function, *leading, random.Random(seed)), function.__name__)
-
-    def cases(self, function, seed):
-        produced = self.produce(function, random.Random(seed))
-        if not isinstance(produced, (list, tuple)):
-            raise CheckProblem(f"the hidden function {function.__name__} must return a list of (args, kwargs)")
-        return [_args_and_kwargs(case, function.__name__) for case in produced]
-
-
-def _args_and_kwargs(produced, name):
-    if not (isinstance(produced, (list, tuple)) and len(produced) == 2):
-        raise CheckProblem(f"the hidden function {name} must produce (args, kwargs) pairs")
-    args, kwargs = produced
-    kwargs = {} if kwargs is None else kwargs
-    if (
-        not isinstance(args, (list, tuple))
-        or not isinstance(kwargs, dict)
-        or not all(isinstance(key, str) for key in kwargs)
-    ):
-        raise CheckProblem(f"the hidden function {name} must produce (args, kwargs) pairs: a list or tuple and a dict")
-    try:
-        pickle.dumps((args, kwargs), protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception as error:  # noqa: BLE001 - anything unpicklable
-        raise CheckProblem(f"an input from {name} cannot be sent to a worker ({error}); use built-in types") from None
-    return tuple(args), kwargs
+    return {"seed": seed, "checks": grade["checks"], "requestTimeoutS": float(timeout_s)}
 
 
 # -- the checks -----------------------------------------------------------------------------------

@@ -1,0 +1,146 @@
+"""The harness contract: the JSON Schemas generated from src/core/documents.ts, the validator
+compiled from them, and the documents the harness builds before any run fills them in."""
+
+import copy
+
+import pytest
+from conftest import NO_RLIMITS, assert_matches_contract, contract_validator, make_job
+
+from perflab_contract import generate
+from perflab_harness import job as job_module
+from perflab_harness import mode_grade, result
+
+CHECKS = [
+    {"id": "right", "kind": "correctness", "call": "calc.add", "casesFile": "t.py", "compare": "equal"},
+    {
+        "id": "fast",
+        "kind": "speed",
+        "call": "calc.add",
+        "inputFile": "t.py",
+        "inputFunction": "make",
+        "baseline": "starter",
+        "rounds": 3,
+    },
+    {
+        "id": "scales",
+        "kind": "growth",
+        "call": "calc.add",
+        "inputFile": "t.py",
+        "inputFunction": "make",
+        "sizes": [10, 100],
+        "repeats": 2,
+        "withReference": True,
+    },
+    {"id": "slots", "kind": "memory-per-instance", "call": "calc.Point", "count": 1000, "noDict": True},
+    {
+        "id": "overlaps",
+        "kind": "overlap",
+        "call": "calc.fetch",
+        "inputFile": "t.py",
+        "inputFunction": "make",
+        "latencyMs": 50,
+    },
+    {
+        "id": "parallel",
+        "kind": "cpu-scaling",
+        "call": "calc.run",
+        "inputFile": "t.py",
+        "inputFunction": "make",
+        "serialCall": "calc.serial",
+        "rounds": 2,
+    },
+]
+
+
+def test_the_compiled_validator_is_what_the_committed_schema_generates():
+    # Stale after a change to documents.ts until `npm run build` has run with the venv.
+    assert generate.stale_validators() == []
+
+
+def test_every_mode_job_the_host_sends_is_accepted():
+    jobs = [
+        make_job(),
+        make_job(mode="profile"),
+        make_job(mode="lines", lines={"targets": [{"file": "main.py", "line": 1, "name": "f"}]}),
+        make_job(mode="memory", memory={"topSites": 5, "topTypes": 5}),
+        make_job(mode="timeit", timeit={"candidates": ["f()"], "rounds": 3, "minBatchS": 0.1, "gcEnabled": False}),
+        make_job(mode="repeat", repeat={"times": 10, "timeoutS": 5}),
+        make_job(mode="grade", grade={"seed": 7, "checks": CHECKS}),
+    ]
+    for raw in jobs:
+        assert_matches_contract(raw)
+        assert job_module.parse_job(raw).mode == raw["mode"]
+    grade_job = job_module.parse_job(jobs[-1])
+    assert mode_grade.parse_grade_section(grade_job.grade, hidden_seed=None)["checks"] == CHECKS
+
+
+def _with(raw, path, value):
+    changed = copy.deepcopy(raw)
+    target = changed
+    for key in path[:-1]:
+        target = target[key]
+    if value is _DELETE:
+        del target[path[-1]]
+    else:
+        target[path[-1]] = value
+    return changed
+
+
+_DELETE = object()
+GRADE_JOB = make_job(mode="grade", grade={"seed": 7, "checks": CHECKS})
+
+
+@pytest.mark.parametrize(
+    ("raw", "named"),
+    [
+        (_with(make_job(), ["rlimits", "nproc"], -1), "job.rlimits.nproc"),
+        (_with(make_job(), ["argv"], ["a", 1]), "job.argv[1]"),
+        (_with(make_job(), ["rlimits"], _DELETE), "rlimits"),
+        (
+            make_job(mode="timeit", timeit={"candidates": [], "rounds": 1, "minBatchS": 0.1, "gcEnabled": False}),
+            "candidates",
+        ),
+        (_with(GRADE_JOB, ["grade", "checks", 0, "call"], "add"), "job.grade.checks[0] "),
+        (_with(GRADE_JOB, ["grade", "checks", 1, "inputFunction"], "make input"), "job.grade.checks[1] "),
+        (_with(GRADE_JOB, ["grade", "checks", 2, "sizes"], []), "job.grade.checks[2] "),
+        (_with(GRADE_JOB, ["grade", "checks", 3, "kind"], "vibes"), "job.grade.checks[3] "),
+        (_with(GRADE_JOB, ["grade", "checks", 4, "id"], ""), "job.grade.checks[4] "),
+    ],
+)
+def test_a_job_off_the_schema_is_a_bad_job_that_names_the_field(raw, named):
+    # A grade check is one of six shapes (oneOf): the message names the check, not the field.
+    with pytest.raises(job_module.BadJob, match="does not match perflab.job/1") as error:
+        job_module.parse_job(raw)
+    assert named in str(error.value)
+
+
+def test_semantic_checks_the_schema_cannot_say_stay():
+    with pytest.raises(job_module.BadJob, match="relative to the work dir"):
+        job_module.parse_job(make_job(entry="../escape.py"))
+    with pytest.raises(job_module.BadJob, match="needs a 'timeit' section"):
+        job_module.parse_job(make_job(mode="timeit"))
+
+
+def test_a_blank_measurement_of_every_kind_is_a_valid_grade_result():
+    document = {
+        "schema": result.RESULT_SCHEMA,
+        "mode": "grade",
+        "python": result.python_info(),
+        "cpusAvailable": result.cpus_available(),
+        "exitCode": 0,
+        "exception": None,
+        "setupError": None,
+        **result.resource_usage_fields(),
+        "harnessWallMs": 1.0,
+        "measurements": [mode_grade.blank_measurement(check) for check in CHECKS],
+    }
+    assert_matches_contract(document)
+    broken = copy.deepcopy(document)
+    broken["measurements"][1]["baselineS"] = None
+    with pytest.raises(AssertionError, match="breaks the contract"):
+        assert_matches_contract(broken)
+
+
+def test_no_rlimits_means_inherited_limits():
+    # null is the schema's "leave the limit alone"; the fixture jobs rely on it.
+    contract_validator("perflab.job/1")(make_job(rlimits=dict(NO_RLIMITS)))
