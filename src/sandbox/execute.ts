@@ -4,7 +4,7 @@
  * result document), LimitSampler (CPU, memory and process limits), StackCollector (the
  * stacks-before-kill diagnosis of a timeout) and cleanup.ts (killing and removing everything).
  * Its lifecycle: prepare (fill the staging folder, apply limits) → start (stdin, "go") → watch
- * (limits, wall clock, cancel) → finish (kill what is left, read the document, clean up).
+ * (limits, wall clock, cancel) → outcome (kill what is left, read the document, clean up).
  */
 import { availableParallelism } from 'node:os';
 import { readlink } from 'node:fs/promises';
@@ -28,7 +28,7 @@ export async function executeRun(spec: SandboxRunSpec, options: ExecuteOptions):
 export async function dispatchRun(launched: LaunchedSandbox, spec: SandboxRunSpec): Promise<SandboxOutcome> {
   await prepare(launched, spec);
   const run = await SandboxRun.start(launched, spec);
-  return run.finish(await launched.exited);
+  return run.outcome();
 }
 
 /** Writes the job into the staging folder and applies the cgroup limits, before "go". */
@@ -127,7 +127,7 @@ class SandboxRun implements LimitListener {
   }
 
   private stop(reason: LimitName | 'cancel'): void {
-    // Once the main process has exited the run is over: finish() kills whatever is left.
+    // Once the main process has exited the run is over: outcome() kills whatever is left.
     if (this.launched.hasExited) return;
     if (reason === 'cancel') this.cancelled = true;
     else this.limit ??= reason;
@@ -144,8 +144,9 @@ class SandboxRun implements LimitListener {
     return killRun(this.rootPid, this.launched.cgroup, this.sampler.seenPids);
   }
 
-  /** After the main process exited: kills what is left, cleans up, and builds the outcome. */
-  async finish(exit: ChildExit): Promise<SandboxOutcome> {
+  /** Waits for the main process to exit, then kills what is left, cleans up, and builds the outcome. */
+  async outcome(): Promise<SandboxOutcome> {
+    const exit = await this.launched.exited;
     const wallMs = performance.now() - this.startedAtMs;
     const { launched, spec, sampler } = this;
     const { options, staged, cgroup, diag } = launched;
