@@ -34,15 +34,22 @@ export const formatRatio = (ratio: number): string => `${ratioNumber(ratio)}×`;
 export const formatRatioInterval = (low: number, high: number): string =>
   `${ratioNumber(low)}–${ratioNumber(high)}×`;
 
-/** A duration in milliseconds: 0.42 ms, 12.3 ms, 1.23 s, 3 min 4 s ("—" when not finite or negative). */
+/**
+ * A duration in milliseconds, three significant figures kept even when they are zeros (a
+ * column of times reads alike): 0.42 ms, 12.3 ms, 250 ms, 1.23 s, 20.0 s, 3 min 4 s
+ * ("—" when not finite or negative).
+ */
 export function formatMs(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '—';
   if (ms >= 60_000) {
     const minutes = Math.floor(ms / 60_000);
     return `${minutes} min ${Math.round((ms - minutes * 60_000) / 1000)} s`;
   }
-  if (ms >= 1000) return `${formatNumber(ms / 1000)} s`;
-  return `${formatNumber(ms)} ms`;
+  if (ms >= 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
+  if (ms >= 100) return `${ms.toFixed(0)} ms`;
+  if (ms >= 10) return `${ms.toFixed(1)} ms`;
+  return `${ms.toFixed(2)} ms`;
 }
 
 export interface TimeUnit {

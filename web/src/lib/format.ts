@@ -1,13 +1,7 @@
-/** Small formatting helpers for the shell and pages (the result views have their own). */
+/** Small formatting helpers for the shell and pages; quantities come from src/core/format.ts. */
 
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '—';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const minutes = Math.floor(ms / 60_000);
-  const seconds = Math.round((ms % 60_000) / 1000);
-  return `${minutes} min ${seconds} s`;
-}
+/** A job's elapsed time, as every duration is written (src/core/format.ts). */
+export { formatMs as formatDuration } from '../../../src/core/format.js';
 
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
 
@@ -28,7 +22,7 @@ export function clockTime(at: number): string {
   });
 }
 
-export { formatBytes } from '../../../src/core/memory-report.js';
+export { formatBytes } from '../../../src/core/format.js';
 
 export const isMac =
   typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);

@@ -12,6 +12,8 @@ const LABELS: Record<string, string> = {
   bytesPerInstance: 'bytes per instance',
   hasDict: 'has __dict__',
   className: 'class',
+  requiredSpeedup: 'speed-up needed',
+  waitedMs: 'waited between measurements (ms)',
 };
 
 const UNIT_SUFFIXES: [RegExp, string][] = [

@@ -1,6 +1,6 @@
 import type { ChartConfiguration } from 'chart.js';
 import type { GrowthEvidence, TimedPoint } from './evidence';
-import { formatCount, formatNumber, formatSeconds, timeUnitFor } from './format';
+import { formatCount, formatRatio, formatSeconds, timeUnitFor } from './format';
 import { logTickLabel, useChart, type Palette } from './use-chart';
 
 function fitSentence(evidence: GrowthEvidence): string {
@@ -148,7 +148,7 @@ function GrowthTable({ learner, reference }: { learner: TimedPoint[]; reference:
                 )}
                 {reference && (
                   <td className="pv-num">
-                    {mine === undefined || theirs === undefined ? '—' : `${formatNumber(mine / theirs)}×`}
+                    {mine === undefined || theirs === undefined ? '—' : formatRatio(mine / theirs)}
                   </td>
                 )}
               </tr>

@@ -1,5 +1,5 @@
 import type { SpeedEvidence } from './evidence';
-import { formatNumber, formatRatio, formatRatioInterval, formatSeconds } from './format';
+import { formatRatio, formatRatioInterval, formatSeconds } from './format';
 
 const WIDTH = 320;
 const HEIGHT = 70;
@@ -14,7 +14,7 @@ function displayed(evidence: SpeedEvidence) {
       value: 1 / evidence.speedup,
       low: 1 / evidence.high,
       high: 1 / evidence.low,
-      unit: "× the reference's time",
+      unit: "the reference's time",
       baseline: 'reference',
       rule: `allowed up to ${formatRatio(evidence.threshold.value)}`,
       thresholdLabel: `≤ ${formatRatio(evidence.threshold.value)}`,
@@ -24,7 +24,7 @@ function displayed(evidence: SpeedEvidence) {
     value: evidence.speedup,
     low: evidence.low,
     high: evidence.high,
-    unit: '× faster than the starter',
+    unit: 'faster than the starter',
     baseline: 'starter',
     rule: evidence.threshold ? `needs at least ${formatRatio(evidence.threshold.value)}` : '',
     thresholdLabel: evidence.threshold ? `≥ ${formatRatio(evidence.threshold.value)}` : '',
@@ -63,7 +63,7 @@ export function SpeedEvidenceView({
   const x = (value: number) =>
     PAD + ((Math.log(value) - Math.log(low)) / (Math.log(high) - Math.log(low))) * (WIDTH - 2 * PAD);
   const caption =
-    `${formatNumber(shown.value)}${shown.unit} ` +
+    `${formatRatio(shown.value)} ${shown.unit} ` +
     `(95% interval ${formatRatioInterval(shown.low, shown.high)}` +
     `${evidence.rounds ? `, ${evidence.rounds} interleaved rounds` : ''})` +
     `${shown.rule ? `; ${shown.rule}` : ''}.`;

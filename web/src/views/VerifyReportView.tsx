@@ -94,29 +94,24 @@ function CheckItem({ check }: { check: CheckResult }) {
 }
 
 function CheckEvidence({ check }: { check: CheckResult }) {
-  switch (check.kind) {
-    case 'speed': {
-      const speed = readSpeedEvidence(check);
-      if (speed)
-        return (
-          <SpeedEvidenceView
-            evidence={speed}
-            passed={check.passed}
-            undecided={checkStatus(check) === 'undecided'}
-          />
-        );
-      break;
-    }
-    case 'growth': {
-      const growth = readGrowthEvidence(check.evidence);
-      if (growth) return <GrowthPlot evidence={growth} />;
-      break;
-    }
-    case 'hang': {
-      const hang = readHangEvidence(check.evidence);
-      if (hang) return <HangEvidenceView evidence={hang} />;
-      break;
-    }
+  if (check.kind === 'speed') {
+    const speed = readSpeedEvidence(check);
+    if (speed)
+      return (
+        <SpeedEvidenceView
+          evidence={speed}
+          passed={check.passed}
+          undecided={checkStatus(check) === 'undecided'}
+        />
+      );
+  }
+  if (check.kind === 'growth') {
+    const growth = readGrowthEvidence(check.evidence);
+    if (growth) return <GrowthPlot evidence={growth} />;
+  }
+  if (check.kind === 'hang') {
+    const hang = readHangEvidence(check.evidence);
+    if (hang) return <HangEvidenceView evidence={hang} />;
   }
   return <EvidenceList evidence={check.evidence} />;
 }

@@ -1,13 +1,13 @@
 /**
- * Typed readings of a check's `evidence` (a free-form record per check kind, written by
- * src/verify/engine.ts). Each reader returns null when the record lacks what its view needs,
- * and the report falls back to a plain list of the evidence.
+ * What the evidence views draw, read from a check's typed evidence (src/core/checks/evidence.ts).
+ * Every field is read by name, never recovered from the sentence. Each reader returns null when
+ * the evidence lacks what its view needs (a check the grader did not measure, a report stored
+ * by an older version), and the report falls back to a plain list of the evidence.
  */
-import type { CheckResult } from '../../../src/core/verify-report.js';
+import type { CheckResultOf, EvidenceOf } from '../../../src/core/verify-report.js';
 
-const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isPositive = (value: number | null | undefined): value is number =>
+  typeof value === 'number' && Number.isFinite(value) && value > 0;
 
 export interface SpeedThreshold {
   /** at-least: the learner must be this many times faster than the starter; within: at most this many times the reference's time. */
@@ -26,31 +26,26 @@ export interface SpeedEvidence {
   threshold: SpeedThreshold | null;
 }
 
-/** The engine states the threshold in the sentence; a numeric `atLeast`/`within` in the evidence wins. */
-function speedThreshold(check: CheckResult): SpeedThreshold | null {
-  const { atLeast, within } = check.evidence;
-  if (isNumber(atLeast)) return { kind: 'at-least', value: atLeast };
-  if (isNumber(within)) return { kind: 'within', value: within };
-  const needs = /needs at least ([\d.]+)×/.exec(check.sentence);
-  if (needs) return { kind: 'at-least', value: Number(needs[1]) };
-  const allowed = /allowed up to ([\d.]+)×/.exec(check.sentence);
-  if (allowed) return { kind: 'within', value: Number(allowed[1]) };
+/** The authored rule: `atLeast` (× faster than the starter) or `within` (× the reference's time). */
+function speedThreshold(evidence: EvidenceOf<'speed'>): SpeedThreshold | null {
+  if (isPositive(evidence.atLeast)) return { kind: 'at-least', value: evidence.atLeast };
+  if (isPositive(evidence.within)) return { kind: 'within', value: evidence.within };
   return null;
 }
 
-export function readSpeedEvidence(check: CheckResult): SpeedEvidence | null {
+/** The speed-up on a log axis: null unless the speed-up and its interval are positive. */
+export function readSpeedEvidence(check: CheckResultOf<'speed'>): SpeedEvidence | null {
   const { speedup, interval, rounds, baselineMedianS, candidateMedianS } = check.evidence;
-  if (!isNumber(speedup) || !Array.isArray(interval)) return null;
-  const [low, high] = interval as unknown[];
-  if (!isNumber(low) || !isNumber(high) || speedup <= 0 || low <= 0) return null;
+  const [low, high] = interval ?? [];
+  if (!isPositive(speedup) || !isPositive(low) || !isPositive(high)) return null;
   return {
     speedup,
     low,
     high,
-    rounds: isNumber(rounds) ? rounds : null,
-    baselineMedianS: isNumber(baselineMedianS) ? baselineMedianS : null,
-    candidateMedianS: isNumber(candidateMedianS) ? candidateMedianS : null,
-    threshold: speedThreshold(check),
+    rounds: rounds ?? null,
+    baselineMedianS: baselineMedianS ?? null,
+    candidateMedianS: candidateMedianS ?? null,
+    threshold: speedThreshold(check.evidence),
   };
 }
 
@@ -72,28 +67,24 @@ export interface GrowthEvidence {
   limit: string | null;
 }
 
-function readPoints(value: unknown): TimedPoint[] | null {
-  if (!Array.isArray(value)) return null;
-  const points = value.filter(
-    (p): p is TimedPoint => isRecord(p) && isNumber(p.n) && isNumber(p.timeS) && p.n > 0 && p.timeS > 0,
-  );
-  return points.length > 0 ? points : null;
+/** Points a log-log plot can draw (both coordinates positive); null when none is left. */
+function plottable(points: readonly TimedPoint[] | null | undefined): TimedPoint[] | null {
+  const kept = (points ?? []).filter((p) => isPositive(p.n) && isPositive(p.timeS));
+  return kept.length > 0 ? kept : null;
 }
 
-function readFit(value: unknown): FitSummary | null {
-  if (!isRecord(value) || typeof value.model !== 'string') return null;
-  return { model: value.model, logLogSlope: isNumber(value.logLogSlope) ? value.logLogSlope : null };
-}
+const fitSummary = (fit: EvidenceOf<'growth'>['learnerFit'] | null): FitSummary | null =>
+  fit ? { model: fit.model, logLogSlope: Number.isFinite(fit.logLogSlope) ? fit.logLogSlope : null } : null;
 
-export function readGrowthEvidence(evidence: Record<string, unknown>): GrowthEvidence | null {
-  const learner = readPoints(evidence.learner);
+export function readGrowthEvidence(evidence: EvidenceOf<'growth'>): GrowthEvidence | null {
+  const learner = plottable(evidence.learner);
   if (!learner) return null;
   return {
     learner,
-    reference: readPoints(evidence.reference),
-    learnerFit: readFit(evidence.learnerFit),
-    referenceFit: readFit(evidence.referenceFit),
-    limit: typeof evidence.limit === 'string' ? evidence.limit : null,
+    reference: plottable(evidence.reference),
+    learnerFit: fitSummary(evidence.learnerFit ?? null),
+    referenceFit: fitSummary(evidence.referenceFit ?? null),
+    limit: evidence.limit ?? null,
   };
 }
 
@@ -105,14 +96,15 @@ export interface HangEvidence {
   exitCode: number | null;
 }
 
-export function readHangEvidence(evidence: Record<string, unknown>): HangEvidence | null {
+/** What the run printed and where it was stuck; null when the evidence holds none of it. */
+export function readHangEvidence(evidence: EvidenceOf<'hang'>): HangEvidence | null {
   const { stuck, stdout, stderr, wallMs, exitCode } = evidence;
-  if (!Array.isArray(stuck) && typeof stdout !== 'string' && typeof stderr !== 'string') return null;
+  if (stuck === undefined && stdout === undefined && stderr === undefined) return null;
   return {
-    stuck: Array.isArray(stuck) ? stuck.filter((line): line is string => typeof line === 'string') : [],
-    stdout: typeof stdout === 'string' ? stdout : '',
-    stderr: typeof stderr === 'string' ? stderr : '',
-    wallMs: isNumber(wallMs) ? wallMs : null,
-    exitCode: isNumber(exitCode) ? exitCode : null,
+    stuck: stuck ?? [],
+    stdout: stdout ?? '',
+    stderr: stderr ?? '',
+    wallMs: wallMs ?? null,
+    exitCode: exitCode ?? null,
   };
 }
