@@ -29,7 +29,8 @@ import { installBoundary } from './boundary.js';
 import { registerContentRoutes } from './content-routes.js';
 import { registerJobRoutes } from './job-routes.js';
 import { API_VERSION, DEFAULT_LIMITS, HttpError, type ServerContext, type ServerLimits } from './context.js';
-import { JobIdTakenError, JobManager, QueueFullError, ServerClosingError } from './jobs.js';
+import { JobIdTakenError, QueueFullError, ServerClosingError } from './job-errors.js';
+import { JobManager } from './jobs.js';
 
 /** Uploads (workbench files, saved code) are small; anything bigger is refused with 413. */
 export const BODY_LIMIT_BYTES = 8 * 1024 * 1024;

@@ -16,7 +16,8 @@ import type { PythonRuntime } from '../core/runtime.js';
 import type { Course } from '../course/load.js';
 import type { Runner } from '../runner/runner.js';
 import type { Store } from '../store/types.js';
-import { DEFAULT_MAX_PENDING_JOBS, DEFAULT_MAX_PENDING_JOBS_PER_LEARNER, type JobManager } from './jobs.js';
+import { DEFAULT_MAX_PENDING_JOBS, DEFAULT_MAX_PENDING_JOBS_PER_LEARNER } from './job-errors.js';
+import type { JobManager } from './jobs.js';
 
 export const API_VERSION = '0.1.0';
 

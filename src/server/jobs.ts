@@ -9,7 +9,17 @@ import type { JobEvent, JobKind, JobState, JobView, OutputChunkView } from '../c
 import type { Runner } from '../runner/runner.js';
 import type { JobFile } from '../sandbox/types.js';
 import type { JobRecord, Store } from '../store/types.js';
+import {
+  DEFAULT_MAX_PENDING_JOBS,
+  DEFAULT_MAX_PENDING_JOBS_PER_LEARNER,
+  JobIdTakenError,
+  QueueFullError,
+  ServerClosingError,
+} from './job-errors.js';
 import type { JobOutcome } from './job-kinds.js';
+import { jobView, queuedRecord, replay, stateEvent, withArtifacts } from './job-views.js';
+import { IdWaiters } from './id-waiters.js';
+import { JobSlots } from './job-slots.js';
 import { ScopedRunner, type JobPhase } from './scoped-runner.js';
 import { readSpool, removeSpool, writeSpool } from './spool.js';
 
@@ -19,12 +29,6 @@ const MAX_OUTPUT_CHARS = 1_000_000;
 const TICK_MS = 250;
 /** Finished jobs stay in memory this long for late subscribers before only the store has them. */
 const KEEP_FINISHED_MS = 60_000;
-
-/** Unfinished web jobs (waiting or running) allowed at once, over all learners and per learner. */
-export const DEFAULT_MAX_PENDING_JOBS = 64;
-export const DEFAULT_MAX_PENDING_JOBS_PER_LEARNER = 8;
-/** What a refused client is told to wait before trying again, in seconds (jobs take seconds). */
-const RETRY_AFTER_S = 10;
 
 export interface JobContext {
   runner: Runner;
@@ -40,14 +44,11 @@ interface LiveJob {
   record: JobRecord;
   /** Where the job's files wait on disk until it is admitted; null when it has none. */
   spool: string | null;
-  /** Set while the job waits for a slot: admits it. */
-  admit: (() => void) | null;
   outputChars: number;
   abort: AbortController;
   runner: ScopedRunner;
   subscribers: Set<(event: JobEvent) => void>;
   done: Promise<void>;
-  pstatsBase64?: string;
 }
 
 export interface JobManagerOptions {
@@ -79,21 +80,18 @@ export class JobManager {
   /** pstats bytes of finished profile jobs (base64), with their learner. */
   private readonly artifacts = new Map<string, { learnerId: string; pstatsBase64: string }>();
   /** Event streams opened (with ?pending=1) for ids whose start request has not arrived yet. */
-  private readonly waiting = new Map<string, Set<{ learnerId: string; wake: (mine: boolean) => void }>>();
+  private readonly waiting = new IdWaiters();
   /** Starts between their limit check and their entry in `live`, per learner. */
   private readonly reserved = new Map<string, number>();
   private reservedTotal = 0;
-  /** Jobs holding a slot, and jobs waiting for one (first in first out). */
-  private readonly executing = new Set<LiveJob>();
-  private readonly admission: LiveJob[] = [];
-  private readonly slots: number;
+  private readonly slots: JobSlots<LiveJob>;
   private readonly maxPending: number;
   private readonly maxPendingPerLearner: number;
   private closing = false;
   private ticker: NodeJS.Timeout;
 
   constructor(private readonly options: JobManagerOptions) {
-    this.slots = options.slots ?? options.runner.queue.stats().concurrency;
+    this.slots = new JobSlots(options.slots ?? options.runner.queue.stats().concurrency);
     this.maxPending = options.maxPendingJobs ?? DEFAULT_MAX_PENDING_JOBS;
     this.maxPendingPerLearner = options.maxPendingJobsPerLearner ?? DEFAULT_MAX_PENDING_JOBS_PER_LEARNER;
     this.ticker = setInterval(() => this.tick(), TICK_MS);
@@ -124,15 +122,8 @@ export class JobManager {
   ): Promise<string> {
     if (this.closing) throw new ServerClosingError();
     if (this.pendingCount(learnerId) >= this.maxPendingPerLearner)
-      throw new QueueFullError(
-        `you have ${this.maxPendingPerLearner} unfinished jobs, the most perflab keeps per learner; wait for one to finish (or cancel one) and start again`,
-        RETRY_AFTER_S,
-      );
-    if (this.pendingCount() >= this.maxPending)
-      throw new QueueFullError(
-        `the server has ${this.maxPending} unfinished jobs, the most it keeps; try again in a few seconds`,
-        RETRY_AFTER_S,
-      );
+      throw QueueFullError.ofLearner(this.maxPendingPerLearner);
+    if (this.pendingCount() >= this.maxPending) throw QueueFullError.ofServer(this.maxPending);
     this.reserved.set(learnerId, (this.reserved.get(learnerId) ?? 0) + 1);
     this.reservedTotal++;
     try {
@@ -158,23 +149,7 @@ export class JobManager {
     if (clientId && (this.live.has(clientId) || (await this.options.store.getJob(clientId))))
       throw new JobIdTakenError();
     const spool = files && files.length > 0 ? await writeSpool(this.options.spoolDir, id, files) : null;
-    const record: JobRecord = {
-      id,
-      learnerId,
-      kind,
-      target,
-      state: 'queued',
-      createdAt: Date.now(),
-      startedAt: null,
-      finishedAt: null,
-      message: null,
-      passed: null,
-      request,
-      output: [],
-      outputTruncated: false,
-      progress: [],
-      result: null,
-    };
+    const record = queuedRecord({ id, learnerId, kind, target, request });
     try {
       await this.options.store.insertJob(record);
     } catch (error) {
@@ -187,7 +162,6 @@ export class JobManager {
     const job: LiveJob = {
       record,
       spool,
-      admit: null,
       outputChars: 0,
       abort,
       runner: null as unknown as ScopedRunner,
@@ -197,42 +171,12 @@ export class JobManager {
     job.runner = new ScopedRunner(this.options.runner, abort.signal, (chunk) => this.output(job, chunk));
     this.live.set(id, job);
     job.done = this.execute(job, execute);
-    for (const waiter of this.waiting.get(id) ?? []) waiter.wake(waiter.learnerId === learnerId);
-    this.waiting.delete(id);
+    this.waiting.started(id, learnerId);
     return id;
   }
 
-  /** Resolves once the job holds a slot; rejects when it is cancelled while waiting. */
-  private admit(job: LiveJob): Promise<void> {
-    if (this.executing.size < this.slots && this.admission.length === 0) {
-      this.executing.add(job);
-      return Promise.resolve();
-    }
-    return new Promise<void>((resolve, reject) => {
-      const onAbort = () => {
-        const index = this.admission.indexOf(job);
-        if (index >= 0) this.admission.splice(index, 1);
-        job.admit = null;
-        reject(new Error('cancelled while queued'));
-      };
-      job.admit = () => {
-        job.admit = null;
-        job.abort.signal.removeEventListener('abort', onAbort);
-        this.executing.add(job);
-        resolve();
-      };
-      if (job.abort.signal.aborted) return onAbort();
-      job.abort.signal.addEventListener('abort', onAbort, { once: true });
-      this.admission.push(job);
-    });
-  }
-
-  private pump(): void {
-    while (this.executing.size < this.slots && this.admission.length > 0) this.admission.shift()?.admit?.();
-  }
-
   private phaseOf(job: LiveJob): JobPhase {
-    const index = this.admission.indexOf(job);
+    const index = this.slots.placeInLine(job);
     if (index < 0) return job.runner.phase();
     return { state: 'queued', queuePosition: this.options.runner.queue.stats().queued + index + 1 };
   }
@@ -241,7 +185,7 @@ export class JobManager {
     const { record } = job;
     let state: JobState;
     try {
-      await this.admit(job);
+      await this.slots.acquire(job, job.abort.signal);
       const files = job.spool ? await readSpool(job.spool) : [];
       if (job.abort.signal.aborted) throw new Error('cancelled');
       const outcome = await execute({
@@ -266,7 +210,7 @@ export class JobManager {
         this.options.log?.error({ err: error, jobId: record.id }, 'job failed');
       }
     } finally {
-      if (this.executing.delete(job)) this.pump();
+      this.slots.release(job);
       if (job.spool) await removeSpool(job.spool);
     }
     record.state = state;
@@ -287,7 +231,7 @@ export class JobManager {
     } catch (error) {
       this.options.log?.error({ err: error, jobId: record.id }, 'could not store the job result');
     }
-    const view = this.viewOf(record, 0);
+    const view = jobView(record, 0);
     for (const subscriber of job.subscribers) subscriber({ type: 'end', job: view });
     job.subscribers.clear();
     setTimeout(() => {
@@ -329,17 +273,8 @@ export class JobManager {
           .updateJob(job.record.id, { state: 'running', startedAt: job.record.startedAt })
           .catch((error: unknown) => this.options.log?.error({ err: error }, 'could not store job state'));
       }
-      this.emit(job, this.stateEvent(job.record, phase.queuePosition));
+      this.emit(job, stateEvent(job.record, phase.queuePosition));
     }
-  }
-
-  private stateEvent(record: JobRecord, queuePosition: number): JobEvent {
-    return {
-      type: 'state',
-      state: record.state,
-      queuePosition,
-      elapsedMs: (record.finishedAt ?? Date.now()) - record.createdAt,
-    };
   }
 
   /** The live job `id` when it belongs to `learnerId`. */
@@ -353,11 +288,11 @@ export class JobManager {
     const live = this.live.get(id);
     if (live)
       return live.record.learnerId === learnerId
-        ? this.viewOf(live.record, this.phaseOf(live).queuePosition)
+        ? jobView(live.record, this.phaseOf(live).queuePosition)
         : null;
     const record = await this.options.store.getJob(id);
     if (!record || record.learnerId !== learnerId) return null;
-    return this.viewOf(record, 0);
+    return jobView(record, 0);
   }
 
   /**
@@ -370,23 +305,7 @@ export class JobManager {
     const stored = await this.options.store.getJob(id);
     if (stored) return stored.learnerId === learnerId;
     if (this.closing) return false;
-    return new Promise<boolean>((resolve) => {
-      const waiter = {
-        learnerId,
-        wake: (mine: boolean) => {
-          clearTimeout(timer);
-          resolve(mine);
-        },
-      };
-      const timer = setTimeout(() => {
-        this.waiting.get(id)?.delete(waiter);
-        if (this.waiting.get(id)?.size === 0) this.waiting.delete(id);
-        resolve(this.liveOf(learnerId, id) !== undefined);
-      }, timeoutMs);
-      const set = this.waiting.get(id) ?? new Set();
-      set.add(waiter);
-      this.waiting.set(id, set);
-    });
+    return this.waiting.wait(learnerId, id, timeoutMs, () => this.liveOf(learnerId, id) !== undefined);
   }
 
   /**
@@ -407,7 +326,7 @@ export class JobManager {
       return () => {};
     }
     if (job.record.learnerId !== learnerId) return null;
-    const view = this.viewOf(job.record, this.phaseOf(job).queuePosition);
+    const view = jobView(job.record, this.phaseOf(job).queuePosition);
     replay(view, listener);
     if (job.record.finishedAt !== null) {
       listener({ type: 'end', job: view });
@@ -426,14 +345,14 @@ export class JobManager {
       job.abort.abort();
       await job.done;
     }
-    return this.viewOf(job.record, 0);
+    return jobView(job.record, 0);
   }
 
   async list(learnerId: string, target: string | undefined, limit: number): Promise<JobView[]> {
     const records = await this.options.store.listJobs({ learnerId, target, limit });
     return records.map((r) => {
       const live = this.liveOf(learnerId, r.id);
-      return this.viewOf(live ? live.record : r, live ? this.phaseOf(live).queuePosition : 0);
+      return jobView(live ? live.record : r, live ? this.phaseOf(live).queuePosition : 0);
     });
   }
 
@@ -471,74 +390,6 @@ export class JobManager {
     if (timedOut) for (const job of pending) job.abort.abort();
     await all;
     clearInterval(this.ticker);
-    for (const waiters of this.waiting.values()) for (const waiter of waiters) waiter.wake(false);
-    this.waiting.clear();
-  }
-
-  private viewOf(record: JobRecord, queuePosition: number): JobView {
-    const result = record.result as Record<string, unknown> | null;
-    let publicResult: Record<string, unknown> | null = null;
-    if (result) {
-      const { pstatsBase64: _raw, ...rest } = result;
-      publicResult = rest;
-    }
-    return {
-      id: record.id,
-      kind: record.kind,
-      target: record.target,
-      state: record.state,
-      createdAt: record.createdAt,
-      startedAt: record.startedAt,
-      finishedAt: record.finishedAt,
-      message: record.message,
-      passed: record.passed,
-      queuePosition,
-      output: record.output as OutputChunkView[],
-      outputTruncated: record.outputTruncated,
-      progress: record.progress,
-      result: publicResult,
-    };
-  }
-}
-
-function replay(view: JobView, listener: (event: JobEvent) => void): void {
-  listener({
-    type: 'state',
-    state: view.state,
-    queuePosition: view.queuePosition,
-    elapsedMs: (view.finishedAt ?? Date.now()) - view.createdAt,
-  });
-  for (const line of view.progress) listener({ type: 'progress', line });
-  for (const chunk of view.output) listener({ type: 'output', chunk });
-}
-
-/** The stored result carries the pstats bytes so downloads survive a restart; views strip them. */
-function withArtifacts(result: unknown, pstatsBase64: string | undefined): unknown {
-  if (!pstatsBase64 || typeof result !== 'object' || result === null) return result;
-  return { ...result, pstatsBase64 };
-}
-
-export class JobIdTakenError extends Error {
-  override name = 'JobIdTakenError';
-  constructor() {
-    super('this job id cannot be used; pick a fresh random id (or leave it out and perflab picks one)');
-  }
-}
-
-/** Too many unfinished jobs: 429 with Retry-After. */
-export class QueueFullError extends Error {
-  override name = 'QueueFullError';
-  constructor(
-    message: string,
-    readonly retryAfterS: number,
-  ) {
-    super(message);
-  }
-}
-
-export class ServerClosingError extends Error {
-  override name = 'ServerClosingError';
-  constructor() {
-    super('the server is shutting down and accepts no new jobs');
+    this.waiting.wakeAll();
   }
 }
