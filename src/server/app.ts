@@ -28,6 +28,7 @@ import { LOCAL_LEARNER_ID, type Store } from '../store/types.js';
 import { installBoundary } from './boundary.js';
 import { registerContentRoutes } from './content-routes.js';
 import { registerJobRoutes } from './job-routes.js';
+import { registerJobStartRoutes } from './job-start-routes.js';
 import { API_VERSION, DEFAULT_LIMITS, HttpError, type ServerContext, type ServerLimits } from './context.js';
 import { JobIdTakenError, QueueFullError, ServerClosingError } from './job-errors.js';
 import { JobManager } from './jobs.js';
@@ -118,6 +119,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   await app.register(
     async (api) => {
       registerContentRoutes(api.withTypeProvider<ZodTypeProvider>(), context);
+      registerJobStartRoutes(api.withTypeProvider<ZodTypeProvider>(), context);
       registerJobRoutes(api.withTypeProvider<ZodTypeProvider>(), context);
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },

@@ -45,7 +45,7 @@ export function jobView(record: JobRecord, queuePosition: number): JobView {
     output: record.output as OutputChunkView[],
     outputTruncated: record.outputTruncated,
     progress: record.progress,
-    result: publicResult,
+    result: publicResult as JobView['result'],
   };
 }
 
