@@ -5,7 +5,8 @@ The report is written by harness code, but in a process where learner code ran, 
 in it may be forged. The supervisor accepts it only when every field has the shape the host's
 zod schema (src/core/documents.ts) expects; otherwise the whole report is dropped and the
 document carries the mode's empty fields. Either way the common figures (exit status, CPU,
-peak memory) are the kernel's, never the report's.
+peak memory) are the kernel's, never the report's. The checks are written out here because
+they run on every run's path; tests/test_contract.py holds them to result.schema.json.
 
   {"exception": {...} | null, "setupError": {...} | null, "modeFields": {...},
    "childrenMaxRssKb": peak RSS of the largest child the learner process waited for}

@@ -2,13 +2,14 @@
 compiled from them, and the documents the harness builds before any run fills them in."""
 
 import copy
+import json
 
 import pytest
-from conftest import NO_RLIMITS, assert_matches_contract, contract_validator, make_job
+from conftest import NO_RLIMITS, SCHEMA_DIR, assert_matches_contract, contract_validator, make_job
 
 from perflab_contract import generate
 from perflab_harness import job as job_module
-from perflab_harness import mode_grade, result
+from perflab_harness import learner_report, mode_grade, result
 
 CHECKS = [
     {"id": "right", "kind": "correctness", "call": "calc.add", "casesFile": "t.py", "compare": "equal"},
@@ -144,3 +145,56 @@ def test_a_blank_measurement_of_every_kind_is_a_valid_grade_result():
 def test_no_rlimits_means_inherited_limits():
     # null is the schema's "leave the limit alone"; the fixture jobs rely on it.
     contract_validator("perflab.job/1")(make_job(rlimits=dict(NO_RLIMITS)))
+
+
+def _sample(schema, every_field):
+    """A value the schema accepts: every required field (and, with every_field, every optional
+    one) filled with a plain value of its type, one item per list."""
+    for key in ("anyOf", "oneOf"):
+        if key in schema:
+            options = [option for option in schema[key] if option.get("type") != "null"]
+            return _sample(options[0], every_field)
+    if "const" in schema:
+        return schema["const"]
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind = schema.get("type")
+    if kind == "object":
+        names = schema.get("properties", {}) if every_field else schema.get("required", [])
+        return {name: _sample(schema["properties"][name], every_field) for name in names}
+    if kind == "array":
+        return [_sample(schema["items"], every_field)]
+    return {"string": "x", "integer": 1, "number": 1.5, "boolean": True}[kind]
+
+
+def _mode_variants():
+    """The result schema's variant per mode, and the fields every mode has."""
+    variants = {
+        variant["properties"]["mode"]["const"]: variant
+        for variant in json.loads((SCHEMA_DIR / "result.schema.json").read_text(encoding="utf-8"))["oneOf"]
+    }
+    common = set.intersection(*(set(variant["properties"]) for variant in variants.values()))
+    return variants, common
+
+
+@pytest.mark.parametrize("mode", sorted(learner_report.MODE_FIELDS))
+def test_the_learner_report_check_keeps_exactly_the_fields_the_schema_has(mode):
+    # The supervisor's check of the untrusted learner report is hand-written (it runs on every
+    # run's path); this keeps it to the generated schema: a field added to a mode in
+    # documents.ts and not to learner_report.py would be dropped or rejected, and fails here.
+    variants, common = _mode_variants()
+    mode_schema = {
+        "type": "object",
+        "properties": {name: spec for name, spec in variants[mode]["properties"].items() if name not in common},
+        "required": [name for name in variants[mode]["required"] if name not in common],
+    }
+    for every_field in (False, True):
+        fields = _sample(mode_schema, every_field)
+        report = {"exception": None, "setupError": None, "modeFields": fields, "childrenMaxRssKb": 1}
+        checked = learner_report.check_report(report, mode)
+        assert checked is not None and checked["modeFields"] == fields, (mode, fields)
+    for name in mode_schema["required"]:
+        fields = _sample(mode_schema, every_field=True)
+        del fields[name]
+        report = {"exception": None, "setupError": None, "modeFields": fields, "childrenMaxRssKb": 1}
+        assert learner_report.check_report(report, mode) is None, f"{mode} report without {name} was accepted"
