@@ -6,9 +6,9 @@
  * not read-then-write, so "only forward" and "never decreases" hold even when two requests
  * race on a database with several connections.
  */
-import type { ExpressionBuilder, Kysely, Selectable, Updateable } from 'kysely';
+import type { ExpressionBuilder, Insertable, Kysely, Selectable, Updateable } from 'kysely';
 import type { Progress } from '../core/api.js';
-import type { Database, IntBool, JobsTable } from './schema.js';
+import type { Database, ExerciseProgressTable, IntBool, JobsTable } from './schema.js';
 import {
   EXERCISE_STATUS_ORDER,
   type ExerciseStatus,
@@ -37,6 +37,23 @@ function statusRank(eb: ExerciseProgressEb, column: 'exercise_progress.status' |
     ranked = ranked.when(EXERCISE_STATUS_ORDER[rank]!).then(rank);
   }
   return ranked.else(-1).end();
+}
+
+/** The row of an exercise the learner had not touched, with `changes`: what each progress upsert inserts. */
+function exerciseRow(
+  learnerId: string,
+  exerciseId: string,
+  changes: Partial<Insertable<ExerciseProgressTable>>,
+): Insertable<ExerciseProgressTable> {
+  return {
+    learner_id: learnerId,
+    exercise_id: exerciseId,
+    status: 'not-started',
+    hints_shown: 0,
+    explanation_shown: 0,
+    solved_at: null,
+    ...changes,
+  };
 }
 
 function rowToJob(row: Selectable<JobsTable>): JobRecord {
@@ -121,14 +138,7 @@ export function createKyselyStore(db: Kysely<Database>): Store {
       }
       await db
         .insertInto('exercise_progress')
-        .values({
-          learner_id: learnerId,
-          exercise_id: exerciseId,
-          status,
-          hints_shown: 0,
-          explanation_shown: 0,
-          solved_at: status === 'solved' ? atMs : null,
-        })
+        .values(exerciseRow(learnerId, exerciseId, { status, solved_at: status === 'solved' ? atMs : null }))
         .onConflict((oc) =>
           oc
             .columns(['learner_id', 'exercise_id'])
@@ -151,14 +161,7 @@ export function createKyselyStore(db: Kysely<Database>): Store {
       }
       await db
         .insertInto('exercise_progress')
-        .values({
-          learner_id: learnerId,
-          exercise_id: exerciseId,
-          status: 'not-started',
-          hints_shown: hintsShown,
-          explanation_shown: 0,
-          solved_at: null,
-        })
+        .values(exerciseRow(learnerId, exerciseId, { hints_shown: hintsShown }))
         .onConflict((oc) =>
           oc
             .columns(['learner_id', 'exercise_id'])
@@ -171,14 +174,7 @@ export function createKyselyStore(db: Kysely<Database>): Store {
     async markExplanationShown(learnerId, exerciseId) {
       await db
         .insertInto('exercise_progress')
-        .values({
-          learner_id: learnerId,
-          exercise_id: exerciseId,
-          status: 'not-started',
-          hints_shown: 0,
-          explanation_shown: 1,
-          solved_at: null,
-        })
+        .values(exerciseRow(learnerId, exerciseId, { explanation_shown: 1 }))
         .onConflict((oc) => oc.columns(['learner_id', 'exercise_id']).doUpdateSet({ explanation_shown: 1 }))
         .execute();
     },

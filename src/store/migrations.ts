@@ -4,79 +4,83 @@
  * migrations. Rules: never edit a migration that has shipped; add the next one ("0002-...")
  * and update schema.ts. Names sort in the order they run.
  */
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import {
+  Migrator,
+  type ColumnDefinitionBuilder,
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+} from 'kysely';
+
+const notNull = (column: ColumnDefinitionBuilder) => column.notNull();
+
+/**
+ * A table with one row per learner and lesson or exercise, keyed by both; the caller adds the
+ * other columns. The key constraint is part of CREATE TABLE wherever it is added.
+ */
+function perLearnerTable(db: Kysely<unknown>, table: string, key: string) {
+  return db.schema
+    .createTable(table)
+    .addColumn('learner_id', 'text', notNull)
+    .addColumn(key, 'text', notNull)
+    .addPrimaryKeyConstraint(`${table}_pk`, ['learner_id', key]);
+}
+
+/** 0001's tables, in the order they are created (dropped in reverse). */
+const INITIAL_TABLES = ['lesson_progress', 'exercise_progress', 'saved_files', 'jobs'] as const;
 
 const initial: Migration = {
   async up(db: Kysely<unknown>) {
     // learner_id is plain text everywhere: 'local' today; accounts later add a learners
     // table whose ids fill the same columns.
-    await db.schema
-      .createTable('lesson_progress')
-      .addColumn('learner_id', 'text', (c) => c.notNull())
-      .addColumn('lesson_id', 'text', (c) => c.notNull())
-      .addColumn('read_at', 'bigint', (c) => c.notNull())
-      .addPrimaryKeyConstraint('lesson_progress_pk', ['learner_id', 'lesson_id'])
+    await perLearnerTable(db, 'lesson_progress', 'lesson_id')
+      .addColumn('read_at', 'bigint', notNull)
       .execute();
 
-    await db.schema
-      .createTable('exercise_progress')
-      .addColumn('learner_id', 'text', (c) => c.notNull())
-      .addColumn('exercise_id', 'text', (c) => c.notNull())
-      .addColumn('status', 'text', (c) => c.notNull())
+    await perLearnerTable(db, 'exercise_progress', 'exercise_id')
+      .addColumn('status', 'text', notNull)
       .addColumn('hints_shown', 'integer', (c) => c.notNull().defaultTo(0))
       .addColumn('explanation_shown', 'integer', (c) => c.notNull().defaultTo(0))
       .addColumn('solved_at', 'bigint')
-      .addPrimaryKeyConstraint('exercise_progress_pk', ['learner_id', 'exercise_id'])
       .execute();
 
-    await db.schema
-      .createTable('saved_files')
-      .addColumn('learner_id', 'text', (c) => c.notNull())
-      .addColumn('exercise_id', 'text', (c) => c.notNull())
-      .addColumn('files_json', 'text', (c) => c.notNull())
-      .addColumn('saved_at', 'bigint', (c) => c.notNull())
-      .addPrimaryKeyConstraint('saved_files_pk', ['learner_id', 'exercise_id'])
+    await perLearnerTable(db, 'saved_files', 'exercise_id')
+      .addColumn('files_json', 'text', notNull)
+      .addColumn('saved_at', 'bigint', notNull)
       .execute();
 
     await db.schema
       .createTable('jobs')
       .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('learner_id', 'text', (c) => c.notNull())
-      .addColumn('kind', 'text', (c) => c.notNull())
-      .addColumn('target', 'text', (c) => c.notNull())
-      .addColumn('state', 'text', (c) => c.notNull())
-      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('learner_id', 'text', notNull)
+      .addColumn('kind', 'text', notNull)
+      .addColumn('target', 'text', notNull)
+      .addColumn('state', 'text', notNull)
+      .addColumn('created_at', 'bigint', notNull)
       .addColumn('started_at', 'bigint')
       .addColumn('finished_at', 'bigint')
       .addColumn('message', 'text')
       .addColumn('passed', 'integer')
-      .addColumn('request_json', 'text', (c) => c.notNull())
-      .addColumn('output_json', 'text', (c) => c.notNull())
+      .addColumn('request_json', 'text', notNull)
+      .addColumn('output_json', 'text', notNull)
       .addColumn('output_truncated', 'integer', (c) => c.notNull().defaultTo(0))
-      .addColumn('progress_json', 'text', (c) => c.notNull())
+      .addColumn('progress_json', 'text', notNull)
       .addColumn('result_json', 'text')
       .execute();
-    // listJobs: one learner's history of one target, newest first ...
-    await db.schema
-      .createIndex('jobs_learner_target_created')
-      .on('jobs')
-      .columns(['learner_id', 'target', 'created_at'])
-      .execute();
-    // ... or of every target.
-    await db.schema
-      .createIndex('jobs_learner_created')
-      .on('jobs')
-      .columns(['learner_id', 'created_at'])
-      .execute();
-    // markUnfinishedInterrupted at start-up looks for queued/running jobs among all of them.
-    await db.schema.createIndex('jobs_state').on('jobs').column('state').execute();
+    const jobIndexes: [name: string, columns: string[]][] = [
+      // listJobs: one learner's history of one target, newest first ...
+      ['jobs_learner_target_created', ['learner_id', 'target', 'created_at']],
+      // ... or of every target.
+      ['jobs_learner_created', ['learner_id', 'created_at']],
+      // markUnfinishedInterrupted at start-up looks for queued/running jobs among all of them.
+      ['jobs_state', ['state']],
+    ];
+    for (const [name, columns] of jobIndexes)
+      await db.schema.createIndex(name).on('jobs').columns(columns).execute();
   },
 
   async down(db: Kysely<unknown>) {
-    await db.schema.dropTable('jobs').execute();
-    await db.schema.dropTable('saved_files').execute();
-    await db.schema.dropTable('exercise_progress').execute();
-    await db.schema.dropTable('lesson_progress').execute();
+    for (const table of [...INITIAL_TABLES].reverse()) await db.schema.dropTable(table).execute();
   },
 };
 

@@ -200,6 +200,21 @@ describe('sqlite store', () => {
     expect((await a.getProgress('local')).exercises['ex']?.status).toBe('solved');
   });
 
+  it('the progress cache sees a write another connection commits (a CLI command beside the server)', async () => {
+    const file = newDbPath();
+    const server = withProgressCache(await open(file));
+    const terminal = await open(file);
+    expect((await server.getProgress('local')).exercises).toEqual({});
+    await terminal.advanceExercise('local', 'ex', 'solved', 5);
+    expect((await server.getProgress('local')).exercises['ex']).toMatchObject({
+      status: 'solved',
+      solvedAt: 5,
+    });
+    // Its own writes still drop the cached copy, without another connection's help.
+    await server.markLessonRead('local', 'intro', 6);
+    expect((await server.getProgress('local')).lessons).toEqual({ intro: { readAt: 6 } });
+  });
+
   it('waits for another process’s write instead of failing with SQLITE_BUSY', async () => {
     const file = newDbPath();
     const store = await open(file);

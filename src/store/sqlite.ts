@@ -94,6 +94,8 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   }
   // data_version moves only for commits by other connections (a CLI command beside a running
   // server); this connection's own writes leave it alone.
-  const externalChanges = () => sqlite.pragma('data_version', { simple: true }) as number;
+  // Once closed there is nothing to see: the read that follows rejects as every call does.
+  const externalChanges = () =>
+    sqlite.open ? (sqlite.pragma('data_version', { simple: true }) as number) : -1;
   return { ...createKyselyStore(db), externalChanges };
 }
