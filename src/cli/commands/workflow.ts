@@ -104,16 +104,18 @@ export async function startCommand(
       `${target} already exists and is not empty; pick another folder: perflab start ${exercise.meta.id} OTHER_DIR`,
     );
   }
-  mkdirSync(target, { recursive: true });
   const saved = await withLearnerStore(options, async (store, learnerId) => {
     await store.advanceExercise(learnerId, exercise.meta.id, 'started', Date.now());
     return store.getSavedFiles(learnerId, exercise.meta.id);
   });
-  // Code saved in the browser (or by an earlier verify) replaces the starter's editable files.
+  // Code saved in the browser (or by an earlier verify) replaces the starter's editable files;
+  // only those: a saved path is never trusted to stay inside the folder otherwise.
+  const savedEdits = Object.entries(saved?.files ?? {}).filter(([path]) => exercise.meta.edit.includes(path));
+  mkdirSync(target, { recursive: true });
   for (const [path, content] of [
     ...Object.entries(exercise.starter),
     ...Object.entries(exercise.starterData),
-    ...Object.entries(saved?.files ?? {}),
+    ...savedEdits,
   ]) {
     const file = join(target, path);
     mkdirSync(dirname(file), { recursive: true });
@@ -122,7 +124,7 @@ export async function startCommand(
   writeFileSync(join(target, 'EXERCISE.md'), exercise.prompt);
   writeMarker(target, { schema: 'perflab.workdir/1', exercise: exercise.meta.id, courseDir: course.dir });
   console.log(
-    `${colour.bold(exercise.meta.title)} — copied ${saved ? 'your saved code' : 'the starter'} into ${target}`,
+    `${colour.bold(exercise.meta.title)} — copied ${savedEdits.length > 0 ? 'your saved code' : 'the starter'} into ${target}`,
   );
   console.log(`Edit ${exercise.meta.edit.join(', ')}; the prompt is in EXERCISE.md.`);
   console.log(
