@@ -10,7 +10,7 @@ import type { HarnessResultOf } from './documents.js';
 import type { HangDiagnosis } from './hang.js';
 import type { CallTreeNode } from './profile-model.js';
 import type { TimeitReport } from './timeit-report.js';
-import type { VerifyReport } from './verify-report.js';
+import { verifyReportSchema, type VerifyReport } from './verify-report.js';
 
 export const idParam = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be a lowercase-kebab-case id');
 const difficulty = z.enum(['beginner', 'intermediate', 'advanced']);
@@ -241,13 +241,29 @@ export type JobSummary = z.infer<typeof jobSummarySchema>;
  * on `kind` (see JobResult in src/server/README.md): run → { run }, profile → { profile,
  * lines, memory, callTree, hot }, verify → { verify }, timeit → { timeit }, block → { block }.
  */
+/**
+ * A finished job's result, by kind (JobResultView below). The verify report is read field by
+ * field (verifyReportSchema also reads stored version 1 reports); the other kinds' views are
+ * built by the server from harness documents it validated, and pass whole (loose objects).
+ */
+function jobResultSchema(): z.ZodType<JobResultView> {
+  const passedWhole = (kind: Exclude<JobKind, 'verify'>) => z.looseObject({ kind: z.literal(kind) });
+  return z.discriminatedUnion('kind', [
+    passedWhole('run'),
+    passedWhole('profile'),
+    z.looseObject({ kind: z.literal('verify'), verify: verifyReportSchema }),
+    passedWhole('timeit'),
+    passedWhole('block'),
+  ]) as unknown as z.ZodType<JobResultView>;
+}
+
 export const jobViewSchema = jobSummarySchema.extend({
   queuePosition: z.number().int(),
   output: z.array(outputChunkSchema),
   outputTruncated: z.boolean(),
   progress: z.array(z.string()),
   /** A JobResultView (below), once finished. */
-  result: z.record(z.string(), z.unknown()).nullable(),
+  result: jobResultSchema().nullable(),
 });
 export type JobView = z.infer<typeof jobViewSchema>;
 

@@ -51,6 +51,11 @@ describe('reading stored reports', () => {
     expect(speed?.kind === 'speed' && speed.evidence.requiredSpeedup).toBeUndefined();
   });
 
+  it('passes on evidence of a shape this version does not expect, as it was stored', () => {
+    const odd = { ...storedV1, checks: [{ ...storedV1.checks[1], evidence: { stuck: 'one line' } }] };
+    expect(verifyReportSchema.parse(odd)).toEqual(odd);
+  });
+
   it('refuses what is no verify report (a check of an unknown kind, a missing field)', () => {
     const unknownKind = { ...storedV1, checks: [{ ...storedV1.checks[1], kind: 'telepathy' }] };
     expect(verifyReportSchema.safeParse(unknownKind).success).toBe(false);

@@ -77,7 +77,9 @@ export const verifyReportSchema: z.ZodType<VerifyReport> = z.looseObject({
           passed: z.boolean(),
           status: checkStatusSchema.optional(),
           sentence: z.string(),
-          evidence: evidenceSchemas[kind],
+          // Evidence of a shape this version does not expect (an older engine's) is passed
+          // on as it was stored rather than refusing the whole report: readers check each field.
+          evidence: (evidenceSchemas[kind] as z.ZodType).catch((ctx: z.core.$ZodCatchCtx) => ctx.value),
         }),
       ) as unknown as [z.ZodObject, ...z.ZodObject[]],
     ),
