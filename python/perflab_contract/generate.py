@@ -11,7 +11,7 @@ import fastjsonschema
 CONTRACT_DIR = Path(__file__).resolve().parent
 SCHEMA_DIR = CONTRACT_DIR.parent / "perflab_harness" / "schemas"
 # validator module -> the schema it checks
-VALIDATORS = {"job_validator.py": "job.schema.json"}
+VALIDATORS = {"job_validator.py": "job.schema.json", "hidden_validator.py": "hidden.schema.json"}
 FASTJSONSCHEMA_IMPORT = "from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException"
 OWN_IMPORT = "from perflab_contract import JsonSchemaValueException, JsonSchemaValuesException"
 

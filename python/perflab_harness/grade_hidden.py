@@ -1,6 +1,7 @@
 """The grader's hidden material (docs/harness-protocol.md, "Grading mode"): the hidden
-document read from its pipe, and the hidden test files, importable from memory, whose input
-functions make every check's inputs. Exercise code, but trusted: it runs in the grader.
+document read from its pipe (checked against hidden.schema.json, generated from core), and
+the hidden test files, importable from memory, whose input functions make every check's
+inputs. Exercise code, but trusted: it runs in the grader.
 """
 
 import importlib
@@ -10,6 +11,8 @@ import pickle
 import random
 import sys
 
+from perflab_contract import JsonSchemaValueException
+from perflab_contract.hidden_validator import validate as validate_hidden_document
 from perflab_harness.grade_worker import TreeFinder
 from perflab_harness.sandbox_setup import SetupFailure
 
@@ -42,25 +45,14 @@ def read_hidden_document():
         document = json.loads(b"".join(chunks).decode("utf-8"))
     except (ValueError, OSError) as error:
         raise SetupFailure("harness", f"cannot read the hidden document: {error}") from None
-    if not isinstance(document, dict) or document.get("schema") != HIDDEN_SCHEMA:
-        raise SetupFailure("harness", f"the hidden document is not {HIDDEN_SCHEMA}")
+    try:
+        validate_hidden_document(document, name_prefix="hidden")
+    except JsonSchemaValueException as error:
+        raise SetupFailure("harness", f"the hidden document does not match {HIDDEN_SCHEMA}: {error.message}") from None
     # The seed of the hidden inputs travels here, on the pipe only the grader reads: the job
     # file is readable by learner code, and with the seed and the course's (public) input
     # functions it could compute every hidden input and its answer at import, untimed.
-    seed = document.get("seed")
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-        raise SetupFailure("harness", "the hidden document's seed must be an integer")
-    trees = document.get("trees", {})
-    tests = document.get("tests", {})
-    if not isinstance(trees, dict) or not all(_is_file_map(tree) for tree in trees.values()) or not _is_file_map(tests):
-        raise SetupFailure("harness", "the hidden document's trees and tests must map file paths to source text")
-    return {"trees": trees, "tests": tests, "seed": seed}
-
-
-def _is_file_map(value):
-    return isinstance(value, dict) and all(
-        isinstance(path, str) and isinstance(source, str) for path, source in value.items()
-    )
+    return {"trees": document.get("trees", {}), "tests": document.get("tests", {}), "seed": document.get("seed")}
 
 
 def _module_name(path):

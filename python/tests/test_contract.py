@@ -198,3 +198,32 @@ def test_the_learner_report_check_keeps_exactly_the_fields_the_schema_has(mode):
         del fields[name]
         report = {"exception": None, "setupError": None, "modeFields": fields, "childrenMaxRssKb": 1}
         assert learner_report.check_report(report, mode) is None, f"{mode} report without {name} was accepted"
+
+
+HIDDEN = {"schema": "perflab.hidden/1", "seed": 7, "trees": {"reference": {"calc.py": ""}}, "tests": {}}
+
+
+@pytest.mark.parametrize(
+    ("document", "named"),
+    [
+        ({**HIDDEN, "schema": "perflab.hidden/0"}, "hidden.schema"),
+        ({**HIDDEN, "seed": True}, "hidden.seed"),
+        ({**HIDDEN, "seed": 1.5}, "hidden.seed"),
+        ({**HIDDEN, "trees": {"reference": {"calc.py": 1}}}, "hidden.trees"),
+        ({**HIDDEN, "trees": {"solution": {"calc.py": ""}}}, "hidden.trees"),
+        ({**HIDDEN, "tests": {"tests/cases.py": None}}, "hidden.tests"),
+    ],
+)
+def test_a_hidden_document_off_the_schema_names_the_field(document, named):
+    from perflab_contract import JsonSchemaValueException
+    from perflab_contract.hidden_validator import validate
+
+    validate(HIDDEN, name_prefix="hidden")
+    with pytest.raises(JsonSchemaValueException) as error:
+        validate(document, name_prefix="hidden")
+    assert str(error.value).startswith(named)
+
+
+def test_booleans_are_not_integers_in_a_job():
+    with pytest.raises(job_module.BadJob, match="job.rlimits.nproc"):
+        job_module.parse_job(_with(make_job(), ["rlimits", "nproc"], True))

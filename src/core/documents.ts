@@ -59,6 +59,23 @@ export const jobDocumentSchema = z.object({
 });
 export type JobDocument = z.infer<typeof jobDocumentSchema>;
 
+/** File path → source text. */
+const sourceTreeSchema = z.record(z.string(), z.string());
+
+/**
+ * The grader's hidden material, on a pipe only the grader reads (docs/harness-protocol.md,
+ * "Grading mode"): the reference and starter trees, the hidden test files, and the seed of
+ * the hidden inputs (learner code can read the job file; with the seed and the course's
+ * public input functions it could compute every hidden input).
+ */
+export const hiddenDocumentSchema = z.object({
+  schema: z.literal('perflab.hidden/1'),
+  seed: z.number().int().nullable().optional(),
+  trees: z.partialRecord(z.enum(['reference', 'starter']), sourceTreeSchema).optional(),
+  tests: sourceTreeSchema.optional(),
+});
+export type HiddenDocument = z.infer<typeof hiddenDocumentSchema>;
+
 const callField = z.string().regex(/^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$/, 'must be module.function');
 const positiveCount = z.number().int().min(1);
 

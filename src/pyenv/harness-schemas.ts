@@ -10,7 +10,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { harnessResultSchema, jobDocumentSchema, stackDumpSchema } from '../core/documents.js';
+import {
+  harnessResultSchema,
+  hiddenDocumentSchema,
+  jobDocumentSchema,
+  stackDumpSchema,
+} from '../core/documents.js';
 import { PYTHON_DIR } from './paths.js';
 
 export const HARNESS_SCHEMA_DIR = join(PYTHON_DIR, 'perflab_harness', 'schemas');
@@ -22,6 +27,7 @@ export const HARNESS_SCHEMA_DIR = join(PYTHON_DIR, 'perflab_harness', 'schemas')
  */
 const SCHEMAS = {
   'job.schema.json': jobDocumentSchema,
+  'hidden.schema.json': hiddenDocumentSchema,
   'result.schema.json': harnessResultSchema,
   'stacks.schema.json': stackDumpSchema,
 } as const;

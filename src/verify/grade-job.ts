@@ -3,7 +3,7 @@
  * (harness mode `grade`), and one run of the grader, which measures from outside the
  * learner's processes with the reference and starter trees on the hidden pipe.
  */
-import type { GradeCheck, Measurement } from '../core/documents.js';
+import type { GradeCheck, HiddenDocument, Measurement } from '../core/documents.js';
 import type { AuthoredCheck, Exercise, FileTree } from '../core/exercise.js';
 import { exerciseEntry } from '../core/exercise-workspace.js';
 import type { Runner } from '../runner/runner.js';
@@ -100,7 +100,7 @@ export async function runGrade(
       starter: pythonSources(exercise.starter),
     },
     tests: Object.fromEntries(Object.entries(exercise.tests).map(([path, text]) => [`tests/${path}`, text])),
-  });
+  } satisfies HiddenDocument);
   const report = await runner.run({
     mode: 'grade',
     // Other runs on the same CPUs would make good scaling look bad.
