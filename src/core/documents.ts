@@ -215,6 +215,9 @@ const commonResultFields = {
   learnerReport: z.enum(['received', 'missing', 'rejected']).optional(),
 };
 
+/** Where a function or an allocation is: file relative to the work dir when it is the learner's. */
+const codeLocation = { file: z.string(), line: z.number().int(), origin: z.enum(ORIGINS) };
+
 /** cProfile's figures, for a function and for one caller → callee edge alike. */
 const callTimings = {
   ncalls: z.number().int(),
@@ -226,9 +229,7 @@ const callTimings = {
 export const profiledFunctionSchema = z.object({
   id: z.number().int(),
   name: z.string(),
-  file: z.string(),
-  line: z.number().int(),
-  origin: z.enum(ORIGINS),
+  ...codeLocation,
   ...callTimings,
 });
 export type ProfiledFunction = z.infer<typeof profiledFunctionSchema>;
@@ -257,9 +258,7 @@ export const functionLineTimingsSchema = z.object({
 export type FunctionLineTimings = z.infer<typeof functionLineTimingsSchema>;
 
 export const allocationSiteSchema = z.object({
-  file: z.string(),
-  line: z.number().int(),
-  origin: z.enum(ORIGINS),
+  ...codeLocation,
   sizeBytes: z.number(),
   count: z.number().int(),
   source: z.string(),
