@@ -25,10 +25,10 @@ FRAME_HACK = """
         return None if frame is None else frame.f_locals
 """
 
-FORGERS = {
-    "entry.py": "",
-    # The issue's forgery: a "done" frame first, then the work, then the (correct) results.
-    "done_first.py": FRAME_HACK
+# Both forgers: the honest quadratic count as _slow, and a count_pairs that forges once, from
+# the worker's request loop (the frame that holds send and encode); each forges its own way.
+FORGER_HEAD = (
+    FRAME_HACK
     + PAIRS_QUADRATIC.replace("def count_pairs", "def _slow")
     + """
     _forged = []
@@ -39,6 +39,14 @@ FORGERS = {
             return _slow(xs)
         _forged.append(True)
         request = scope.get("request") or {}
+"""
+)
+
+FORGERS = {
+    "entry.py": "",
+    # The issue's forgery: a "done" frame first, then the work, then the (correct) results.
+    "done_first.py": FORGER_HEAD
+    + """
         scope["send"]('{"done":true}')
         if request.get("op") == "call_each":
             value = [_slow(*args, **kwargs) for args, kwargs in request["inputs"]]
@@ -49,17 +57,8 @@ FORGERS = {
 """,
     # The same against a grader that stops its clock on a complete reply: a complete-looking
     # reply at once, with made-up results, and the real work afterwards.
-    "reply_first.py": FRAME_HACK
-    + PAIRS_QUADRATIC.replace("def count_pairs", "def _slow")
+    "reply_first.py": FORGER_HEAD
     + """
-    _forged = []
-
-    def count_pairs(xs):
-        scope = _loop_scope()
-        if scope is None or _forged:
-            return _slow(xs)
-        _forged.append(True)
-        request = scope.get("request") or {}
         value = [0] * len(request["inputs"]) if request.get("op") == "call_each" else 0
         scope["send"]('{"ok":true,"value":' + scope["encode"](value) + "}")
         return _slow(xs)
