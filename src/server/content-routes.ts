@@ -20,8 +20,9 @@ import {
   savedFilesSchema,
 } from '../core/api.js';
 import type { LessonView, Progress } from '../core/api.js';
+import type { Exercise } from '../core/exercise.js';
 import { API_VERSION, HttpError, notFound, type ApiInstance, type ServerContext } from './context.js';
-import { editableOnly, findExercise, findLessonById } from './lookups.js';
+import { editableOnly, exerciseRequest, idRouteSchema, findExercise, findLessonById } from './lookups.js';
 import { NOT_STARTED, courseIndex, exerciseView, lessonView } from './views.js';
 
 const errors = { 400: errorSchema, 404: errorSchema };
@@ -43,6 +44,14 @@ export function registerContentRoutes(api: ApiInstance, context: ServerContext):
   const lessonBodies = new Map<string, { json: Buffer; gzip: Buffer }>();
   const encodings = new Negotiator({ supportedValues: ['gzip', 'identity'] });
   const progressJson = new WeakMap<Progress, Buffer>();
+  /** An exercise as this learner sees it, with `saved` over the starter. */
+  const viewFor = async (exercise: Exercise, learnerId: string, saved: Parameters<typeof exerciseView>[2]) =>
+    exerciseView(
+      context.course,
+      exercise,
+      saved,
+      await exerciseProgress(context, learnerId, exercise.meta.id),
+    );
 
   api.get(
     '/health',
@@ -87,11 +96,10 @@ export function registerContentRoutes(api: ApiInstance, context: ServerContext):
   api.get(
     '/lessons/:id',
     {
-      schema: {
-        summary: 'One lesson: Markdown segments and runnable blocks in order',
-        params: z.object({ id: idParam }),
-        response: { 200: lessonViewSchema, ...errors },
-      },
+      schema: idRouteSchema('One lesson: Markdown segments and runnable blocks in order', {
+        200: lessonViewSchema,
+        ...errors,
+      }),
     },
     async (request, reply) => {
       const lesson = findLessonById(context, request.params.id);
@@ -122,13 +130,7 @@ export function registerContentRoutes(api: ApiInstance, context: ServerContext):
 
   api.post(
     '/lessons/:id/read',
-    {
-      schema: {
-        summary: 'Mark a lesson as read',
-        params: z.object({ id: idParam }),
-        response: { 204: z.null(), 404: errorSchema },
-      },
-    },
+    { schema: idRouteSchema('Mark a lesson as read', { 204: z.null(), 404: errorSchema }) },
     async (request, reply) => {
       findLessonById(context, request.params.id);
       await store.markLessonRead(learnerOf(request), request.params.id, Date.now());
@@ -139,39 +141,29 @@ export function registerContentRoutes(api: ApiInstance, context: ServerContext):
   api.get(
     '/exercises/:id',
     {
-      schema: {
-        summary:
-          'One exercise: prompt, the learner files (saved edits over the starter), revealed hints, progress',
-        params: z.object({ id: idParam }),
-        response: { 200: exerciseViewSchema, ...errors },
-      },
+      schema: idRouteSchema(
+        'One exercise: prompt, the learner files (saved edits over the starter), revealed hints, progress',
+        { 200: exerciseViewSchema, ...errors },
+      ),
     },
     async (request) => {
-      const exercise = findExercise(context, request.params.id);
-      const learnerId = learnerOf(request);
+      const { exercise, learnerId } = exerciseRequest(context, request);
       const saved = await store.getSavedFiles(learnerId, exercise.meta.id);
-      return exerciseView(
-        context.course,
-        exercise,
-        saved,
-        await exerciseProgress(context, learnerId, exercise.meta.id),
-      );
+      return viewFor(exercise, learnerId, saved);
     },
   );
 
   api.put(
     '/exercises/:id/files',
     {
-      schema: {
-        summary: 'Auto-save the learner editable files',
-        params: z.object({ id: idParam }),
-        body: saveFilesBodySchema,
-        response: { 200: savedFilesSchema, ...errors },
-      },
+      schema: idRouteSchema(
+        'Auto-save the learner editable files',
+        { 200: savedFilesSchema, ...errors },
+        { body: saveFilesBodySchema },
+      ),
     },
     async (request) => {
-      const exercise = findExercise(context, request.params.id);
-      const learnerId = learnerOf(request);
+      const { exercise, learnerId } = exerciseRequest(context, request);
       const files = editableOnly(exercise, request.body.files);
       const savedAt = Date.now();
       await store.saveFiles(learnerId, exercise.meta.id, files, savedAt);
@@ -183,39 +175,29 @@ export function registerContentRoutes(api: ApiInstance, context: ServerContext):
   api.delete(
     '/exercises/:id/files',
     {
-      schema: {
-        summary: 'Reset to the starter files (the saved edits are deleted)',
-        params: z.object({ id: idParam }),
-        response: { 200: exerciseViewSchema, ...errors },
-      },
+      schema: idRouteSchema('Reset to the starter files (the saved edits are deleted)', {
+        200: exerciseViewSchema,
+        ...errors,
+      }),
     },
     async (request) => {
-      const exercise = findExercise(context, request.params.id);
-      const learnerId = learnerOf(request);
+      const { exercise, learnerId } = exerciseRequest(context, request);
       await store.deleteSavedFiles(learnerId, exercise.meta.id);
-      return exerciseView(
-        context.course,
-        exercise,
-        null,
-        await exerciseProgress(context, learnerId, exercise.meta.id),
-      );
+      return viewFor(exercise, learnerId, null);
     },
   );
 
   api.post(
     '/exercises/:id/files/restore',
     {
-      schema: {
-        summary:
-          'Restore the learner files sent with an earlier job of this exercise (they become the saved code)',
-        params: z.object({ id: idParam }),
-        body: restoreFilesBodySchema,
-        response: { 200: exerciseViewSchema, ...errors, 409: errorSchema },
-      },
+      schema: idRouteSchema(
+        'Restore the learner files sent with an earlier job of this exercise (they become the saved code)',
+        { 200: exerciseViewSchema, ...errors, 409: errorSchema },
+        { body: restoreFilesBodySchema },
+      ),
     },
     async (request) => {
-      const exercise = findExercise(context, request.params.id);
-      const learnerId = learnerOf(request);
+      const { exercise, learnerId } = exerciseRequest(context, request);
       const id = exercise.meta.id;
       const job = await store.getJob(request.body.jobId);
       if (!job || job.learnerId !== learnerId || job.target !== `exercise:${id}`)
@@ -229,7 +211,7 @@ export function registerContentRoutes(api: ApiInstance, context: ServerContext):
       );
       await store.saveFiles(learnerId, id, files, Date.now());
       const saved = await store.getSavedFiles(learnerId, id);
-      return exerciseView(context.course, exercise, saved, await exerciseProgress(context, learnerId, id));
+      return viewFor(exercise, learnerId, saved);
     },
   );
 
@@ -266,15 +248,13 @@ export function registerContentRoutes(api: ApiInstance, context: ServerContext):
   api.post(
     '/exercises/:id/hints',
     {
-      schema: {
-        summary: 'Reveal the next hint (gentlest first); returns every hint revealed so far',
-        params: z.object({ id: idParam }),
-        response: { 200: hintResponseSchema, ...errors },
-      },
+      schema: idRouteSchema('Reveal the next hint (gentlest first); returns every hint revealed so far', {
+        200: hintResponseSchema,
+        ...errors,
+      }),
     },
     async (request) => {
-      const exercise = findExercise(context, request.params.id);
-      const learnerId = learnerOf(request);
+      const { exercise, learnerId } = exerciseRequest(context, request);
       const progress = await exerciseProgress(context, learnerId, exercise.meta.id);
       const shown = Math.min(progress.hintsShown + 1, exercise.hints.length);
       await store.setHintsShown(learnerId, exercise.meta.id, shown);
@@ -286,15 +266,13 @@ export function registerContentRoutes(api: ApiInstance, context: ServerContext):
   api.post(
     '/exercises/:id/explanation',
     {
-      schema: {
-        summary: 'The full explanation (gives the answer away; the UI asks first). Recorded in progress.',
-        params: z.object({ id: idParam }),
-        response: { 200: explanationResponseSchema, ...errors },
-      },
+      schema: idRouteSchema(
+        'The full explanation (gives the answer away; the UI asks first). Recorded in progress.',
+        { 200: explanationResponseSchema, ...errors },
+      ),
     },
     async (request) => {
-      const exercise = findExercise(context, request.params.id);
-      const learnerId = learnerOf(request);
+      const { exercise, learnerId } = exerciseRequest(context, request);
       await store.markExplanationShown(learnerId, exercise.meta.id);
       return { explanation: exercise.explanation };
     },

@@ -49,21 +49,22 @@ export function registerJobRoutes(api: ApiInstance, context: ServerContext): voi
 
   const jobParams = z.object({ id: z.string().uuid() });
 
-  api.get(
-    '/jobs/:id',
-    {
-      schema: {
-        summary: 'A job: state, output so far, and its result once finished',
-        params: jobParams,
-        response: { 200: jobViewSchema, ...errors },
+  // Reading a job and cancelling it answer alike: the job as it is now; 404 when it is not the learner's.
+  for (const [method, url, summary, act] of [
+    ['GET', '/jobs/:id', 'A job: state, output so far, and its result once finished', 'get'],
+    ['POST', '/jobs/:id/cancel', 'Cancel a queued or running job (its sandbox is killed)', 'cancel'],
+  ] as const) {
+    api.route({
+      method,
+      url,
+      schema: { summary, params: jobParams, response: { 200: jobViewSchema, ...errors } },
+      handler: async (request) => {
+        const view = await jobs[act](learnerOf(request), request.params.id);
+        if (!view) throw notFound(`job ${request.params.id}`);
+        return view;
       },
-    },
-    async (request) => {
-      const view = await jobs.get(learnerOf(request), request.params.id);
-      if (!view) throw notFound(`job ${request.params.id}`);
-      return view;
-    },
-  );
+    });
+  }
 
   api.get(
     '/jobs/:id/events',
@@ -155,22 +156,6 @@ export function registerJobRoutes(api: ApiInstance, context: ServerContext): voi
         release();
         raw.end();
       }
-    },
-  );
-
-  api.post(
-    '/jobs/:id/cancel',
-    {
-      schema: {
-        summary: 'Cancel a queued or running job (its sandbox is killed)',
-        params: jobParams,
-        response: { 200: jobViewSchema, ...errors },
-      },
-    },
-    async (request) => {
-      const view = await jobs.cancel(learnerOf(request), request.params.id);
-      if (!view) throw notFound(`job ${request.params.id}`);
-      return view;
     },
   );
 

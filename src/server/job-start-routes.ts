@@ -24,7 +24,7 @@ import {
   executeVerify,
   type ProgramSpec,
 } from './job-kinds.js';
-import { editableOnly, findExercise, findLessonById } from './lookups.js';
+import { editableOnly, exerciseRequest, idRouteSchema, findExercise, findLessonById } from './lookups.js';
 import { workbenchPathProblem } from './workbench-paths.js';
 
 const errors = { 400: errorSchema, 404: errorSchema, 429: errorSchema, 503: errorSchema };
@@ -41,16 +41,14 @@ export function registerJobStartRoutes(api: ApiInstance, context: ServerContext)
   api.post(
     '/exercises/:id/jobs',
     {
-      schema: {
-        summary: 'Run, profile or verify the learner files of an exercise (the files sent are saved first)',
-        params: z.object({ id: idParam }),
-        body: startExerciseJobSchema,
-        response: { 202: jobCreatedSchema, ...errors },
-      },
+      schema: idRouteSchema(
+        'Run, profile or verify the learner files of an exercise (the files sent are saved first)',
+        { 202: jobCreatedSchema, ...errors },
+        { body: startExerciseJobSchema },
+      ),
     },
     async (request, reply) => {
-      const exercise = findExercise(context, request.params.id);
-      const learnerId = learnerOf(request);
+      const { exercise, learnerId } = exerciseRequest(context, request);
       const id = exercise.meta.id;
       const now = Date.now();
       if (request.body.files)
@@ -92,12 +90,11 @@ export function registerJobStartRoutes(api: ApiInstance, context: ServerContext)
   api.get(
     '/exercises/:id/jobs',
     {
-      schema: {
-        summary: 'The run, profile and verification history of an exercise, newest first',
-        params: z.object({ id: idParam }),
-        querystring: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }),
-        response: { 200: jobListSchema, ...errors },
-      },
+      schema: idRouteSchema(
+        'The run, profile and verification history of an exercise, newest first',
+        { 200: jobListSchema, ...errors },
+        { querystring: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }) },
+      ),
     },
     async (request) => {
       const exercise = findExercise(context, request.params.id);
