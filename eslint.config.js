@@ -88,9 +88,9 @@ export default tseslint.config(
   },
   ...boundaryConfigs,
   {
-    // No import cycles, type-only imports included: a module that needs a sibling's types
-    // gets them from a leaf module both import (e.g. server/context.ts). The TypeScript
-    // resolver maps our `./x.js` specifiers to `./x.ts`; only our own files are followed.
+    // No import cycles (the rule does not follow `import type`, which is erased): modules that
+    // need each other's parts share a leaf module instead (e.g. server/context.ts). The
+    // TypeScript resolver maps our `./x.js` specifiers to `./x.ts`; only our files are followed.
     files: ['src/**/*.ts', 'web/src/**/*.{ts,tsx}'],
     plugins: { 'import-x': importX },
     settings: {
