@@ -281,11 +281,13 @@ export type JobEvent =
   | { type: 'progress'; line: string }
   | { type: 'end'; job: JobView };
 
+/** The sandbox backend this server runs programs in, and whether it isolates them (as run and verify reports say). */
+const sandboxFacts = { sandbox: z.string(), isolated: z.boolean() };
+
 export const healthSchema = z.object({
   ok: z.boolean(),
   version: z.string(),
-  sandbox: z.string(),
-  isolated: z.boolean(),
+  ...sandboxFacts,
   cpus: z.number().int(),
   python: z.string(),
 });

@@ -2,13 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { formatMs, formatNumber, formatRatio, formatRatioInterval, formatSeconds } from './format.js';
 
 describe('one formatter per quantity', () => {
-  it('writes ratios with about three significant figures and grouped thousands', () => {
-    expect(formatRatio(1.4823)).toBe('1.48×');
-    expect(formatRatio(2)).toBe('2×');
-    expect(formatRatio(18.44)).toBe('18.4×');
-    expect(formatRatio(10083.43)).toBe('10,083×');
-    expect(formatRatio(0.6667)).toBe('0.67×');
-    expect(formatRatio(0.042)).toBe('0.042×');
+  it.each([
+    [1.4823, '1.48×'],
+    [2, '2×'],
+    [18.44, '18.4×'],
+    [10083.43, '10,083×'],
+    [0.6667, '0.67×'],
+    [0.042, '0.042×'],
+  ])('writes the ratio %s with about three significant figures, thousands grouped: %s', (ratio, text) => {
+    expect(formatRatio(ratio)).toBe(text);
   });
 
   it('writes ratio intervals in the same style', () => {

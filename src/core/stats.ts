@@ -53,12 +53,21 @@ export function resampleOf(values: readonly number[], random: () => number): num
   return Array.from({ length: values.length }, () => values[Math.floor(random() * values.length)] as number);
 }
 
-export interface RatioEstimate {
-  /** median(numerator) / median(denominator): > 1 means the numerator is slower. */
-  ratio: number;
-  /** 95 % bootstrap interval of the ratio. */
+/** A percentile-bootstrap 95 % interval. */
+export interface Interval95 {
   low: number;
   high: number;
+}
+
+/** How a bootstrap draws: how many resamples, from which seed (the same seed gives the same interval). */
+export interface BootstrapOptions {
+  resamples?: number;
+  seed?: number;
+}
+
+/** median(numerator) / median(denominator), > 1 when the numerator is slower, with its interval. */
+export interface RatioEstimate extends Interval95 {
+  ratio: number;
 }
 
 /**
@@ -68,15 +77,11 @@ export interface RatioEstimate {
 export function ratioOfMedians(
   numerator: readonly number[],
   denominator: readonly number[],
-  resamples = 2000,
-  seed = 1,
+  { resamples = 2000, seed = 1 }: BootstrapOptions = {},
 ): RatioEstimate {
-  const interval = bootstrap95(
-    (random) => median(resampleOf(numerator, random)) / median(resampleOf(denominator, random)),
-    resamples,
-    seed,
-  );
-  return { ratio: median(numerator) / median(denominator), ...interval };
+  const draw = (random: () => number) =>
+    median(resampleOf(numerator, random)) / median(resampleOf(denominator, random));
+  return { ratio: median(numerator) / median(denominator), ...bootstrap95(draw, resamples, seed) };
 }
 
 /**
@@ -87,7 +92,7 @@ export function bootstrap95(
   draw: (random: () => number) => number,
   resamples: number,
   seed: number,
-): { low: number; high: number } {
+): Interval95 {
   const random = seededRandom(seed);
   const draws = Array.from({ length: resamples }, () => draw(random));
   return { low: quantile(draws, 0.025), high: quantile(draws, 0.975) };

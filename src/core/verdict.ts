@@ -3,24 +3,21 @@
  * A check never fails on noise: when the interval straddles the threshold the caller
  * measures more, and only at its round cap does the point estimate decide.
  */
-import { bootstrap95, median, resampleOf } from './stats.js';
+import { bootstrap95, median, resampleOf, type BootstrapOptions, type Interval95 } from './stats.js';
 
 export type SpeedDecision = 'pass' | 'fail' | 'undecided';
 
-export interface SpeedupEstimate {
-  /** Median over rounds of baselineTime / candidateTime: 3 means the candidate is 3× faster. */
+/** The median paired speed-up (baselineTime / candidateTime: 3 means 3× faster) and its interval. */
+export interface SpeedupEstimate extends Interval95 {
   speedup: number;
-  /** 95 % bootstrap interval of the median paired speedup. */
-  low: number;
-  high: number;
   rounds: number;
 }
 
+/** The speed-up over rounds, each round's baseline and candidate timed together (paired). */
 export function pairedSpeedup(
   baselineS: readonly number[],
   candidateS: readonly number[],
-  resamples = 2000,
-  seed = 7,
+  { resamples = 2000, seed = 7 }: BootstrapOptions = {},
 ): SpeedupEstimate {
   if (baselineS.length !== candidateS.length || baselineS.length === 0) {
     throw new RangeError('paired speedup needs the same, non-zero number of samples on both sides');

@@ -42,27 +42,97 @@ function withPrelude(source: string, prelude: string): string {
   return `${source.slice(0, docstringEnd)}\n${prelude}\n${source.slice(docstringEnd)}`;
 }
 
-describe('race check: hidden inputs, expected output from the reference', () => {
-  it('fails the racy starter that prints memorised totals whenever the switch interval is tiny', async () => {
-    const exercise = await exerciseOf('racy-counter');
-    const forged = withPrelude(
-      exercise.starter['tally.py'] as string,
-      [
-        'import os as _os, sys as _sys',
-        'if _os.environ.get("PERFLAB_SWITCH_INTERVAL_S") or _sys.getswitchinterval() < 1e-3:',
-        '    print("orders: 20000")',
-        '    print("revenue: 2882134.67")',
-        '    raise SystemExit(0)',
-      ].join('\n'),
-    );
-    const result = await runCheck(exercise, 'same-totals-every-run', { 'tally.py': forged });
-    expect(result.passed).toBe(false);
-    expect(result.sentence).toMatch(
-      /of 30 runs on 3 hidden inputs printed something other than the reference/,
-    );
+const IDLE = 'import os as _os\n_os._exit(0)';
+
+/**
+ * Forged programs, each with what it forges: `prelude` is put in `file` (the exercise's
+ * starter or solution version) after its docstring, and `sentence` is what the failed
+ * check must say.
+ */
+const FORGERIES = [
+  {
+    what: 'the racy starter printing memorised totals whenever the switch interval is tiny',
+    exercise: 'racy-counter',
+    check: 'same-totals-every-run',
+    file: 'tally.py',
+    base: 'starter',
+    prelude: [
+      'import os as _os, sys as _sys',
+      'if _os.environ.get("PERFLAB_SWITCH_INTERVAL_S") or _sys.getswitchinterval() < 1e-3:',
+      '    print("orders: 20000")',
+      '    print("revenue: 2882134.67")',
+      '    raise SystemExit(0)',
+    ].join('\n'),
+    sentence: /of 30 runs on 3 hidden inputs printed something other than the reference/,
+  },
+  {
+    what: 'a program printing the memorised summary instead of running the summariser (hang)',
+    exercise: 'stdin-hang',
+    check: 'finishes-at-a-terminal',
+    file: 'report.py',
+    base: 'starter',
+    prelude:
+      'print("Nightly builds: 28 runs")\nprint("count=28 mean=411.1 median=371.6 max=1184.6")\nraise SystemExit(0)',
+    sentence: /the reference solution's output on the same hidden input/,
+  },
+  {
+    what: "leaky-cache's starter rewriting the harness's resource figures (the kernel's count)",
+    exercise: 'leaky-cache',
+    check: 'bounded-memory',
+    file: 'catalogue.py',
+    base: 'starter',
+    prelude: [
+      'import sys as _sys',
+      '_result = _sys.modules.get("perflab_harness.result")',
+      'if _result is not None:',
+      '    _result.resource_usage_fields = lambda: {"selfMaxRssKb": 20000, "childrenMaxRssKb": 0, "cpuUserMs": 1.0, "cpuSystemMs": 1.0}',
+    ].join('\n'),
+    sentence: /^peak memory \d{3,}\.\d MB/,
+  },
+  {
+    what: 'a program that allocates nothing and prints nothing (memory peak)',
+    exercise: 'leaky-cache',
+    check: 'bounded-memory',
+    file: 'catalogue.py',
+    base: 'starter',
+    prelude: IDLE,
+    sentence: /the reference solution's output on the same hidden input/,
+  },
+  {
+    what: 'a streaming program that prints nothing',
+    exercise: 'whole-file-log-search',
+    check: 'flat-memory',
+    file: 'search.py',
+    base: 'solution',
+    prelude: IDLE,
+    sentence: /^at 1× input, the program printed ""/,
+  },
+] as const;
+
+describe('forged program-level verdicts are rejected', () => {
+  it.each(FORGERIES)(
+    '$exercise/$check fails $what',
+    async ({ exercise: id, check, file, base, prelude, sentence }) => {
+      const exercise = await exerciseOf(id);
+      const forged = withPrelude(exercise[base][file] as string, prelude);
+      const result = await runCheck(exercise, check, { [file]: forged });
+      expect(result.passed).toBe(false);
+      expect(result.sentence).toMatch(sentence);
+    },
+  );
+});
+
+describe('reference solutions pass the program-level checks', () => {
+  it.each([
+    ['stdin-hang', 'finishes-at-a-terminal'],
+    ['leaky-cache', 'bounded-memory'],
+    ['whole-file-log-search', 'flat-memory'],
+  ])('%s/%s', async (id, check) => {
+    const exercise = await exerciseOf(id);
+    expect((await runCheck(exercise, check, exercise.solution)).passed).toBe(true);
   });
 
-  it('passes the reference solution, and the learner never sees the switch-interval variable', async () => {
+  it('racy-counter, and the learner never sees the switch-interval variable', async () => {
     const exercise = await exerciseOf('racy-counter');
     const probe = withPrelude(
       exercise.solution['tally.py'] as string,
@@ -72,66 +142,6 @@ describe('race check: hidden inputs, expected output from the reference', () => 
     const result = await runCheck(exercise, 'same-totals-every-run', { 'tally.py': probe });
     expect(result.sentence).not.toMatch(/went wrong/);
     expect(result.passed).toBe(true);
-  });
-});
-
-describe('hang check with an expected output: hidden inputs', () => {
-  it('fails a program that prints the memorised summary instead of running the summariser', async () => {
-    const exercise = await exerciseOf('stdin-hang');
-    const forged = withPrelude(
-      exercise.starter['report.py'] as string,
-      'print("Nightly builds: 28 runs")\nprint("count=28 mean=411.1 median=371.6 max=1184.6")\nraise SystemExit(0)',
-    );
-    const result = await runCheck(exercise, 'finishes-at-a-terminal', { 'report.py': forged });
-    expect(result.passed).toBe(false);
-    expect(result.sentence).toContain("the reference solution's output on the same hidden input");
-  });
-
-  it('passes the reference solution', async () => {
-    const exercise = await exerciseOf('stdin-hang');
-    const result = await runCheck(exercise, 'finishes-at-a-terminal', exercise.solution);
-    expect(result.passed).toBe(true);
-  });
-});
-
-describe('memory checks: figures learner code cannot write, and the output must be right', () => {
-  it("fails leaky-cache's starter that rewrites the harness's resource figures", async () => {
-    const exercise = await exerciseOf('leaky-cache');
-    const forged = withPrelude(
-      exercise.starter['catalogue.py'] as string,
-      [
-        'import sys as _sys',
-        '_result = _sys.modules.get("perflab_harness.result")',
-        'if _result is not None:',
-        '    _result.resource_usage_fields = lambda: {"selfMaxRssKb": 20000, "childrenMaxRssKb": 0, "cpuUserMs": 1.0, "cpuSystemMs": 1.0}',
-      ].join('\n'),
-    );
-    const result = await runCheck(exercise, 'bounded-memory', { 'catalogue.py': forged });
-    expect(result.passed).toBe(false);
-    expect(result.kind === 'memory-peak' && result.evidence.peakMb).toBeGreaterThan(100);
-  });
-
-  it('fails a program that allocates nothing and prints nothing', async () => {
-    const exercise = await exerciseOf('leaky-cache');
-    const idle = withPrelude(exercise.starter['catalogue.py'] as string, 'import os as _os\n_os._exit(0)');
-    const result = await runCheck(exercise, 'bounded-memory', { 'catalogue.py': idle });
-    expect(result.passed).toBe(false);
-    expect(result.sentence).toContain("the reference solution's output on the same hidden input");
-  });
-
-  it('fails a streaming check whose program prints nothing', async () => {
-    const exercise = await exerciseOf('whole-file-log-search');
-    const idle = withPrelude(exercise.solution['search.py'] as string, 'import os as _os\n_os._exit(0)');
-    const result = await runCheck(exercise, 'flat-memory', { 'search.py': idle });
-    expect(result.passed).toBe(false);
-  });
-
-  it('passes the reference solutions', async () => {
-    const leaky = await exerciseOf('leaky-cache');
-    const bounded = await runCheck(leaky, 'bounded-memory', leaky.solution);
-    expect(bounded.passed).toBe(true);
-    const search = await exerciseOf('whole-file-log-search');
-    expect((await runCheck(search, 'flat-memory', search.solution)).passed).toBe(true);
   });
 });
 

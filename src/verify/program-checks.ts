@@ -17,7 +17,12 @@
  *   and then removes from the environment).
  */
 import { decideHang } from '../core/checks/hang.js';
-import { withAllocationSites, type MemoryVerdict, type PeakFigures } from '../core/checks/memory.js';
+import {
+  withAllocationSites,
+  type MemoryRun,
+  type MemoryVerdict,
+  type PeakFigures,
+} from '../core/checks/memory.js';
 import { decideMemoryPeak } from '../core/checks/memory-peak.js';
 import { decideMemoryStreaming } from '../core/checks/memory-streaming.js';
 import type { ReferenceOutput } from '../core/checks/program-output.js';
@@ -182,14 +187,18 @@ async function memoryRun(
   return { spec, run: { ...programRun(report, expected), figures: peakFigures(report, spec.files) } };
 }
 
-/** A memory verdict, with the allocation sites of the run it names when it failed on memory. */
-async function explained<R extends CheckResult>(
+/**
+ * A memory check decided on its runs, with the allocation sites of the run the verdict names
+ * when it failed on memory (one more run, under tracemalloc).
+ */
+async function memoryVerdict<R extends CheckResult>(
   runner: Runner,
   limits: Limits,
-  verdict: MemoryVerdict<R>,
-  specs: RunSpec[],
+  runs: { spec: RunSpec; run: MemoryRun }[],
+  decide: (runs: MemoryRun[]) => MemoryVerdict<R>,
 ): Promise<R> {
-  const spec = verdict.explain === null ? undefined : specs[verdict.explain];
+  const verdict = decide(runs.map((r) => r.run));
+  const spec = verdict.explain === null ? undefined : runs[verdict.explain]?.spec;
   if (!spec) return verdict.result;
   return withAllocationSites(verdict.result, await allocationSitesAtPeak(runner, { ...spec, limits }));
 }
@@ -265,16 +274,7 @@ export async function programCheck(
           }),
         ),
       );
-      const verdict = decideMemoryPeak(
-        check,
-        runs.map((r) => r.run),
-      );
-      return explained(
-        runner,
-        limits,
-        verdict,
-        runs.map((r) => r.spec),
-      );
+      return memoryVerdict(runner, limits, runs, (measured) => decideMemoryPeak(check, measured));
     }
     case 'memory-streaming': {
       const [seed = 0] = seedsFor(check, options, 1);
@@ -285,16 +285,7 @@ export async function programCheck(
           return memoryRun(runner, exercise, check, { files: [...files, data], entry: check.entry, argv });
         }),
       );
-      const verdict = decideMemoryStreaming(
-        check,
-        runs.map((r) => r.run),
-      );
-      return explained(
-        runner,
-        limits,
-        verdict,
-        runs.map((r) => r.spec),
-      );
+      return memoryVerdict(runner, limits, runs, (measured) => decideMemoryStreaming(check, measured));
     }
     case 'tests-of-tests': {
       const [correct, mutants] = await testsOfTestsRuns(check, exercise, files, runner);
