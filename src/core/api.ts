@@ -10,7 +10,8 @@ import type { HarnessResultOf } from './documents.js';
 import type { HangDiagnosis } from './hang.js';
 import type { CallTreeNode } from './profile-model.js';
 import type { TimeitReport } from './timeit-report.js';
-import { verifyReportSchema, type VerifyReport } from './verify-report.js';
+import type { VerifyReport } from './verify-report.js';
+import { verifyReportSchema } from './verify-report-schema.js';
 
 export const idParam = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be a lowercase-kebab-case id');
 const difficulty = z.enum(['beginner', 'intermediate', 'advanced']);

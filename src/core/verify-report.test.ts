@@ -4,10 +4,10 @@ import {
   combinedStatus,
   reportStatus,
   undecidedExtras,
-  verifyReportSchema,
   type CheckResult,
   type VerifyReport,
 } from './verify-report.js';
+import { verifyReportSchema } from './verify-report-schema.js';
 
 /** A report as stored by version 1: no status anywhere, and an evidence field this version does not name. */
 const storedV1 = {

@@ -6,10 +6,11 @@
  * on this machine now (too busy to show CPU scaling, speed too noisy after the last round) is
  * `undecided`, never `failed`. `passed` is kept, and is true only for `status: 'passed'`, so a
  * reader of version 1 still never counts an undecided check as passed. Readers of stored
- * reports use `checkStatus`/`reportStatus`, which also read version 1 (no `status`).
+ * reports use `checkStatus`/`reportStatus`, which also read version 1 (no `status`); the
+ * server reads stored reports with `verifyReportSchema` (verify-report-schema.ts). No zod
+ * here: the web app imports this module's functions, and zod stays out of its bundle.
  */
-import { z } from 'zod';
-import { evidenceSchemas, type EvidenceOf } from './checks/evidence.js';
+import type { EvidenceOf } from './checks/evidence.js';
 import type { CheckKind } from './exercise.js';
 
 export type { AllocationSiteEvidence, EvidenceOf } from './checks/evidence.js';
@@ -52,42 +53,6 @@ export interface VerifyReport {
   isolated: boolean;
   wallMs: number;
 }
-
-const checkStatusSchema = z.enum(['passed', 'failed', 'undecided']);
-const KINDS = Object.keys(evidenceSchemas) as CheckKind[];
-
-/**
- * A verify report read from storage or the network (versions 1 and 2). Loose objects: a
- * field this version does not know is kept, never dropped on the way to a reader.
- */
-export const verifyReportSchema: z.ZodType<VerifyReport> = z.looseObject({
-  schema: z.enum(['perflab.verify/1', 'perflab.verify/2']),
-  exercise: z.string(),
-  graded: z.string(),
-  passed: z.boolean(),
-  status: checkStatusSchema.optional(),
-  checks: z.array(
-    z.discriminatedUnion(
-      'kind',
-      KINDS.map((kind) =>
-        z.looseObject({
-          id: z.string(),
-          kind: z.literal(kind),
-          title: z.string(),
-          passed: z.boolean(),
-          status: checkStatusSchema.optional(),
-          sentence: z.string(),
-          // Evidence of a shape this version does not expect (an older engine's) is passed
-          // on as it was stored rather than refusing the whole report: readers check each field.
-          evidence: (evidenceSchemas[kind] as z.ZodType).catch((ctx: z.core.$ZodCatchCtx) => ctx.value),
-        }),
-      ) as unknown as [z.ZodObject, ...z.ZodObject[]],
-    ),
-  ),
-  sandbox: z.string(),
-  isolated: z.boolean(),
-  wallMs: z.number(),
-}) as unknown as z.ZodType<VerifyReport>;
 
 /** How often an undecided check was measured and how long the verification waited in between. */
 export function undecidedExtras(check: CheckResult): { attempts: number; waitedMs: number } | null {
