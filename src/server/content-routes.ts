@@ -263,18 +263,13 @@ export function registerContentRoutes(api: ApiInstance, context: ServerContext):
     },
   );
 
-  api.post(
-    '/exercises/:id/explanation',
-    {
-      schema: idRouteSchema(
-        'The full explanation (gives the answer away; the UI asks first). Recorded in progress.',
-        { 200: explanationResponseSchema, ...errors },
-      ),
-    },
-    async (request) => {
-      const { exercise, learnerId } = exerciseRequest(context, request);
-      await store.markExplanationShown(learnerId, exercise.meta.id);
-      return { explanation: exercise.explanation };
-    },
+  const explanationSchema = idRouteSchema(
+    'The full explanation (gives the answer away; the UI asks first). Recorded in progress.',
+    { 200: explanationResponseSchema, ...errors },
   );
+  api.post('/exercises/:id/explanation', { schema: explanationSchema }, async (request) => {
+    const { exercise, learnerId } = exerciseRequest(context, request);
+    await store.markExplanationShown(learnerId, exercise.meta.id);
+    return { explanation: exercise.explanation };
+  });
 }
