@@ -24,4 +24,7 @@ if (existsSync(python)) {
       'perflab: could not regenerate python/perflab_contract (is fastjsonschema installed in .venv?)',
     );
   }
+  // The sandbox mounts python/ read-only, so a validator rewritten without its .pyc would be
+  // compiled again on every run; compileall skips files that are up to date.
+  spawnSync(python, ['-m', 'compileall', '-q', PYTHON_DIR], { stdio: 'ignore' });
 }
