@@ -3,15 +3,24 @@
  * every page (course home, lessons, exercises) and written rarely, so reads skip the database.
  * Every write through this store drops the learner's cached copy, and a commit by another
  * process (a terminal command writing progress while `perflab serve` runs) drops the whole
- * cache, seen through `store.externalChanges` before each read. A store that cannot tell
- * (no `externalChanges`) must not be shared by several processes behind this cache.
+ * cache, seen through `store.externalChanges`. That check costs about as much as the rest of a
+ * cached read (SQLite takes a read lock on the WAL index), so it runs at most once per
+ * `externalCheckIntervalMs`: another process's write shows within that interval. A store that
+ * cannot tell (no `externalChanges`) must not be shared by several processes behind this cache.
  */
 import type { Progress } from '../core/api.js';
 import type { Store } from './types.js';
 
-export function withProgressCache(store: Store): Store {
+export interface ProgressCacheOptions {
+  /** How stale another process's write may look, in ms (default 250; 0 checks on every read). */
+  externalCheckIntervalMs?: number;
+}
+
+export function withProgressCache(store: Store, options: ProgressCacheOptions = {}): Store {
+  const checkIntervalMs = options.externalCheckIntervalMs ?? 250;
   const cache = new Map<string, Promise<Progress>>();
   let seenChanges = store.externalChanges?.();
+  let checkedAtMs = performance.now();
   const invalidating =
     <A extends [string, ...unknown[]]>(write: (...args: A) => Promise<void>) =>
     async (...args: A): Promise<void> => {
@@ -26,10 +35,14 @@ export function withProgressCache(store: Store): Store {
   return {
     ...bindAll(store),
     getProgress(learnerId) {
-      const changes = store.externalChanges?.();
-      if (changes !== seenChanges) {
-        seenChanges = changes;
-        cache.clear();
+      const nowMs = performance.now();
+      if (nowMs - checkedAtMs >= checkIntervalMs) {
+        checkedAtMs = nowMs;
+        const changes = store.externalChanges?.();
+        if (changes !== seenChanges) {
+          seenChanges = changes;
+          cache.clear();
+        }
       }
       let cached = cache.get(learnerId);
       if (!cached) {

@@ -202,10 +202,14 @@ describe('sqlite store', () => {
 
   it('the progress cache sees a write another connection commits (a CLI command beside the server)', async () => {
     const file = newDbPath();
-    const server = withProgressCache(await open(file));
+    const server = withProgressCache(await open(file), { externalCheckIntervalMs: 300 });
     const terminal = await open(file);
     expect((await server.getProgress('local')).exercises).toEqual({});
     await terminal.advanceExercise('local', 'ex', 'solved', 5);
+    // Within the check interval the cached copy stands (the check is not made on every read)…
+    expect((await server.getProgress('local')).exercises).toEqual({});
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    // …after it, the other connection's commit shows.
     expect((await server.getProgress('local')).exercises['ex']).toMatchObject({
       status: 'solved',
       solvedAt: 5,
