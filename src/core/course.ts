@@ -49,6 +49,12 @@ export const drillSchema = z
     full: z.string().min(3),
     topics: z.array(id).min(1),
     lesson: id,
+    /**
+     * The rubric: 3–6 points a strong answer names. Optional in the schema so that a course
+     * still loads without them; the course loader reports a drill without as a problem, so
+     * `perflab check` fails on it.
+     */
+    key_points: z.array(z.string().min(3)).min(3).max(6).optional(),
   })
   .strict();
 export type Drill = z.infer<typeof drillSchema>;
