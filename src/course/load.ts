@@ -21,6 +21,7 @@ import {
   type ModuleFrontMatter,
   type RunBlock,
 } from '../core/course.js';
+import type { DrillOutput } from '../core/drill-api.js';
 import type { Exercise } from '../core/exercise.js';
 import { ExerciseError, findExerciseDirs, loadExercise } from '../exercises/load.js';
 import { parseYaml } from '../exercises/yaml-errors.js';
@@ -49,13 +50,20 @@ export interface TopicCoverage {
   drills: string[];
 }
 
+/**
+ * A drill as loaded: `module` is the drill file's name without `.yaml` (01-measure.yaml holds
+ * module 01-measure's questions); `recordedOutput` is the tool output a code-reading question
+ * shows, recorded by running its program with perflab (null for the others).
+ */
+export type LoadedDrill = Drill & { file: string; module: string; recordedOutput: DrillOutput | null };
+
 export interface Course {
   dir: string;
   file: CourseFile;
   modules: CourseModule[];
   lessons: Lesson[];
   exercises: Exercise[];
-  drills: (Drill & { file: string })[];
+  drills: LoadedDrill[];
   coverage: TopicCoverage[];
   problems: string[];
 }
@@ -198,14 +206,17 @@ export async function loadCourse(courseDir: string): Promise<Course> {
     }
   }
 
-  const drills: (Drill & { file: string })[] = [];
+  const drills: LoadedDrill[] = [];
   const drillsDir = join(courseDir, 'drills');
   const drillFiles = existsSync(drillsDir) ? (await readdir(drillsDir)).filter((f) => /\.ya?ml$/.test(f)).sort() : [];
   for (const name of drillFiles) {
     const path = join(drillsDir, name);
     const parsed = parseYaml(await readFile(path, 'utf8'), z.array(drillSchema), path);
     if (!parsed.value) problems.push(...parsed.problems);
-    else drills.push(...parsed.value.map((d) => ({ ...d, file: path })));
+    else
+      drills.push(
+        ...parsed.value.map((d) => ({ ...d, file: path, module: name.replace(/\.ya?ml$/, ''), recordedOutput: null })),
+      );
   }
 
   // Cross-references: ids unique, topics known, links resolve.

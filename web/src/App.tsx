@@ -14,6 +14,14 @@ import { useTheme } from './theme';
 const LessonPage = lazy(() => import('./pages/LessonPage'));
 const ExercisePage = lazy(() => import('./pages/ExercisePage'));
 const WorkbenchPage = lazy(() => import('./pages/WorkbenchPage'));
+// Interview prep: each page is its own chunk (the review page has a JS budget: docs/benchmarks.md).
+const DrillsHome = lazy(() => import('./pages/drills/DrillsHome'));
+const ReviewPage = lazy(() => import('./pages/drills/ReviewPage'));
+const BrowsePage = lazy(() => import('./pages/drills/BrowsePage'));
+const QuickFirePage = lazy(() => import('./pages/drills/QuickFirePage'));
+const MockInterviewPage = lazy(() => import('./pages/drills/MockInterviewPage'));
+const SessionReportPage = lazy(() => import('./pages/drills/SessionReportPage'));
+const MockHistoryPage = lazy(() => import('./pages/drills/MockHistoryPage'));
 
 function NavLink({
   href,
@@ -92,6 +100,9 @@ export function App() {
             >
               Course
             </NavLink>
+            <NavLink href="/drills" match={(p) => p.startsWith('/drills')}>
+              Interview prep
+            </NavLink>
             <NavLink href="/workbench" match={(p) => p.startsWith('/workbench')}>
               Workbench
             </NavLink>
@@ -109,6 +120,17 @@ export function App() {
                 {(params) => <ExercisePage key={params.id} id={params.id} />}
               </Route>
               <Route path="/workbench" component={WorkbenchPage} />
+              <Route path="/drills" component={DrillsHome} />
+              <Route path="/drills/review" component={ReviewPage} />
+              <Route path="/drills/browse/:module">
+                {(params) => <BrowsePage key={params.module} module={params.module} />}
+              </Route>
+              <Route path="/drills/quick-fire" component={QuickFirePage} />
+              <Route path="/drills/mock" component={MockInterviewPage} />
+              <Route path="/drills/history" component={MockHistoryPage} />
+              <Route path="/drills/sessions/:id">
+                {(params) => <SessionReportPage key={params.id} id={params.id} />}
+              </Route>
               <Route>
                 <NotFound />
               </Route>

@@ -1,0 +1,4 @@
+/** Placeholder until its helper builds it (issue 11). */
+export default function MockInterviewPage() {
+  return <h1>MockInterviewPage</h1>;
+}
