@@ -1,9 +1,7 @@
-import Table from 'cli-table3';
-import { formatRatio, formatRatioInterval } from '../../core/format.js';
 import { buildTimeitReport } from '../../core/timeit-report.js';
 import { collectScriptFiles } from '../../runner/collect-files.js';
 import { EXIT, UsageError } from '../errors.js';
-import { colour, formatCount, formatSeconds, formatPercent } from '../format.js';
+import { renderTimeitTable } from '../render-timeit.js';
 import { Progress } from '../progress.js';
 import { checkScript } from '../source-check.js';
 import {
@@ -66,28 +64,7 @@ export async function timeitCommand(file: string, names: string[], options: Time
         `${collected.entry}: ${rounds} rounds, each candidate timed in a fresh process per round in shuffled order; ` +
           `garbage collection ${report.document.gcEnabled ? 'enabled' : 'disabled'} while timing (pass --gc to enable)`,
       );
-      const table = new Table({
-        head: ['candidate', 'loops', 'min', 'median', 'spread (IQR)', 'vs fastest (95% interval)'].map((h) =>
-          colour.bold(h),
-        ),
-        colAligns: ['left', 'right', 'right', 'right', 'right', 'left'],
-        style: { head: [], border: [] },
-      });
-      for (const candidate of comparison.candidates) {
-        const isFastest = candidate.expr === comparison.fastest;
-        const { ratio, low, high } = candidate.relativeToFastest;
-        table.push([
-          isFastest ? colour.green(candidate.expr) : candidate.expr,
-          formatCount(candidate.loopsPerSample),
-          formatSeconds(candidate.summary.min),
-          formatSeconds(candidate.summary.median),
-          `±${formatPercent(candidate.summary.relativeIqr / 2)}`,
-          isFastest
-            ? colour.green('fastest')
-            : `${formatRatio(ratio)} slower (${formatRatioInterval(low, high)})`,
-        ]);
-      }
-      console.log(table.toString());
+      console.log(renderTimeitTable(comparison));
     }
     process.stderr.write(renderSummary(report) + '\n');
     return exitCode;
