@@ -1,12 +1,15 @@
 /**
  * The contract every Store keeps. sqlite.test.ts runs it for ':memory:' and a file; a
  * PostgreSQL store would run it too. `open` must return a store over empty data each call.
- * Its parts: progress and saved code (contract-learner), job history (contract-jobs).
+ * Its parts: progress and saved code (contract-learner), job history (contract-jobs), interview
+ * drills (contract-drills).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { job, UNICODE } from './contract-fixtures.test-support.js';
+import { drillsContract } from './contract-drills.test-support.js';
 import { jobsContract } from './contract-jobs.test-support.js';
 import { progressContract, savedFilesContract } from './contract-learner.test-support.js';
+import { gradeDrillCard } from '../core/drills/scheduler.js';
 import type { Store } from './types.js';
 
 export interface StoreContractOptions {
@@ -37,6 +40,7 @@ export function describeStoreContract(
     progressContract(fresh);
     savedFilesContract(fresh);
     jobsContract(fresh);
+    drillsContract(fresh);
 
     it('close is idempotent and later calls reject', async () => {
       const store = await fresh();
@@ -56,6 +60,20 @@ export function describeStoreContract(
         await store.saveFiles('local', 'ex', { 'main.py': UNICODE }, 3);
         const stored = job({ id: 'j', state: 'finished', result: { ok: true }, output: [{ text: UNICODE }] });
         await store.insertJob(stored);
+        const { card } = gradeDrillCard(undefined, 3, 4, { targetRetention: 0.9 });
+        await store.recordDrillReview({
+          id: 'r',
+          learnerId: 'local',
+          drillId: 'q',
+          source: 'mock',
+          sessionId: 's',
+          log: gradeDrillCard(undefined, 3, 4, { targetRetention: 0.9 }).log,
+          cardBefore: null,
+          cardAfter: card,
+          typedAnswer: UNICODE,
+          durationMs: null,
+          reviewedAt: 4,
+        });
         const progress = await store.getProgress('local');
         await store.close();
 
@@ -68,6 +86,8 @@ export function describeStoreContract(
         });
         expect(await again.getJob('j')).toEqual(stored);
         expect(await again.listJobs({ learnerId: 'local', limit: 5 })).toEqual([stored]);
+        expect(await again.getDrillCard('local', 'q')).toEqual({ drillId: 'q', card, updatedAt: 4 });
+        expect((await again.listDrillReviews('local', { limit: 5 }))[0]?.typedAnswer).toBe(UNICODE);
       });
     }
   });

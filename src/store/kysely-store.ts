@@ -8,6 +8,7 @@
  */
 import type { ExpressionBuilder, Insertable, Kysely, Selectable, Updateable } from 'kysely';
 import type { Progress } from '../core/api.js';
+import { drillQueries } from './drill-queries.js';
 import type { Database, ExerciseProgressTable, IntBool, JobsTable } from './schema.js';
 import {
   EXERCISE_STATUS_ORDER,
@@ -264,6 +265,8 @@ export function createKyselyStore(db: Kysely<Database>): Store {
         .executeTakeFirst();
       return Number(result.numUpdatedRows);
     },
+
+    ...drillQueries(db),
 
     async close() {
       if (closed) return;

@@ -84,9 +84,79 @@ const initial: Migration = {
   },
 };
 
+/** 0002's tables, in the order they are created (dropped in reverse). */
+const DRILL_TABLES = ['drill_cards', 'drill_reviews', 'drill_settings', 'drill_sessions'] as const;
+
+/**
+ * Interview drills: one spaced-repetition card per learner and question, the log of every
+ * review (kept, never deleted, so FSRS parameters can be fitted later; undo marks a row), the
+ * learner's scheduler settings, and quick-fire rounds and mock interviews.
+ */
+const drills: Migration = {
+  async up(db: Kysely<unknown>) {
+    await perLearnerTable(db, 'drill_cards', 'drill_id')
+      .addColumn('card_json', 'text', notNull)
+      // Copied out of card_json so due counts can be a query.
+      .addColumn('due_at', 'bigint', notNull)
+      .addColumn('updated_at', 'bigint', notNull)
+      .execute();
+
+    await db.schema
+      .createTable('drill_reviews')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('learner_id', 'text', notNull)
+      .addColumn('drill_id', 'text', notNull)
+      .addColumn('source', 'text', notNull)
+      .addColumn('session_id', 'text')
+      .addColumn('grade', 'integer', notNull)
+      .addColumn('log_json', 'text', notNull)
+      .addColumn('card_before_json', 'text')
+      .addColumn('card_after_json', 'text', notNull)
+      .addColumn('typed_answer', 'text')
+      .addColumn('duration_ms', 'bigint')
+      .addColumn('reviewed_at', 'bigint', notNull)
+      .addColumn('undone_at', 'bigint')
+      .execute();
+    // Undo and the learner's log, newest first.
+    await db.schema
+      .createIndex('drill_reviews_learner_reviewed')
+      .on('drill_reviews')
+      .columns(['learner_id', 'reviewed_at'])
+      .execute();
+
+    await db.schema
+      .createTable('drill_settings')
+      .addColumn('learner_id', 'text', (c) => c.primaryKey())
+      .addColumn('settings_json', 'text', notNull)
+      .execute();
+
+    await db.schema
+      .createTable('drill_sessions')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('learner_id', 'text', notNull)
+      .addColumn('kind', 'text', notNull)
+      .addColumn('started_at', 'bigint', notNull)
+      .addColumn('finished_at', 'bigint')
+      .addColumn('plan_json', 'text', notNull)
+      .addColumn('answers_json', 'text', notNull)
+      .addColumn('score', 'double precision')
+      .execute();
+    await db.schema
+      .createIndex('drill_sessions_learner_started')
+      .on('drill_sessions')
+      .columns(['learner_id', 'started_at'])
+      .execute();
+  },
+
+  async down(db: Kysely<unknown>) {
+    for (const table of [...DRILL_TABLES].reverse()) await db.schema.dropTable(table).execute();
+  },
+};
+
 /** Every migration by name, in the order they run. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': initial,
+  '0002-drills': drills,
 };
 
 /** Hands Kysely the in-code migrations (Kysely's FileMigrationProvider would need files on disk). */

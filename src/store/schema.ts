@@ -7,7 +7,7 @@
  * - JSON documents are text, parsed and serialised in kysely-store.ts.
  * Must match migrations.ts: a new column there is a new field here.
  */
-import type { ExerciseStatus } from './types.js';
+import type { DrillReviewSource, ExerciseStatus } from './types.js';
 import type { JobKind, JobState } from '../core/api.js';
 
 /** 0 = false, 1 = true. */
@@ -56,9 +56,58 @@ export interface JobsTable {
   result_json: string | null;
 }
 
+export interface DrillCardsTable {
+  learner_id: string;
+  drill_id: string;
+  /** JSON: DrillCard (core/drills/scheduler.ts). */
+  card_json: string;
+  /** = the card's dueAtMs. */
+  due_at: number;
+  updated_at: number;
+}
+
+export interface DrillReviewsTable {
+  id: string;
+  learner_id: string;
+  drill_id: string;
+  source: DrillReviewSource;
+  session_id: string | null;
+  grade: number;
+  /** JSON: DrillReviewLog. */
+  log_json: string;
+  /** JSON DrillCard, null when the question had never been graded. */
+  card_before_json: string | null;
+  card_after_json: string;
+  typed_answer: string | null;
+  duration_ms: number | null;
+  reviewed_at: number;
+  undone_at: number | null;
+}
+
+export interface DrillSettingsTable {
+  learner_id: string;
+  /** JSON: DrillSettingsRecord. */
+  settings_json: string;
+}
+
+export interface DrillSessionsTable {
+  id: string;
+  learner_id: string;
+  kind: 'quick-fire' | 'mock';
+  started_at: number;
+  finished_at: number | null;
+  plan_json: string;
+  answers_json: string;
+  score: number | null;
+}
+
 export interface Database {
   lesson_progress: LessonProgressTable;
   exercise_progress: ExerciseProgressTable;
   saved_files: SavedFilesTable;
   jobs: JobsTable;
+  drill_cards: DrillCardsTable;
+  drill_reviews: DrillReviewsTable;
+  drill_settings: DrillSettingsTable;
+  drill_sessions: DrillSessionsTable;
 }
