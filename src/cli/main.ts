@@ -9,6 +9,7 @@ import { EXIT, UsageError } from './errors.js';
 import { colour } from './format.js';
 import { EnvironmentError } from './environment-error.js';
 import { defaultDataDir } from './workflow/data-dir.js';
+import { DRILL_HELP } from './drill/help.js';
 export { dropOutputNobodyReads, exitAfterOutput } from './exit.js';
 // Commands are imported when used: start-up time counts against every run (see docs/benchmarks.md).
 const commands = {
@@ -21,6 +22,7 @@ const commands = {
   check: () => import('./commands/check.js'),
   workflow: () => import('./commands/workflow.js'),
   serve: () => import('./commands/serve.js'),
+  drill: () => import('./commands/drill.js'),
 };
 
 const EXIT_CODES_HELP = `
@@ -286,6 +288,37 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addOption(dataDirOption())
     .addOption(sandboxOption())
     .action(act(async () => (await commands.workflow()).showCommand));
+
+  program
+    .command('drill')
+    .description(
+      'interview questions: review what is due (spaced repetition, shared with the browser), a quick-fire round, a mock interview',
+    )
+    .option('--module <id>', "only this module's questions (a unique start of the id is enough)")
+    .option('--topic <id>', 'only questions on this topic')
+    .option('--due', 'review only questions due now, no new ones')
+    .option('--new <n>', 'review: new questions after the due ones (default 10)')
+    .option('--quick [n]', 'a quick-fire round of N questions (default 30), each against a countdown')
+    .option('--seconds <s>', 'quick-fire: seconds per question, 10-600 (default 60)')
+    .option('--mock', 'a mock interview: timed parts, answers hidden until time is up, scored by key points')
+    .option('--list', 'print the questions by module (new, learning, due, known, due today) and exit')
+    .option('--json', 'with --list: print as JSON')
+    .addOption(courseOption())
+    .addOption(dataDirOption())
+    .addHelpText(
+      'after',
+      DRILL_HELP +
+        '\n' +
+        examples(
+          'perflab drill                              review what is due, then new questions',
+          'perflab drill --due --module 03             only what is due in module 03-concurrency',
+          'perflab drill --quick --topic pytest        30 questions on one topic, 60 s each',
+          'perflab drill --mock                        a mock interview with its report',
+          'perflab drill --list',
+          'printf "reveal\\n3\\nq\\n" | perflab drill   a script grades one question "good"',
+        ),
+    )
+    .action(act(async () => (await commands.drill()).drillCommand));
 
   program
     .command('doctor')

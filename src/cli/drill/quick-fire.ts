@@ -1,0 +1,121 @@
+/**
+ * `perflab drill --quick N`: a quick-fire round. N questions from the module or topic, each
+ * against its own countdown; the answer after each (when the learner is ready or the time is
+ * up); a self-grade 1–4 that feeds the scheduler as a 'quick-fire' review; then the summary
+ * with the weakest topics and the lessons to reread. The round is a session in the shared
+ * store, so the browser shows it in the history too.
+ */
+import { GRADE_NAMES } from '../../core/drills/scheduler.js';
+import type { SessionItem } from '../../core/drill-api.js';
+import { DrillError } from '../../drills/types.js';
+import { colour } from '../format.js';
+import {
+  formatLimit,
+  gradeOf,
+  nextCommand,
+  stops,
+  typedAnswer,
+  unknownCommand,
+  type DrillContext,
+  type FlowResult,
+} from './context.js';
+import type { DrillCommand } from './input.js';
+import {
+  renderAnswer,
+  renderFull,
+  renderGradeChoices,
+  renderOutput,
+  renderQuestion,
+  renderSessionSummary,
+} from './render.js';
+
+export interface QuickFireOptions {
+  count: number;
+  module?: string;
+  topic?: string;
+  secondsPerQuestion: number;
+}
+
+/** One question of the round: 'answered', or the command that stopped the round. */
+async function askOne(
+  context: DrillContext,
+  sessionId: string,
+  item: SessionItem,
+  total: number,
+): Promise<DrillCommand | 'answered'> {
+  const { service, learnerId } = context;
+  const started = await service.startItem(learnerId, sessionId, item.index, context.now());
+  const startedAtMs = started.items[item.index]?.startedAtMs ?? context.now();
+  const deadlineMs = startedAtMs + item.timeLimitSec * 1000;
+  // The whole question (for its answer and recorded output); the answer stays unprinted until the reveal.
+  const view = await service.get(learnerId, item.refId, context.now());
+  if (!view) throw new DrillError('not-found', `the round's question ${item.refId} is gone from the course`);
+  context.print(
+    renderQuestion(view, `${item.index + 1}/${total}`) +
+      colour.dim(`${formatLimit(item.timeLimitSec)} to answer`),
+  );
+  if (view.output) context.print(renderOutput(view.output));
+
+  let typed: string | undefined;
+  for (;;) {
+    const command = await nextCommand(context, deadlineMs);
+    if (stops(command)) return command;
+    if (command.type === 'timeout') {
+      context.print(colour.yellow("Time's up."));
+      break;
+    }
+    if (command.type === 'answer') {
+      typed = (await typedAnswer(context, command)) ?? undefined;
+      break;
+    }
+    if (command.type === 'reveal' || command.type === 'done') break;
+    unknownCommand(command, 'Enter when ready for the answer · a type an answer · q quit');
+  }
+  context.print(renderAnswer(view));
+  context.print(renderGradeChoices(view, context.now()));
+  for (;;) {
+    const command = await nextCommand(context);
+    if (stops(command)) return command;
+    if (command.type === 'full') {
+      context.print(renderFull(view));
+      continue;
+    }
+    const grade = gradeOf(command);
+    if (grade === null) {
+      if (command.type !== 'reveal') unknownCommand(command, '1–4 grade yourself · f full answer · q quit');
+      continue;
+    }
+    await service.answerItem(learnerId, sessionId, item.index, { grade, typedAnswer: typed }, context.now());
+    context.print(colour.green(`✓ ${GRADE_NAMES[grade]}`));
+    return 'answered';
+  }
+}
+
+export async function runQuickFire(context: DrillContext, options: QuickFireOptions): Promise<FlowResult> {
+  const { service, learnerId } = context;
+  const session = await service.startQuickFire(
+    learnerId,
+    {
+      count: options.count,
+      module: options.module,
+      topics: options.topic ? [options.topic] : undefined,
+      secondsPerQuestion: options.secondsPerQuestion,
+    },
+    context.now(),
+  );
+  context.print(
+    colour.bold(
+      `Quick-fire: ${session.items.length} questions, ${formatLimit(options.secondsPerQuestion)} each.`,
+    ) + colour.dim(' Answer in your head (or type it: a), reveal when ready, then grade yourself 1–4.'),
+  );
+  let last: DrillCommand | 'answered' = 'answered';
+  for (const item of session.items) {
+    last = await askOne(context, session.id, item, session.items.length);
+    if (last !== 'answered') break;
+  }
+  // Questions not reached count as timed out: the summary is of the round as it went.
+  const finished = await service.finishSession(learnerId, session.id, context.now());
+  context.print(`\n${colour.bold('Quick-fire summary')}\n${renderSessionSummary(finished)}`);
+  context.print(colour.dim(`\nSession ${finished.id}`));
+  return { interrupted: last !== 'answered' && last.type === 'interrupt' };
+}
