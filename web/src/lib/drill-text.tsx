@@ -83,3 +83,9 @@ export function DrillText({ source, className }: { source: string; className?: s
     </div>
   );
 }
+
+/** A question's first paragraph, for lists (its code, if any, shows when the question is opened). */
+export function questionHeadline(source: string): ReactNode[] {
+  const first = drillBlocks(source).find((block) => block.type === 'paragraph');
+  return first ? inlineNodes(first.text) : [source.slice(0, 80)];
+}

@@ -22,6 +22,8 @@ import { useCourseTitles } from '../lib/course-titles';
 import { withoutTitle } from '../lib/markdown';
 
 const TimeitChart = lazy(() => import('../views/TimeitChart').then((m) => ({ default: m.TimeitChart })));
+// The lesson's interview questions, after the text: its own chunk, so the lesson never waits for it.
+const TestYourself = lazy(() => import('./drills/TestYourself'));
 
 export default function LessonPage({ id }: { id: string }) {
   const [lesson, { reload }] = useLoad(`lesson:${id}`, (signal) => api.lesson(id, signal));
@@ -102,6 +104,11 @@ function Lesson({ lesson, readError }: { lesson: LessonView; readError: string |
           );
         })}
       </div>
+      <ErrorBoundary what="Test yourself">
+        <Suspense fallback={null}>
+          <TestYourself lessonId={lesson.id} moduleId={lesson.moduleId} />
+        </Suspense>
+      </ErrorBoundary>
       <nav className="lesson-pager" aria-label="Lessons">
         {lesson.previous ? (
           <Link href={`/lessons/${lesson.previous}`} className="pager-link" rel="prev">

@@ -18,6 +18,7 @@ import { comesBackIn } from '../../lib/drill-time';
 import { DrillText } from '../../lib/drill-text';
 import {
   DrillCountsList,
+  KeyPoints,
   DrillKindBadge,
   LazyDrillOutput,
   LazyMarkdown,
@@ -361,18 +362,7 @@ function FullAnswer({ full, keyPoints }: { full: string; keyPoints: string[] }) 
       <summary>Full answer and key points</summary>
       {open && (
         <>
-          {keyPoints.length > 0 && (
-            <>
-              <h3 className="panel-label">A strong answer names</h3>
-              <ul className="drill-key-points">
-                {keyPoints.map((point) => (
-                  <li key={point}>
-                    <DrillText source={point} />
-                  </li>
-                ))}
-              </ul>
-            </>
-          )}
+          <KeyPoints points={keyPoints} />
           <LazyMarkdown source={full} />
         </>
       )}

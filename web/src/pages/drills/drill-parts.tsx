@@ -6,6 +6,7 @@
 import { lazy, Suspense } from 'react';
 import type { DrillCounts, DrillKind, DrillOutput, DrillSummary } from '../../api/drills';
 import { ErrorBoundary } from '../../components/ErrorBoundary';
+import { DrillText } from '../../lib/drill-text';
 
 const DrillOutputView = lazy(() => import('../../components/DrillOutputView'));
 const Markdown = lazy(() => import('../../components/Markdown').then((m) => ({ default: m.Markdown })));
@@ -83,4 +84,21 @@ export function LazyMarkdown({ source }: { source: string }) {
 /** Starts loading the output views early (a queue with a code-reading question in it). */
 export function preloadDrillOutput(): void {
   void import('../../components/DrillOutputView').catch(() => undefined);
+}
+
+/** The rubric: what a strong answer names (nothing when the question has none). */
+export function KeyPoints({ points }: { points: string[] }) {
+  if (points.length === 0) return null;
+  return (
+    <>
+      <h3 className="panel-label">A strong answer names</h3>
+      <ul className="drill-key-points">
+        {points.map((point) => (
+          <li key={point}>
+            <DrillText source={point} />
+          </li>
+        ))}
+      </ul>
+    </>
+  );
 }
