@@ -189,13 +189,17 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('check')
     .description(
-      "for authors: every exercise's starter fails exactly its declared checks and its solution passes all",
+      "for authors: every exercise's starter fails exactly its declared checks and its solution passes all; every lesson block prints what it shows; every drill has key_points; every code-reading drill's program still shows what its question claims, and its recorded output is current",
     )
     .argument('[course]', 'the course folder (default: the built-in course)')
-    .option('--only <text>', 'only lessons and exercises whose id or path contains this text')
+    .option('--only <text>', 'only lessons, exercises and drills whose id or path contains this text')
     .option(
       '--retry-failed',
       'check a failing lesson or exercise once more before reporting it (both results are shown)',
+    )
+    .option(
+      '--record-drill-outputs',
+      "rewrite each code-reading drill's recorded output (course/drills/outputs/ID.json) after a run whose expect claims all hold",
     )
     .option('--json', 'print the result as JSON')
     .addOption(sandboxOption())

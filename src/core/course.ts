@@ -4,6 +4,7 @@
  * matching. Plain data and functions; reading files happens in src/course.
  */
 import { z } from 'zod';
+import { drillOutputSpecSchema } from './drill-expect.js';
 
 const id = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be lowercase-kebab-case');
 
@@ -55,6 +56,8 @@ export const drillSchema = z
      * `perflab check` fails on it.
      */
     key_points: z.array(z.string().min(3)).min(3).max(6).optional(),
+    /** Code-reading: the real tool output the question shows (course/drills/README.md). */
+    output: drillOutputSpecSchema.optional(),
   })
   .strict();
 export type Drill = z.infer<typeof drillSchema>;

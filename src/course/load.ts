@@ -25,6 +25,7 @@ import type { DrillOutput } from '../core/drill-api.js';
 import type { Exercise } from '../core/exercise.js';
 import { ExerciseError, findExerciseDirs, loadExercise } from '../exercises/load.js';
 import { parseYaml } from '../exercises/yaml-errors.js';
+import { attachRecordedOutputs } from './drill-outputs.js';
 
 export interface Lesson extends LessonFrontMatter {
   file: string;
@@ -218,6 +219,8 @@ export async function loadCourse(courseDir: string): Promise<Course> {
         ...parsed.value.map((d) => ({ ...d, file: path, module: name.replace(/\.ya?ml$/, ''), recordedOutput: null })),
       );
   }
+
+  await attachRecordedOutputs(drills, problems);
 
   // Cross-references: ids unique, topics known, links resolve.
   const topicIds = new Set(file.topics.map((t) => t.id));

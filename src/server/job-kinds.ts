@@ -83,11 +83,13 @@ export async function executeProfile(
   runner: Runner,
   spec: ProgramSpec,
   onProgress: (line: string) => void,
+  /** The web job runs everything; a drill's recorded output only what its flags ask for. */
+  runs: { lines: boolean; memory: boolean } = { lines: true, memory: true },
 ): Promise<JobOutcome> {
   onProgress(`profiling ${spec.entry} with cProfile`);
   const { profile, hot, lines, memory } = await runProfilePipeline(runner, spec, {
-    lines: true,
-    memoryTop: MEMORY_TOP,
+    lines: runs.lines,
+    memoryTop: runs.memory ? MEMORY_TOP : null,
     onStep: (step) =>
       onProgress(
         step.step === 'lines'

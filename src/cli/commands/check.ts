@@ -2,10 +2,12 @@ import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import Table from 'cli-table3';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import type { Exercise } from '../../core/exercise.js';
 import type { PythonRuntime } from '../../core/runtime.js';
 import { checkCompareBlock, checkRunBlock } from '../../course/check-blocks.js';
-import { loadCourse, type Course, type Lesson } from '../../course/load.js';
+import { RECORD_FLAG, drillLine } from '../../course/drill-outputs.js';
+import { loadCourse, type Course, type LoadedDrill, type Lesson } from '../../course/load.js';
 import { ExerciseError, findExerciseDirs, loadExercise } from '../../exercises/load.js';
 import type { Runner } from '../../runner/runner.js';
 import { PROJECT_ROOT } from '../../pyenv/paths.js';
@@ -16,6 +18,7 @@ import { UsageError } from '../errors.js';
 import { colour, formatMs } from '../format.js';
 import { Progress } from '../progress.js';
 import { withSession, type CommonOptions } from '../shared.js';
+import { checkDrillOutputs, printDrillOutputRows, type OutputDrill } from '../drill-outputs-check.js';
 
 interface Row {
   exercise: string;
@@ -138,9 +141,27 @@ async function checkLesson(lesson: Lesson, runner: Runner): Promise<LessonRow> {
   };
 }
 
+/**
+ * Drills without a rubric, as `FILE:LINE: message`. A check of its own rather than a loader
+ * problem: `perflab serve` refuses to start on loader problems, and a missing rubric should
+ * fail the authors' check without taking the course offline.
+ */
+async function keyPointProblems(drills: LoadedDrill[]): Promise<string[]> {
+  const texts = new Map<string, string>();
+  const problems: string[] = [];
+  for (const drill of drills.filter((d) => !d.key_points)) {
+    if (!texts.has(drill.file)) texts.set(drill.file, await readFile(drill.file, 'utf8'));
+    const line = drillLine(texts.get(drill.file) as string, drill.id);
+    problems.push(
+      `${drill.file}:${line}: drill "${drill.id}" has no key_points: list the 3–6 points a strong answer names (the rubric a mock interview scores)`,
+    );
+  }
+  return problems;
+}
+
 export async function checkCommand(
   courseDir: string | undefined,
-  options: CommonOptions & { only?: string; retryFailed?: boolean },
+  options: CommonOptions & { only?: string; retryFailed?: boolean; recordDrillOutputs?: boolean },
 ): Promise<number> {
   const root = courseDir ?? join(PROJECT_ROOT, 'course');
   const only = options.only;
@@ -156,7 +177,12 @@ export async function checkCommand(
         throw new UsageError(`the course is not valid:\n${error.problems.join('\n')}`);
       throw error;
     }
-    loadProblems.push(...course.problems.filter((p) => !only || p.includes(only)));
+    // Recorded drill outputs are checked (or recorded) below with a fresh run of each program.
+    const ownProblems = [
+      ...course.problems.filter((p) => !p.includes(RECORD_FLAG)),
+      ...(await keyPointProblems(course.drills)),
+    ];
+    loadProblems.push(...ownProblems.filter((p) => !only || p.includes(only)));
     exercises = course.exercises
       .filter((e) => matches(e.meta.id, e.dir))
       .map((exercise) => ({ exercise, dir: exercise.dir, problems: [] }));
@@ -175,17 +201,26 @@ export async function checkCommand(
     }
   }
   const lessons = (course?.lessons ?? []).filter((l) => matches(l.id, l.file));
-  if (exercises.length === 0 && lessons.length === 0 && loadProblems.length === 0) {
+  const outputDrills = (course?.drills ?? []).filter(
+    (d): d is OutputDrill => d.output !== undefined && d.kind === 'code-reading' && matches(d.id, d.file),
+  );
+  if (
+    exercises.length === 0 &&
+    lessons.length === 0 &&
+    outputDrills.length === 0 &&
+    loadProblems.length === 0
+  ) {
     throw new UsageError(`nothing to check under ${root}${only ? ` matching "${only}"` : ''}`);
   }
 
   return withSession(
     options,
     async ({ runner, runtime }) => {
-      const total = exercises.length + lessons.length;
-      const progress = new Progress(`checking ${total} lessons and exercises`, !options.json);
+      const total = exercises.length + lessons.length + outputDrills.length;
+      const what = 'lessons, exercises and drill programs';
+      const progress = new Progress(`checking ${total} ${what}`, !options.json);
       let done = 0;
-      const tick = () => progress.setLabel(`checked ${++done} of ${total} lessons and exercises`);
+      const tick = () => progress.setLabel(`checked ${++done} of ${total} ${what}`);
       const exerciseRows = await mapLimited(
         exercises,
         availableParallelism(),
@@ -217,10 +252,14 @@ export async function checkCommand(
           tick();
         }
       });
+      const drillRows = await checkDrillOutputs(outputDrills, runner, runtime.version, options, tick);
       progress.stop();
       const coverage = only ? null : (course?.coverage ?? null);
       const allOk =
-        exerciseRows.every((r) => r.ok) && lessonRows.every((r) => r.ok) && loadProblems.length === 0;
+        exerciseRows.every((r) => r.ok) &&
+        lessonRows.every((r) => r.ok) &&
+        drillRows.every((r) => r.ok) &&
+        loadProblems.length === 0;
       const undecidedRows = exerciseRows.filter((r) => (r.undecided?.length ?? 0) > 0);
       // 4: nothing contradicts the declarations, but some checks could not be decided here now.
       const exitStatus = !allOk ? 1 : undecidedRows.length > 0 ? EXIT_UNDECIDED : 0;
@@ -233,6 +272,7 @@ export async function checkCommand(
               problems: loadProblems,
               exercises: exerciseRows,
               lessons: lessonRows,
+              drillOutputs: drillRows,
               coverage,
               drills: course?.drills.length ?? 0,
             },
@@ -286,6 +326,7 @@ export async function checkCommand(
         }
         console.log(table.toString());
       }
+      printDrillOutputRows(drillRows);
       if (coverage) {
         const table = new Table({
           head: ['topic', 'lessons', 'exercises', 'drills', ''].map((h) => colour.bold(h)),
