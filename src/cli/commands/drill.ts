@@ -53,8 +53,8 @@ function pickId(what: string, query: string, ids: readonly string[]): string {
   );
 }
 
-/** Which flow, and its settings; every wrong combination is a usage error (exit 2) before anything opens. */
-function plan(options: DrillOptions, course: Course) {
+/** Flags that do not go together: usage errors (exit 2) before the course or the store is opened. */
+function checkFlags(options: DrillOptions): void {
   const modes = [
     options.quick !== undefined && '--quick',
     options.mock && '--mock',
@@ -69,7 +69,10 @@ function plan(options: DrillOptions, course: Course) {
   if (options.mock && options.topic)
     throw new UsageError('a mock interview mixes topics: use --module, not --topic');
   if (options.new !== undefined && modes.length > 0) throw new UsageError('--new is for review');
+}
 
+/** Which flow, and its settings; unknown modules and topics and numbers out of range are usage errors. */
+function plan(options: DrillOptions, course: Course) {
   const moduleIds = [...new Set(course.drills.map((d) => d.module))];
   const topicIds = course.file.topics
     .map((t) => t.id)
@@ -94,6 +97,7 @@ function plan(options: DrillOptions, course: Course) {
 }
 
 export async function drillCommand(options: DrillOptions): Promise<number> {
+  checkFlags(options);
   const course = await openCourse(options.course);
   const chosen = plan(options, course);
   // The learner's day ends at local midnight (what "due today" counts up to).

@@ -68,7 +68,8 @@ async function sitPart(context: DrillContext, session: SessionView, item: Sessio
   if (!view) return { type: 'skip' };
   context.print(
     renderQuestion(view, `Part ${item.index + 1}/${total}`) +
-      colour.dim(`${formatLimit(item.timeLimitSec)} · answer aloud or type it (a); d when done`),
+      colour.dim(`${formatLimit(item.timeLimitSec)} · answer aloud or type it (a); d when done`) +
+      '\n',
   );
   if (view.output) context.print(renderOutput(view.output));
 

@@ -52,7 +52,8 @@ async function askOne(
   if (!view) throw new DrillError('not-found', `the round's question ${item.refId} is gone from the course`);
   context.print(
     renderQuestion(view, `${item.index + 1}/${total}`) +
-      colour.dim(`${formatLimit(item.timeLimitSec)} to answer`),
+      colour.dim(`${formatLimit(item.timeLimitSec)} to answer`) +
+      '\n',
   );
   if (view.output) context.print(renderOutput(view.output));
 
