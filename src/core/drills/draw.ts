@@ -4,6 +4,9 @@
  */
 import { drillStatus, type DrillCard, type DrillStatus } from './scheduler.js';
 
+/** The seeded generator (mulberry32) the timing statistics already use: seeds are taken modulo 2^32. */
+export { seededRandom } from '../stats.js';
+
 /** What drawing needs to know of a question and the learner's card for it. */
 export interface DrillCandidate {
   id: string;
@@ -16,22 +19,6 @@ export interface DrillCandidate {
 
 /** A source of uniform numbers in [0, 1), like Math.random. */
 export type RandomSource = () => number;
-
-/**
- * mulberry32: a tiny 32-bit generator, plenty for shuffling a few hundred questions (not for
- * secrets). Hand-written because no seedable generator is among the dependencies and these
- * six lines are the whole algorithm. Seeds are taken modulo 2^32.
- */
-export function seededRandom(seed: number): RandomSource {
-  let state = Math.trunc(seed) >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** A new array in random order (Fisher–Yates); `items` is left alone. */
 export function shuffled<T>(items: readonly T[], random: RandomSource): T[] {
