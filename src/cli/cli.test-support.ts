@@ -44,12 +44,15 @@ export interface PerflabOptions {
   /** Added to this process's environment; PERFLAB_HOME is the tests' own unless given here. */
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
+  /** The whole of the command's stdin (then end of input); default: none, stdin left open. */
+  input?: string;
 }
 
 /** NO_COLOR keeps the output plain text. */
 function spawnOptions(options: PerflabOptions) {
   return {
     cwd: options.cwd,
+    input: options.input,
     encoding: 'utf8' as const,
     timeout: options.timeoutMs ?? 120_000,
     maxBuffer: 64 * 1024 * 1024,
@@ -66,10 +69,16 @@ export function spawnPerflab(args: string[], options: PerflabOptions = {}): Perf
 /** Runs the built command while this process goes on (a server in it keeps serving). */
 export function runPerflab(args: string[], options: PerflabOptions = {}): Promise<PerflabRun> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], spawnOptions(options), (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
-      resolve({ code, stdout, stderr });
-    });
+    const child = execFile(
+      process.execPath,
+      [BIN, ...args],
+      spawnOptions(options),
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
+        resolve({ code, stdout, stderr });
+      },
+    );
+    if (options.input !== undefined) child.stdin?.end(options.input);
   });
 }
 
