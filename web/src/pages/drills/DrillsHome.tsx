@@ -117,7 +117,7 @@ function DrillModule({
       </div>
       {topics.length > 0 && (
         <section aria-label={`Topics of ${module.title}`}>
-          <h3 className="panel-label">Topics</h3>
+          <h3 className="panel-label">Review one topic</h3>
           <ul className="drill-topics">
             {topics.map((topic) => {
               const due = drills.filter((d) => d.status === 'due' && d.topics.includes(topic.id)).length;

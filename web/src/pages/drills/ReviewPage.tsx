@@ -14,6 +14,7 @@ import { Link, useSearch } from 'wouter';
 import { drillsApi, type DrillGrade, type ReviewQueue } from '../../api/drills';
 import { useLoad } from '../../api/load';
 import { Empty, Loaded } from '../../components/States';
+import { useCourseTitles } from '../../lib/course-titles';
 import { comesBackIn } from '../../lib/drill-time';
 import { DrillText } from '../../lib/drill-text';
 import {
@@ -88,6 +89,7 @@ function ReviewSessionView({
   receivedAtMs: number;
 }) {
   const session = useReviewSession(initial, receivedAtMs);
+  const titles = useCourseTitles();
   const { state } = session;
   const card = state.queue[0];
   const [typed, setTyped] = useState('');
@@ -164,7 +166,7 @@ function ReviewSessionView({
       </nav>
       <header className="drill-review-header">
         <h1>
-          Review{filter.module ? `: ${filter.module}` : ''}
+          Review{filter.module ? `: ${titles?.modules[filter.module] ?? filter.module}` : ''}
           {filter.topic ? ` · ${filter.topic}` : ''}
         </h1>
         <DrillCountsList counts={state.counts} label="Your questions" />
