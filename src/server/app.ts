@@ -22,11 +22,14 @@ import {
 } from 'fastify-type-provider-zod';
 import type { ApiError } from '../core/api.js';
 import type { Course } from '../course/load.js';
+import { createDrillService } from '../drills/service.js';
+import type { DrillService } from '../drills/types.js';
 import type { PythonRuntime } from '../core/runtime.js';
 import type { Runner } from '../runner/runner.js';
 import { LOCAL_LEARNER_ID, type Store } from '../store/types.js';
 import { installBoundary } from './boundary.js';
 import { registerContentRoutes } from './content-routes.js';
+import { registerDrillRoutes } from './drill-routes.js';
 import { registerJobRoutes } from './job-routes.js';
 import { registerJobStartRoutes } from './job-start-routes.js';
 import { API_VERSION, DEFAULT_LIMITS, HttpError, type ServerContext, type ServerLimits } from './context.js';
@@ -56,6 +59,10 @@ export interface AppOptions {
   /** Where queued jobs' files wait; default: a fresh private folder in the temp dir, removed at close. */
   spoolDir?: string;
   logger?: FastifyServerOptions['logger'];
+  /** The clock of the drill routes, ms since the epoch (default Date.now; tests fix it). */
+  now?: () => number;
+  /** Interview prep; default: the drill service over `store` and `course`. */
+  drills?: DrillService;
 }
 
 export async function buildApp(options: AppOptions): Promise<{ app: FastifyInstance; jobs: JobManager }> {
@@ -92,6 +99,8 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     runtime: options.runtime,
     learnerOf: options.learnerOf ?? (() => learnerId),
     limits,
+    drills: options.drills ?? createDrillService({ store: options.store, course: options.course }),
+    now: options.now ?? Date.now,
   };
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -109,7 +118,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
       info: {
         title: 'perflab API',
         description:
-          'The JSON API of the perflab web app: course content, saved code, progress, and jobs (run, profile, verify) with live output over server-sent events.',
+          'The JSON API of the perflab web app: course content, saved code, progress, jobs (run, profile, verify) with live output over server-sent events, and interview prep (spaced-repetition review, quick-fire rounds, mock interviews).',
         version: API_VERSION,
       },
     },
@@ -121,6 +130,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
       registerContentRoutes(api.withTypeProvider<ZodTypeProvider>(), context);
       registerJobStartRoutes(api.withTypeProvider<ZodTypeProvider>(), context);
       registerJobRoutes(api.withTypeProvider<ZodTypeProvider>(), context);
+      registerDrillRoutes(api.withTypeProvider<ZodTypeProvider>(), context);
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api' },

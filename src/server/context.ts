@@ -14,6 +14,7 @@ import type {
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { PythonRuntime } from '../core/runtime.js';
 import type { Course } from '../course/load.js';
+import type { DrillService } from '../drills/types.js';
 import type { Runner } from '../runner/runner.js';
 import type { Store } from '../store/types.js';
 import { DEFAULT_MAX_PENDING_JOBS, DEFAULT_MAX_PENDING_JOBS_PER_LEARNER } from './job-errors.js';
@@ -47,6 +48,10 @@ export interface ServerContext {
   runtime: PythonRuntime;
   learnerOf: (request: FastifyRequest) => string;
   limits: ServerLimits;
+  /** Interview prep (review, quick-fire rounds, mock interviews), shared with `perflab drill`. */
+  drills: DrillService;
+  /** The server's clock, ms since the epoch (Date.now; tests fix it). Drill routes read time only here. */
+  now: () => number;
 }
 
 /** The API scope the route modules register on: Fastify with the zod type provider. */

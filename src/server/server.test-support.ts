@@ -18,7 +18,7 @@ import type { Sandbox } from '../sandbox/types.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/types.js';
 import { availableSandboxes, runtime } from '../test-support/sandboxes.js';
-import { buildApp } from './app.js';
+import { buildApp, type AppOptions } from './app.js';
 import type { JobManager } from './jobs.js';
 
 export const course = await loadCourse(join(PROJECT_ROOT, 'course'));
@@ -31,12 +31,12 @@ export let jobs: JobManager;
 export let store: Store;
 export let dataDir: string;
 
-/** Builds this test file's app before its tests and closes everything after them. */
-export function useTestApp(): void {
+/** Builds this test file's app (with `options`, e.g. a clock) before its tests and closes everything after them. */
+export function useTestApp(options: Partial<AppOptions> = {}): void {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'perflab-server-test-'));
     store = await openSqliteStore({ file: join(dataDir, 'perflab.sqlite') });
-    ({ app, jobs } = await buildApp({ course, store, runner, runtime }));
+    ({ app, jobs } = await buildApp({ course, store, runner, runtime, ...options }));
   });
 
   afterAll(async () => {
