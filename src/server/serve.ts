@@ -37,6 +37,8 @@ export interface ServeOptions {
    */
   allowUnisolated?: boolean;
   limits?: Partial<ServerLimits>;
+  /** The drill routes' clock, ms since the epoch (default Date.now; browser tests move it). */
+  now?: () => number;
 }
 
 export interface RunningServer {
@@ -104,6 +106,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       webDir: join(PROJECT_ROOT, 'dist', 'web'),
       publicUrls: options.publicUrls,
       limits: options.limits,
+      now: options.now,
       spoolDir,
       logger: {
         level: options.logLevel ?? 'info',
