@@ -5,12 +5,12 @@
  * the round and the report fit a phone's width.
  *
  * The mock interview's parts last minutes (60 s, 8 min, 6 min). Instead of waiting, time is
- * moved forward on both clocks at once: the server's Date (it runs in this process; only Date
- * is faked, and it keeps flowing) and the page's (Playwright's clock). The server alone decides
- * when an answer is revealed, so the test asks it directly that the answer is hidden before.
+ * moved forward on both clocks at once: the server's drill clock (`now`, real time plus an
+ * offset the test moves) and the page's (Playwright's clock). The server alone decides when an
+ * answer is revealed, so the test asks it directly that the answer is hidden before.
  */
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionView } from '../core/drill-api.js';
 import {
   expectAccessible,
@@ -27,19 +27,17 @@ requireChromiumInCi();
 
 let served: ServedDataDir;
 let browser: Browser;
+/** How far the server's drill clock runs ahead of real time, ms. */
+let clockOffsetMs = 0;
 
 beforeAll(async () => {
-  served = await serveTemporaryDataDir('perflab-e2e-drills');
+  served = await serveTemporaryDataDir('perflab-e2e-drills', { now: () => Date.now() + clockOffsetMs });
   browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
   await served?.close();
-});
-
-afterEach(() => {
-  vi.useRealTimers();
 });
 
 const url = (path: string) => `${served.server.url}${path}`;
@@ -124,12 +122,11 @@ describe.skipIf(!HAVE_CHROMIUM)('interview prep sessions in the browser', () => 
   }, 60_000);
 
   it('sits a mock interview to its report: answers hidden until each timer ends, scored by the rubric', async () => {
-    // Only Date is faked (and keeps flowing), so the server's clock can jump with the page's.
-    vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+    // The page's clock starts where the server's is and both jump together.
     const page = await newPage(browser);
-    await page.clock.install({ time: Date.now() });
+    await page.clock.install({ time: Date.now() + clockOffsetMs });
     const advance = async (ms: number) => {
-      vi.setSystemTime(Date.now() + ms);
+      clockOffsetMs += ms;
       await page.clock.fastForward(ms);
     };
 
