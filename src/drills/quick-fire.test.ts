@@ -158,6 +158,18 @@ describe('quick-fire round', () => {
     });
   });
 
+  it('grades a part once when two answers to it arrive at the same time', async () => {
+    const { store, drills } = await freshService();
+    const round = await drills.startQuickFire('local', ROUND, T0_MS);
+    const results = await Promise.allSettled([
+      drills.answerItem('local', round.id, 0, { grade: 3 }, T0_MS + 1000),
+      drills.answerItem('local', round.id, 0, { grade: 1 }, T0_MS + 1000),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);
+    expect(results[1]).toMatchObject({ reason: { code: 'conflict' } });
+    expect(await store.listDrillReviews('local', { sessionId: round.id, limit: 10 })).toHaveLength(1);
+  });
+
   it('is not found for another learner, and reads back only valid session documents', async () => {
     const { store, drills } = await freshService();
     const round = await drills.startQuickFire('ana', ROUND, T0_MS);

@@ -155,7 +155,7 @@ export function createSessionOps(deps: SessionDeps): SessionOps {
     return { grade: body.grade, rubric: null, score: gradeScore(body.grade) };
   }
 
-  return {
+  const ops: SessionOps = {
     async startQuickFire(learnerId: string, body: QuickFireBody, nowMs: number) {
       const count = body.count ?? 30;
       const filter = { module: body.module, topics: body.topics, kind: 'quick-fire' as const };
@@ -306,4 +306,32 @@ export function createSessionOps(deps: SessionDeps): SessionOps {
       };
     },
   };
+  return {
+    ...ops,
+    startItem: (learnerId, sessionId, position, nowMs) =>
+      serialized(sessionId, () => ops.startItem(learnerId, sessionId, position, nowMs)),
+    answerItem: (learnerId, sessionId, position, body, nowMs) =>
+      serialized(sessionId, () => ops.answerItem(learnerId, sessionId, position, body, nowMs)),
+    finishSession: (learnerId, sessionId, nowMs) =>
+      serialized(sessionId, () => ops.finishSession(learnerId, sessionId, nowMs)),
+  };
+}
+
+/**
+ * Changes to one session run one after another in this process: each reads the session,
+ * decides, and writes it back, so two answers to one part sent at once must not both pass the
+ * "already answered" check and both grade the question.
+ */
+const sessionQueues = new Map<string, Promise<void>>();
+function serialized<T>(sessionId: string, work: () => Promise<T>): Promise<T> {
+  const result = (sessionQueues.get(sessionId) ?? Promise.resolve()).then(work);
+  const settled = result.then(
+    () => undefined,
+    () => undefined,
+  );
+  sessionQueues.set(sessionId, settled);
+  void settled.then(() => {
+    if (sessionQueues.get(sessionId) === settled) sessionQueues.delete(sessionId);
+  });
+  return result;
 }
