@@ -101,6 +101,21 @@ describe('review on the server clock', () => {
     const offset = Math.floor((DAY_MS - (midpointMs % DAY_MS)) / MINUTE_MS);
     const east = await ok<DrillList>(learner, 'GET', `/api/drills?utcOffsetMinutes=${offset}`);
     expect(east.counts).toMatchObject({ due: 0, learning: 1, dueToday: 0 });
+    // The counts a grade and an undo return are for the learner's day too.
+    const second = course.drills[1]!;
+    const graded = await ok<ReviewResult>(
+      learner,
+      'POST',
+      `/api/drills/${second.id}/review?utcOffsetMinutes=${offset}`,
+      { grade: 3 },
+    );
+    expect(graded.counts).toMatchObject({ learning: 2, dueToday: 0 });
+    const undone = await ok<UndoResult>(learner, 'POST', `/api/drills/undo?utcOffsetMinutes=${offset}`);
+    expect(undone.counts).toMatchObject({ learning: 1, dueToday: 0 });
+    expect((await ok<UndoResult>(learner, 'POST', '/api/drills/undo')).counts).toMatchObject({
+      dueToday: 0,
+      new: total,
+    });
   });
 
   it('undo takes back the last grade: the question is new again, and nothing is left to undo after', async () => {
@@ -152,6 +167,13 @@ describe('bad input gets 400 and unknown ids 404, in the API error shape', () =>
     ['GET', '/api/drills?kind=essay', undefined, 400, /kind/],
     ['GET', '/api/drills/review?newLimit=-1', undefined, 400, /newLimit/],
     ['GET', '/api/drills/Not_An_Id', undefined, 400, /lowercase-kebab-case/],
+    [
+      'POST',
+      `/api/drills/${firstDrill.id}/review`,
+      { grade: 3, typedAnswer: 'x'.repeat(20_001) },
+      400,
+      /typedAnswer/,
+    ],
     ['PUT', '/api/drills/settings', { targetRetention: 0.5 }, 400, /targetRetention/],
     ['PUT', '/api/drills/settings', {}, 400, /targetRetention/],
     ['GET', '/api/drills/no-such-drill', undefined, 404, /drill "no-such-drill" does not exist/],
@@ -189,6 +211,15 @@ describe('the boundary', () => {
     expect(list.counts).toMatchObject({ new: total - 1, learning: 1 });
     expect(list.settings).toEqual(await ok('nobody', 'GET', '/api/drills/settings'));
     expect(await ok(learner, 'GET', '/api/drill-sessions')).toEqual({ sessions: [] });
+  });
+
+  it('a body over the server limit is refused with 413 before it is parsed', async () => {
+    const reply = await call<{ error: string }>('victim', 'POST', `/api/drills/${firstDrill.id}/review`, {
+      grade: 3,
+      typedAnswer: 'x'.repeat(9 * 1024 * 1024),
+    });
+    expect(reply.status).toBe(413);
+    expect(reply.body.error).toBe('too-large');
   });
 
   it('a POST without a body needs X-Perflab (a plain form cannot undo)', async () => {
