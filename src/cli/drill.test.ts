@@ -4,14 +4,22 @@
  * is read back from the store and through the same drill service the browser's API calls, so
  * "not due any more" means not due for `perflab serve` either.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCourse, type Course } from '../course/load.js';
 import { createDrillService } from '../drills/service.js';
-import { LOCAL_LEARNER_ID } from '../store/index.js';
-import { BIN, ROOT, scratchDir, withDataDirStore, type PerflabRun } from './cli.test-support.js';
+import type { DrillService } from '../drills/types.js';
+import { LOCAL_LEARNER_ID, type Store } from '../store/index.js';
+import {
+  BIN,
+  ROOT,
+  scratchDir,
+  spawnPerflab,
+  withDataDirStore,
+  type PerflabRun,
+} from './cli.test-support.js';
 import { parseKey, parseLine } from './drill/input.js';
 
 const scratch = scratchDir('perflab-drill');
@@ -19,6 +27,7 @@ let dirs = 0;
 /** A data dir of its own per test: no test sees another's grades. */
 const freshDataDir = () => mkdtempSync(join(scratch, `data-${++dirs}-`));
 
+/** For the tests that stream stdin and stdout while the command runs. */
 const env = (dataDir: string) => ({
   ...process.env,
   NO_COLOR: '1',
@@ -27,24 +36,18 @@ const env = (dataDir: string) => ({
 });
 
 /** `perflab drill ARGS` with `lines` as its whole stdin (then end of input). */
-function drill(dataDir: string, args: string[], lines: string[] = []): PerflabRun {
-  const result = spawnSync(process.execPath, [BIN, 'drill', ...args], {
+const drill = (dataDir: string, args: string[], lines: string[] = []): PerflabRun =>
+  spawnPerflab(['drill', ...args], {
+    env: { PERFLAB_DATA_DIR: dataDir },
     input: lines.map((line) => `${line}\n`).join(''),
-    encoding: 'utf8',
-    timeout: 60_000,
-    env: env(dataDir),
+    timeoutMs: 60_000,
   });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 let course: Course | undefined;
 /** The drill service over a data dir's store, as `perflab serve` builds it. */
 async function withService<T>(
   dataDir: string,
-  use: (
-    service: ReturnType<typeof createDrillService>,
-    store: Parameters<Parameters<typeof withDataDirStore>[1]>[0],
-  ) => Promise<T>,
+  use: (service: DrillService, store: Store) => Promise<T>,
 ): Promise<T> {
   course ??= await loadCourse(join(ROOT, 'course'));
   const loaded = course;
