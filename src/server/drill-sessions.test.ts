@@ -186,6 +186,35 @@ describe('a mock interview', () => {
   });
 });
 
+describe('what the service refuses keeps its status', () => {
+  it('no such part 404, an answer without grade or with a wrong-sized rubric 400, a finished session 409', async () => {
+    const learner = 'refused';
+    clock.nowMs = START_MS;
+    const round = await ok<SessionView>(learner, 'POST', '/api/drills/quick-fire', { count: 2 }, 201);
+    const part = (tail: string) => `/api/drill-sessions/${round.id}/items/${tail}`;
+    const keyPoints = drillById.get(round.items[0]!.refId)!.key_points!;
+    for (const [url, payload, status, message] of [
+      [part('99/start'), undefined, 404, /no part 99/],
+      [part('99/answer'), { grade: 3 }, 404, /no part 99/],
+      [part('0/answer'), {}, 400, /grade/],
+      [
+        part('0/answer'),
+        { rubric: { points: [...keyPoints, 1].map(() => 1), communication: 1 } },
+        400,
+        /rubric/,
+      ],
+      ['/api/drills/quick-fire', { module: 'no-such-module' }, 400, /no quick-fire questions/],
+    ] as const) {
+      const reply = await call<{ message: string }>(learner, 'POST', url, payload);
+      expect(reply.status, `${url} ${JSON.stringify(reply.body)}`).toBe(status);
+      expect(reply.body.message).toMatch(message);
+    }
+    await session(learner, round.id, '/finish');
+    const late = await call<{ error: string }>(learner, 'POST', part('1/start'));
+    expect(late).toMatchObject({ status: 409, body: { error: 'conflict' } });
+  });
+});
+
 describe('bad session input gets 400', () => {
   it.each([
     ['POST', '/api/drills/quick-fire', { count: 0 }, /count/],
