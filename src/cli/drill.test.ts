@@ -155,7 +155,8 @@ describe('perflab drill: quick-fire and mock', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/Quick-fire: 3 questions, 60 s each/);
     expect(run.stdout).toMatch(/Score \d+% · 3 answered · 0 timed out/);
-    expect(run.stdout).toMatch(/Weakest topics\n\s+\d+%\s+pytest/);
+    // Graded again, again, easy: the round's topic is among the weakest (the draw is random).
+    expect(run.stdout).toMatch(/Weakest topics\n(?:\s+\d+%\s+.+\n)*\s+\d+%\s+pytest: /);
     expect(run.stdout).toMatch(/Lessons to reread\n.*perflab show [a-z0-9-]+/);
     await withDataDirStore(dataDir, async (store) => {
       const [session] = await store.listDrillSessions(LOCAL_LEARNER_ID, { kind: 'quick-fire', limit: 5 });
