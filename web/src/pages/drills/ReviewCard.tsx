@@ -130,12 +130,15 @@ export function ReviewCardView({
                   className={`button grade-button grade-${value}`}
                   onClick={() => grade(value)}
                   aria-keyshortcuts={String(value)}
-                  aria-label={`${name}, back in ${back}`}
+                  title={`${name}: back in ${back}`}
                   data-testid="grade-button"
                   data-grade={value}
                 >
                   <span className="grade-name">
-                    {name} <kbd className="shortcut">{value}</kbd>
+                    {name}{' '}
+                    <kbd className="shortcut" aria-hidden="true">
+                      {value}
+                    </kbd>
                   </span>
                   <span className="grade-interval">{back}</span>
                 </button>
