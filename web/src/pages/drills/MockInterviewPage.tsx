@@ -16,7 +16,7 @@ import { useLoad } from '../../api/load';
 import { Loaded } from '../../components/States';
 import { ExerciseTask, PartIntro, PartList, RubricForm } from './MockPart';
 import { MockSetup } from './MockSetup';
-import { Countdown, PART_KINDS, RecordedOutput, RevealedAnswer } from './SessionParts';
+import { Countdown, PART_KINDS, Question, RecordedOutput, RevealedAnswer } from './SessionParts';
 import { currentPartIndex, isRevealed, partDeadlineMs, runningSession, useCountdown } from './session-clock';
 import '../../styles/drill-sessions.css';
 
@@ -168,9 +168,7 @@ function MockRun({ initial }: { initial: SessionView }) {
           <PartIntro item={item} total={session.items.length} busy={busy} onStart={start} />
         ) : (
           <>
-            <p className="part-question" data-testid="part-question">
-              {item.question}
-            </p>
+            <Question source={item.question} />
             {output && <RecordedOutput output={output} />}
             {item.kind === 'exercise' ? (
               <ExerciseTask item={item} busy={busy} onDone={() => answer({})} />

@@ -14,7 +14,7 @@ import { drillsApi, type DrillGrade, type SessionItem, type SessionView } from '
 import { useLoad } from '../../api/load';
 import { Loaded } from '../../components/States';
 import { QuickFireSetup } from './QuickFireSetup';
-import { Countdown, PART_KINDS, RecordedOutput, RevealedAnswer } from './SessionParts';
+import { Countdown, PART_KINDS, Question, RecordedOutput, RevealedAnswer } from './SessionParts';
 import { currentPartIndex, partDeadlineMs, runningSession, useCountdown, useKeys } from './session-clock';
 import '../../styles/drill-sessions.css';
 
@@ -184,9 +184,7 @@ function Round({ initial }: { initial: SessionView }) {
         <span className="tag">{PART_KINDS[item.kind]}</span>
         {!revealed && <Countdown remainingMs={remainingMs} limitSec={item.timeLimitSec} />}
       </div>
-      <p className="part-question" data-testid="part-question">
-        {item.question}
-      </p>
+      <Question source={item.question} />
       {item.output && <RecordedOutput output={item.output} />}
       {revealed ? (
         <Revealed item={item} shown={shown} busy={busy} onGrade={grade} />

@@ -9,8 +9,7 @@ import type { DrillOutput, SessionItem, SessionView } from '../../api/drills';
 import { ErrorBoundary } from '../../components/ErrorBoundary';
 import { Markdown } from '../../components/Markdown';
 import { Loading } from '../../components/States';
-import { formatDuration } from '../../lib/format';
-import { formatCountdown, formatScore } from './session-clock';
+import { formatCountdown, formatLimit, formatScore } from './session-clock';
 import '../../styles/drill-sessions.css';
 
 // The profile views and Chart.js load only when a code-reading part is on screen.
@@ -42,6 +41,15 @@ export function Countdown({ remainingMs, limitSec }: { remainingMs: number; limi
       <span className="visually-hidden" role="status">
         {over ? 'Time is up.' : urgent ? '10 seconds left.' : ''}
       </span>
+    </div>
+  );
+}
+
+/** A part's question (Markdown: questions quote code inline). */
+export function Question({ source }: { source: string }) {
+  return (
+    <div className="part-question" data-testid="part-question">
+      <Markdown source={source} />
     </div>
   );
 }
@@ -113,7 +121,7 @@ export function SummaryFigures({ summary, parts }: { summary: Summary; parts: nu
       </div>
       <div>
         <dt>Time taken</dt>
-        <dd>{formatDuration(summary.totalSecondsTaken * 1000)}</dd>
+        <dd>{formatLimit(Math.round(summary.totalSecondsTaken))}</dd>
       </div>
     </dl>
   );

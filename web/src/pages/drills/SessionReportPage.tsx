@@ -9,7 +9,14 @@ import { errorMessage } from '../../api/client';
 import { drillsApi, type SessionItem, type SessionView } from '../../api/drills';
 import { useLoad } from '../../api/load';
 import { Loaded } from '../../components/States';
-import { PART_KINDS, RecordedOutput, RevealedAnswer, SummaryFigures, WeakestTopics } from './SessionParts';
+import {
+  PART_KINDS,
+  Question,
+  RecordedOutput,
+  RevealedAnswer,
+  SummaryFigures,
+  WeakestTopics,
+} from './SessionParts';
 import { formatLimit, formatScore } from './session-clock';
 import '../../styles/drill-sessions.css';
 
@@ -122,7 +129,7 @@ function ReportPart({ item }: { item: SessionItem }) {
         </h3>
         <PartOutcome item={item} />
       </div>
-      <p className="part-question">{item.question}</p>
+      <Question source={item.question} />
       {item.kind === 'exercise' ? (
         <p>
           <Link href={`/exercises/${item.refId}`}>{item.title}</Link>:{' '}

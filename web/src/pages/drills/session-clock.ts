@@ -14,7 +14,7 @@ export function formatCountdown(remainingMs: number): string {
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 }
 
-/** "8 min", "45 s", "1 min 30 s": a part's time limit in words. */
+/** "8 min", "45 s", "1 min 30 s": whole seconds in words (a time limit, the time taken). */
 export function formatLimit(seconds: number): string {
   const minutes = Math.floor(seconds / 60);
   const rest = seconds % 60;
