@@ -29,6 +29,7 @@ import type { LoadedDrill } from '../course/load.js';
 import type { Runner } from '../runner/runner.js';
 import { executeProfile, executeTimeit, type JobOutcome, type ProgramSpec } from '../server/job-kinds.js';
 import { colour, formatMs } from './format.js';
+import { mapLimited } from './map-limited.js';
 
 export type OutputDrill = LoadedDrill & { output: DrillOutputSpec };
 
@@ -179,23 +180,6 @@ export function printDrillOutputRows(rows: DrillOutputRow[]): void {
     console.log(colour.red(`\n${row.drill}:`));
     for (const problem of row.problems) console.log(`  ${problem}`);
   }
-}
-
-async function mapLimited<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index] as T);
-    }
-  });
-  await Promise.all(workers);
-  return results;
 }
 
 /**

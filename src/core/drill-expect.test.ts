@@ -1,5 +1,6 @@
 /** The claims of code-reading drills, decided on hand-made profile and timeit results. */
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import type { ProfileResultView } from './api.js';
 import type { ProfiledFunction } from './documents.js';
 import {
@@ -102,69 +103,38 @@ const timeit = {
 
 const claim = (value: unknown): DrillClaim => drillClaimSchema.parse(value);
 
-describe('drill claims on a profile', () => {
+describe('drill claims', () => {
+  const results = { P: profile, T: timeit };
+  // [P(rofile) or T(imeit) result, the claim as a drill writes it (YAML), holds?, part of the sentence]
   it.each([
-    [{ claim: 'hottest', function: 'list.index' }, true, 'list.index has the most own time'],
-    [
-      { claim: 'hottest', function: 'ways' },
-      false,
-      'ways should have the most own time, but list.index has more',
-    ],
-    [{ claim: 'hottest', function: 'nowhere' }, false, 'the profile has no function nowhere'],
-    [
-      { claim: 'share', function: 'list.index', time: 'own', atLeast: 0.8 },
-      true,
-      "list.index's own time is 85 % of the run",
-    ],
-    [
-      { claim: 'share', function: 'leaderboard_ranks', time: 'own', atLeast: 0.5 },
-      false,
-      "leaderboard_ranks's own time is 5 % of the run (at least 50 % expected)",
-    ],
-    [{ claim: 'ratio', function: 'list.index', over: 'ways', atLeast: 10 }, true, "list.index's own time is"],
-    [{ claim: 'ratio', function: 'list.index', over: 'ways', atLeast: 11 }, false, 'at least 11× expected'],
-    [{ claim: 'calls', function: 'ways', ncalls: 3193, primitive: 1 }, true, "ways's ncalls is 3,193/1"],
-    [
-      { claim: 'calls', function: 'ways', ncalls: 3193, primitive: 4 },
-      false,
-      "ways's ncalls is 3,193/1 (3,193/4 expected)",
-    ],
-    [
-      { claim: 'calls', function: 'list.index', ncalls: 4000, from: 'leaderboard_ranks' },
-      true,
-      'leaderboard_ranks calls list.index 4,000 times',
-    ],
-    [
-      { claim: 'calls', function: 'list.index', ncalls: 4000, from: 'main' },
-      false,
-      'main calls list.index 0 times (4,000 expected)',
-    ],
-    [
-      { claim: 'hottest-line', function: 'unique_emails', contains: 'not in seen' },
-      true,
-      'line 21: if email not in seen:',
-    ],
-    [
-      { claim: 'hottest-line', function: 'unique_emails', contains: 'strip()' },
-      false,
-      'should contain "strip()", but it is line 21',
-    ],
-    [{ claim: 'hottest-line', function: 'ways', contains: 'return' }, false, 'no line timings for ways'],
-    [{ claim: 'top-allocation', contains: 'page = f"', at: 'peak' }, true, 'render_cache.py:10'],
-    [{ claim: 'top-allocation', contains: 'page = f"' }, false, 'no allocation site was alive at the exit'],
-    [
-      { claim: 'peak-memory', aboveKb: 2500 },
-      true,
-      'the tracemalloc peak is 4,400 KiB (above 2,500 KiB expected)',
-    ],
-    [
-      { claim: 'peak-memory', aboveKb: 1000, belowKb: 4000 },
-      false,
-      'above 1,000 KiB and below 4,000 KiB expected',
-    ],
-    [{ claim: 'faster', candidate: 'a', than: 'b', by: 2 }, false, 'needs a timeit result'],
-  ])('%j → %s', (value, ok, sentence) => {
-    const verdict = decideClaim(claim(value), profile);
+    ['P', '{claim: hottest, function: list.index}', true, 'list.index has the most own time'],
+    ['P', '{claim: hottest, function: ways}', false, 'ways should have the most own time, but list.index'],
+    ['P', '{claim: hottest, function: nowhere}', false, 'the profile has no function nowhere'],
+    ['P', '{claim: share, function: list.index, time: own, atLeast: 0.8}', true, 'is 85 % of the run'],
+    ['P', '{claim: share, function: ways, time: cumulative, atLeast: 0.5}', false, 'is 8 % of the run (at'],
+    ['P', '{claim: ratio, function: list.index, over: ways, atLeast: 10}', true, "is 10.6× ways's"],
+    ['P', '{claim: ratio, function: list.index, over: ways, atLeast: 11}', false, 'at least 11× expected'],
+    ['P', '{claim: calls, function: ways, ncalls: 3193, primitive: 1}', true, "ways's ncalls is 3,193/1"],
+    ['P', '{claim: calls, function: ways, ncalls: 3193, primitive: 4}', false, '3,193/1 (3,193/4 expected)'],
+    ['P', '{claim: calls, function: list.index, ncalls: 4000, from: leaderboard_ranks}', true, '4,000 times'],
+    ['P', '{claim: calls, function: list.index, ncalls: 4000, from: main}', false, '0 times (4,000'],
+    ['P', '{claim: hottest-line, function: unique_emails, contains: not in}', true, 'line 21: if email'],
+    ['P', '{claim: hottest-line, function: unique_emails, contains: strip}', false, 'but it is line 21'],
+    ['P', '{claim: hottest-line, function: ways, contains: return}', false, 'no line timings for ways'],
+    ['P', "{claim: top-allocation, contains: 'page = f', at: peak}", true, 'is render_cache.py:10'],
+    ['P', "{claim: top-allocation, contains: 'page = f'}", false, 'no allocation site was alive at the exit'],
+    ['P', '{claim: peak-memory, aboveKb: 2500}', true, 'peak is 4,400 KiB (above 2,500 KiB expected)'],
+    ['P', '{claim: peak-memory, aboveKb: 1000, belowKb: 4000}', false, 'and below 4,000 KiB expected'],
+    ['P', '{claim: faster, candidate: a, than: b, by: 2}', false, 'needs a timeit result'],
+    ['T', '{claim: faster, candidate: readings.sort(), than: sorted(readings), by: 10}', true, '20× faster'],
+    ['T', '{claim: faster, candidate: readings.sort(), than: sorted(readings), by: 30}', false, 'least 30×'],
+    ['T', '{claim: faster, candidate: sorted(readings), than: readings.sort(), by: 1}', false, '0.05×'],
+    ['T', '{claim: faster, candidate: x, than: sorted(readings), by: 1}', false, 'the timings lack x'],
+    ['T', '{claim: per-loop, candidate: readings.sort(), belowUs: 25}', false, 'is 1,200 µs (below 25 µs'],
+    ['T', '{claim: per-loop, candidate: readings.sort(), aboveUs: 1000, belowUs: 2000}', true, '1,200 µs'],
+    ['T', '{claim: calls, function: ways, ncalls: 1}', false, 'needs a profile'],
+  ] as const)('on %s: %s → %s', (result, yaml, ok, sentence) => {
+    const verdict = decideClaim(claim(parse(yaml)), results[result]);
     expect(verdict.ok).toBe(ok);
     expect(verdict.sentence).toContain(sentence);
   });
@@ -181,38 +151,6 @@ describe('drill claims on a profile', () => {
       ok: false,
       sentence: 'the run produced no profile',
     });
-  });
-});
-
-describe('drill claims on timeit timings', () => {
-  it.each([
-    [
-      { claim: 'faster', candidate: 'readings.sort()', than: 'sorted(readings)', by: 10 },
-      true,
-      'readings.sort() is 20× faster than sorted(readings)',
-    ],
-    [
-      { claim: 'faster', candidate: 'readings.sort()', than: 'sorted(readings)', by: 30 },
-      false,
-      '(at least 30× expected)',
-    ],
-    [
-      { claim: 'faster', candidate: 'sorted(readings)', than: 'readings.sort()', by: 1 },
-      false,
-      'sorted(readings) is 0.05× faster',
-    ],
-    [{ claim: 'faster', candidate: 'x', than: 'sorted(readings)', by: 1 }, false, 'the timings lack x'],
-    [
-      { claim: 'per-loop', candidate: 'readings.sort()', belowUs: 25 },
-      false,
-      "readings.sort()'s median time per loop is 1,200 µs (below 25 µs expected)",
-    ],
-    [{ claim: 'per-loop', candidate: 'readings.sort()', aboveUs: 1000, belowUs: 2000 }, true, '1,200 µs'],
-    [{ claim: 'calls', function: 'ways', ncalls: 1 }, false, 'needs a profile'],
-  ])('%j → %s', (value, ok, sentence) => {
-    const verdict = decideClaim(claim(value), timeit);
-    expect(verdict.ok).toBe(ok);
-    expect(verdict.sentence).toContain(sentence);
   });
 });
 

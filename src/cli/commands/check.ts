@@ -16,6 +16,7 @@ import { verifyExercise } from '../../verify/engine.js';
 import { EXIT_UNDECIDED } from './verify.js';
 import { UsageError } from '../errors.js';
 import { colour, formatMs } from '../format.js';
+import { mapLimited } from '../map-limited.js';
 import { Progress } from '../progress.js';
 import { withSession, type CommonOptions } from '../shared.js';
 import { checkDrillOutputs, printDrillOutputRows, type OutputDrill } from '../drill-outputs-check.js';
@@ -32,19 +33,6 @@ interface Row {
   /** Checks this machine could not decide now ("starter: id", "solution: id"): not problems, not confirmed either. */
   undecided?: string[];
   wallMs: number;
-}
-
-async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index] as T);
-    }
-  });
-  await Promise.all(workers);
-  return results;
 }
 
 interface LessonRow {
