@@ -127,7 +127,7 @@ function SessionTable({ history, filter }: { history: SessionHistory; filter: Ki
               <td className="num mono">{s.items}</td>
               <td className="num mono">
                 {s.finishedAtMs === null ? (
-                  <span className="muted">not finished</span>
+                  <span className="muted not-finished">not finished</span>
                 ) : s.score === null ? (
                   '—'
                 ) : (

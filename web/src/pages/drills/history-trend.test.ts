@@ -42,13 +42,13 @@ describe('trendSentence', () => {
 
   it('names the latest score while there are too few sessions for a trend', () => {
     expect(trendSentence('mock', points(0.5, 0.75))).toBe(
-      'Mock interviews: 2 finished, the latest scored 75 %.',
+      'Mock interviews: 2 finished, the latest scored 75\u00a0%.',
     );
   });
 
   it('compares the last three with the three before them', () => {
     expect(trendSentence('quick-fire', points(0.4, 0.5, 0.6, 0.6, 0.7, 0.8))).toBe(
-      'Quick-fire rounds: 6 finished, the latest scored 80 %; the last three average 70 %, up 20 points on the three before.',
+      'Quick-fire rounds: 6 finished, the latest scored 80\u00a0%; the last three average 70\u00a0%, up 20 points on the three before.',
     );
     expect(trendSentence('mock', points(0.9, 0.5, 0.5, 0.5))).toContain('down 40 points on the three before');
   });

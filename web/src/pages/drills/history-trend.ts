@@ -8,6 +8,7 @@
 import type { ChartConfiguration } from 'chart.js';
 import type { SessionHistory } from '../../api/drills';
 import type { Palette } from '../../views/use-chart';
+import { formatScore as percent } from './session-clock';
 
 type Kind = SessionHistory['sessions'][number]['kind'];
 export interface TrendPoint {
@@ -45,7 +46,6 @@ export function trendSentence(kind: Kind, points: readonly TrendPoint[]): string
   const latest = points.at(-1);
   if (!latest) return null;
   const name = KIND_LABELS[kind];
-  const percent = (score: number) => `${Math.round(score * 100)} %`;
   const head = `${name}: ${points.length} finished, the latest scored ${percent(latest.score)}`;
   if (points.length < 4) return `${head}.`;
   const recent = meanOfLast(points, 3);
@@ -56,13 +56,26 @@ export function trendSentence(kind: Kind, points: readonly TrendPoint[]): string
   return `${head}; the last three average ${percent(recent)}, ${change} the three before.`;
 }
 
+const DAY_MS = 86_400_000;
 const dateLabel = (atMs: number) =>
   new Date(atMs).toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
+const timeLabel = (atMs: number) =>
+  new Date(atMs).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+const dateTimeLabel = (atMs: number) =>
+  new Date(atMs).toLocaleString(undefined, {
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
 
 /** A line per kind, score (%) against the session's start date on a linear time axis. */
 export function trendConfig(series: Record<Kind, TrendPoint[]>, palette: Palette): ChartConfiguration {
   const colours: Record<Kind, string> = { mock: palette.accent, 'quick-fire': palette.ok };
   const kinds = (Object.keys(series) as Kind[]).filter((k) => series[k].length > 0);
+  const times = kinds.flatMap((k) => series[k].map((p) => p.atMs));
+  // Sessions within two days of each other are told apart by the time of day.
+  const tick = Math.max(...times) - Math.min(...times) < 2 * DAY_MS ? timeLabel : dateLabel;
   return {
     type: 'line',
     data: {
@@ -91,7 +104,7 @@ export function trendConfig(series: Record<Kind, TrendPoint[]>, palette: Palette
             color: palette.muted,
             maxRotation: 0,
             maxTicksLimit: 6,
-            callback: (v) => dateLabel(Number(v)),
+            callback: (v) => tick(Number(v)),
           },
           grid: { color: palette.border },
         },
@@ -107,8 +120,8 @@ export function trendConfig(series: Record<Kind, TrendPoint[]>, palette: Palette
         legend: { labels: { color: palette.fg, usePointStyle: true } },
         tooltip: {
           callbacks: {
-            title: (items) => (items[0] ? dateLabel(items[0].parsed.x ?? 0) : ''),
-            label: (item) => `${item.dataset.label ?? ''}: ${item.parsed.y ?? 0} %`,
+            title: (items) => (items[0] ? dateTimeLabel(items[0].parsed.x ?? 0) : ''),
+            label: (item) => `${item.dataset.label ?? ''}: ${item.parsed.y ?? 0}\u00a0%`,
           },
         },
       },

@@ -41,8 +41,8 @@ export function currentPartIndex(session: SessionView): number | null {
 /** Whether the server has revealed a part's answer (after it was answered or its time ran out). */
 export const isRevealed = (item: SessionItem) => item.answer !== null;
 
-/** 0..1 → "67 %". */
-export const formatScore = (score: number) => `${Math.round(score * 100)} %`;
+/** 0..1 → "67 %" (with a no-break space, so the number and its sign never wrap apart). */
+export const formatScore = (score: number) => `${Math.round(score * 100)}\u00a0%`;
 
 /**
  * Milliseconds left until `deadlineMs` (browser clock), refreshed four times a second; calls
