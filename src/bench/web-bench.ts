@@ -3,6 +3,8 @@
  *  - JavaScript a lesson page downloads, gzipped, measured in Chromium (≤ 250 KB);
  *  - API p99 latency of lesson and progress reads with 200 concurrent connections on
  *    loopback, with wrk (≤ 20 ms);
+ *  - the review page's JavaScript (≤ 120 KB) and grading to the next question (≤ 50 ms),
+ *    in ./drill-review-bench.ts;
  *  - a hello-world Run from click to first output in the browser, against a bare interpreter
  *    start measured interleaved in the same run (≤ 1.5×).
  * Writes the "Web app" section of docs/benchmarks.md.
@@ -16,6 +18,7 @@ import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { median } from '../core/stats.js';
 import { PROJECT_ROOT } from '../pyenv/paths.js';
+import { drillReviewRows } from './drill-review-bench.js';
 import {
   CHROMIUM,
   HAVE_CHROMIUM,
@@ -49,13 +52,17 @@ function firstOutputMs(command: string, args: string[]): Promise<number> {
   });
 }
 
-async function lessonJavaScriptKb(page: Page, url: string): Promise<{ gzipKb: number; files: number }> {
+async function pageJavaScriptKb(
+  page: Page,
+  url: string,
+  readyTestId: string,
+): Promise<{ gzipKb: number; files: number }> {
   const scripts: Promise<Buffer>[] = [];
   page.on('response', (response) => {
     if (response.request().resourceType() === 'script') scripts.push(response.body());
   });
   await page.goto(url, { waitUntil: 'networkidle' });
-  await page.getByTestId('run-block').first().waitFor();
+  await page.getByTestId(readyTestId).first().waitFor();
   const bodies = await Promise.all(scripts);
   const gzipBytes = bodies.reduce((sum, body) => sum + gzipSync(body, { level: 9 }).length, 0);
   return { gzipKb: gzipBytes / 1024, files: bodies.length };
@@ -175,7 +182,7 @@ async function main(): Promise<void> {
     const lessonId = index.modules[0]?.lessons[0]?.id as string;
 
     const page = await browser.newPage();
-    const js = await lessonJavaScriptKb(page, `${server.url}/lessons/${lessonId}`);
+    const js = await pageJavaScriptKb(page, `${server.url}/lessons/${lessonId}`, 'run-block');
     rows.push({
       name: `JavaScript downloaded by a lesson page (/lessons/${lessonId}), gzipped`,
       measured: `${js.gzipKb.toFixed(0)} KB in ${js.files} files`,
@@ -200,6 +207,8 @@ async function main(): Promise<void> {
         met: measured.p99 <= 20 && measured.errors === 0,
       });
     }
+
+    rows.push(...(await drillReviewRows(browser, server.url, pageJavaScriptKb)));
 
     const python = join(PROJECT_ROOT, '.venv', 'bin', 'python');
     const workbench = await browser.newPage();
