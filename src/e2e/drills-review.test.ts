@@ -8,7 +8,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DrillList } from '../core/drill-api.js';
-import type { RunningServer } from '../server/serve.js';
 import {
   expectAccessible,
   HAVE_CHROMIUM,
@@ -22,20 +21,23 @@ import {
 
 requireChromiumInCi();
 
-let served: ServedDataDir;
-let server: RunningServer;
 let browser: Browser;
+let served: ServedDataDir;
+/** The running server (its url), once beforeAll has started it. */
+const server = {
+  get url() {
+    return served.server.url;
+  },
+};
 
 beforeAll(async () => {
-  served = await serveTemporaryDataDir('perflab-e2e-drills');
-  server = served.server;
-  browser = await launchChromium();
+  [served, browser] = await Promise.all([
+    serveTemporaryDataDir('perflab-e2e-drill-review'),
+    launchChromium(),
+  ]);
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await served?.close();
-});
+afterAll(() => Promise.all([browser?.close(), served?.close()]));
 
 const newPage = (width?: number, height?: number) => newPageOf(browser, width, height);
 

@@ -220,14 +220,16 @@ function DoneView({
   const [checking, setChecking] = useState(false);
   const later = counts.dueToday - counts.due;
   return (
-    <section
-      ref={questionRef}
-      tabIndex={-1}
-      className="card drill-done"
-      data-testid="review-done"
-      aria-labelledby="review-done-title"
-    >
-      <h2 id="review-done-title">No more questions for now</h2>
+    <section className="card drill-done" data-testid="review-done" aria-labelledby="review-done-title">
+      <h2
+        id="review-done-title"
+        ref={(heading) => {
+          questionRef.current = heading;
+        }}
+        tabIndex={-1}
+      >
+        No more questions for now
+      </h2>
       <Empty>
         {session.state.reviewed > 0 ? `You graded ${session.state.reviewed} this session. ` : ''}
         {later > 0 ? `${later} more come back later today.` : 'Nothing else is due today.'}

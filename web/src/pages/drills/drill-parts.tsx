@@ -32,8 +32,8 @@ export const STATUS_LABEL: Record<DrillStatusName, string> = {
 
 export function DrillStatusBadge({ status }: { status: DrillStatusName }) {
   return (
-    <span className={`drill-status drill-status-${status}`} data-status={status}>
-      <span aria-hidden="true" className="drill-status-dot" />
+    <span className={`status drill-status-${status}`} data-status={status}>
+      <span aria-hidden="true" className="status-dot" />
       {STATUS_LABEL[status]}
     </span>
   );
