@@ -62,6 +62,17 @@ describe('perflab check on code-reading drills', { timeout: 60_000 }, () => {
     );
   });
 
+  it('fails when a flag asks for a view the run could not produce', async () => {
+    const { exit, json } = await check(FIXTURE, 'flat-lines');
+    expect(exit).toBe(1);
+    expect(json.drillOutputs[0]).toMatchObject({ drill: 'flat-lines', ok: false, claimsOk: 1 });
+    expect(json.drillOutputs[0]?.problems).toContainEqual(
+      expect.stringMatching(
+        /drill "flat-lines": the --lines run of `perflab profile flat\.py --lines` produced no lines view$/,
+      ),
+    );
+  });
+
   it('passes a drill whose claims hold and whose recording is current', async () => {
     const { exit, json } = await check(FIXTURE, 'squares-calls');
     expect(json.drillOutputs).toEqual([

@@ -110,6 +110,17 @@ export async function checkDrillOutput(
     row.problems.push(`${at}: drill "${drill.id}": \`${command}\` failed: ${outcome.message}`);
     return finish();
   }
+  // A later run of the pipeline that failed leaves its view empty: nothing to record or show.
+  for (const [flag, part] of [
+    ['--lines', 'lines'],
+    ['--memory', 'memory'],
+  ] as const) {
+    if (result.kind === 'profile' && drill.output.flags.includes(flag) && !result[part]) {
+      row.problems.push(
+        `${at}: drill "${drill.id}": the ${flag} run of \`${command}\` produced no ${part} view`,
+      );
+    }
+  }
   drill.output.expect.forEach((claim, index) => {
     const verdict = decideClaim(claim, result);
     if (verdict.ok) row.claimsOk++;
@@ -119,7 +130,7 @@ export async function checkDrillOutput(
       );
   });
   if (options.record) {
-    if (row.claimsOk === row.claimsTotal) {
+    if (row.problems.length === 0) {
       const document: RecordedDrillOutput = {
         schema: DRILL_OUTPUT_DOCUMENT,
         drill: drill.id,

@@ -35,10 +35,10 @@ describe('recorded drill output in the course loader', () => {
     });
     expect(drill?.recordedOutput).not.toHaveProperty('programSha256');
     expect(drill?.recordedOutput?.program.source).toBe(await readFile(join(FIXTURE, 'drills', 'programs', 'squares.py'), 'utf8'));
-    // The other fixture drill was never recorded (its claim is false): that, and only that, is a problem.
-    expect(drillProblems(course.problems)).toEqual([
-      `${join(FIXTURE, 'drills', 'basics.yaml')}:18: drill "squares-wrong-count" has no recorded output (outputs/squares-wrong-count.json); run \`perflab check --record-drill-outputs\` to record it`,
-    ]);
+    // The other fixture drills were never recorded (their runs fail): that, and only that, is a problem.
+    const missing = (line: number, id: string) =>
+      `${join(FIXTURE, 'drills', 'basics.yaml')}:${line}: drill "${id}" has no recorded output (outputs/${id}.json); run \`perflab check --record-drill-outputs\` to record it`;
+    expect(drillProblems(course.problems)).toEqual([missing(18, 'squares-wrong-count'), missing(40, 'flat-lines')]);
     expect(course.drills.find((d) => d.id === 'squares-wrong-count')?.recordedOutput).toBeNull();
   });
 
