@@ -14,7 +14,7 @@ def leaderboard_ranks(scores):
 
 
 def format_rows(scores, ranks):
-    return [f"{rank:>5} {score:>7}" for score, rank in zip(scores, ranks)]
+    return [f"{rank:>5} {score:>7}" for score, rank in zip(scores, ranks, strict=True)]
 
 
 def main():
