@@ -12,16 +12,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionView } from '../core/drill-api.js';
-import {
-  expectAccessible,
-  HAVE_CHROMIUM,
-  launchChromium,
-  newPage,
-  requireChromiumInCi,
-  serveTemporaryDataDir,
-  shot,
-  type ServedDataDir,
-} from './browser-support.js';
+import { expectAccessible, HAVE_CHROMIUM, launchChromium, newPage, shot } from './browser-support.js';
+import { requireChromiumInCi, serveTemporaryDataDir, type ServedDataDir } from './browser-support.js';
 
 requireChromiumInCi();
 
@@ -160,7 +152,10 @@ describe.skipIf(!HAVE_CHROMIUM)('interview prep sessions in the browser', () => 
       expect(hidden?.startedAtMs).not.toBeNull();
       expect([hidden?.answer, hidden?.keyPoints]).toEqual([null, null]);
       // A code-reading part shows its recorded output from the start: it is what the question asks about.
-      if (hidden?.output) await page.getByTestId('drill-output').waitFor();
+      if (hidden?.output) {
+        await page.getByTestId('drill-output').waitFor();
+        await expectAccessible(page, 'a code-reading part with its recorded output');
+      }
 
       await advance(6_000);
       const rubric = page.getByTestId('rubric');

@@ -8,6 +8,7 @@ import { Link } from 'wouter';
 import { drillsApi, type SessionHistory } from '../../api/drills';
 import { useLoad } from '../../api/load';
 import { Empty, ErrorMessage, Loading } from '../../components/States';
+import { num, TableHead } from '../../views/TableHead';
 import { useChart } from '../../views/use-chart';
 import { KIND_LABELS, trendConfig, trendSentence, trendSeries } from './history-trend';
 import { formatScore } from './session-clock';
@@ -100,18 +101,7 @@ function SessionTable({ history, filter }: { history: SessionHistory; filter: Ki
   return (
     <div className="table-scroll" tabIndex={0} role="region" aria-label="Past sessions">
       <table className="history-table" data-testid="history-table">
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Kind</th>
-            <th scope="col" className="num">
-              Parts
-            </th>
-            <th scope="col" className="num">
-              Score
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={['When', 'Kind', num('Parts'), num('Score')]} />
         <tbody>
           {rows.map((s) => (
             <tr key={s.id} data-testid="history-row">

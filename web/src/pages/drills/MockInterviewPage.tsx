@@ -16,7 +16,8 @@ import { useLoad } from '../../api/load';
 import { Loaded } from '../../components/States';
 import { ExerciseTask, PartIntro, PartList, RubricForm } from './MockPart';
 import { MockSetup } from './MockSetup';
-import { Countdown, PART_KINDS, Question, RecordedOutput, RevealedAnswer } from './SessionParts';
+import { Countdown, EndNow, FormError, PART_KINDS } from './SessionParts';
+import { Question, RecordedOutput, RevealedAnswer } from './SessionParts';
 import { currentPartIndex, isRevealed, partDeadlineMs, runningSession, useCountdown } from './session-clock';
 import '../../styles/drill-sessions.css';
 
@@ -208,17 +209,9 @@ function MockRun({ initial }: { initial: SessionView }) {
             )}
           </>
         )}
-        {error && (
-          <p className="state state-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError message={error} />
       </section>
-      <div className="part-foot">
-        <button type="button" className="button button-quiet button-small" onClick={finish} disabled={busy}>
-          End the interview now
-        </button>
-      </div>
+      <EndNow label="End the interview now" busy={busy} onEnd={finish} />
     </>
   );
 }

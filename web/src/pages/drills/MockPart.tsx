@@ -5,7 +5,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import type { DrillGrade, SessionItem, SessionView } from '../../api/drills';
-import { PART_KINDS } from './SessionParts';
+import { FormError, PART_KINDS } from './SessionParts';
 import { formatLimit } from './session-clock';
 
 /** Every part with its state, the current one marked. */
@@ -177,11 +177,7 @@ export function RubricForm({
         value={communication}
         onChange={setCommunication}
       />
-      {missing && (
-        <p className="state state-error" role="alert">
-          Score every key point and the communication.
-        </p>
-      )}
+      <FormError message={missing ? 'Score every key point and the communication.' : null} />
       <button type="submit" className="button button-primary" disabled={busy} data-testid="submit-rubric">
         Save the score
       </button>

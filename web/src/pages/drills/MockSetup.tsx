@@ -7,6 +7,7 @@ import { errorMessage } from '../../api/client';
 import { drillsApi, type SessionView } from '../../api/drills';
 import { useLoad } from '../../api/load';
 import { ErrorMessage, Loading } from '../../components/States';
+import { FormError } from './SessionParts';
 
 export function MockSetup({ onStarted }: { onStarted: (session: SessionView) => void }) {
   const [list, { reload }] = useLoad('drill-list', (signal) => drillsApi.list({}, signal));
@@ -59,11 +60,7 @@ export function MockSetup({ onStarted }: { onStarted: (session: SessionView) => 
         />{' '}
         Add a debugging exercise
       </label>
-      {state.error && (
-        <p className="state state-error" role="alert">
-          {state.error}
-        </p>
-      )}
+      <FormError message={state.error} />
       <div className="button-row">
         <button
           type="submit"

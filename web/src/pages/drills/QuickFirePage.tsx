@@ -14,7 +14,8 @@ import { drillsApi, type DrillGrade, type SessionItem, type SessionView } from '
 import { useLoad } from '../../api/load';
 import { Loaded } from '../../components/States';
 import { QuickFireSetup } from './QuickFireSetup';
-import { Countdown, PART_KINDS, Question, RecordedOutput, RevealedAnswer } from './SessionParts';
+import { Countdown, EndNow, FormError, PART_KINDS } from './SessionParts';
+import { Question, RecordedOutput, RevealedAnswer } from './SessionParts';
 import { currentPartIndex, partDeadlineMs, runningSession, useCountdown, useKeys } from './session-clock';
 import '../../styles/drill-sessions.css';
 
@@ -200,16 +201,8 @@ function Round({ initial }: { initial: SessionView }) {
           </button>
         </div>
       )}
-      {error && (
-        <p className="state state-error" role="alert">
-          {error}
-        </p>
-      )}
-      <div className="part-foot">
-        <button type="button" className="button button-quiet button-small" onClick={finish} disabled={busy}>
-          End the round now
-        </button>
-      </div>
+      <FormError message={error} />
+      <EndNow label="End the round now" busy={busy} onEnd={finish} />
     </section>
   );
 }

@@ -7,6 +7,7 @@ import { errorMessage } from '../../api/client';
 import { drillsApi, type DrillList, type QuickFireBody, type SessionView } from '../../api/drills';
 import { useLoad } from '../../api/load';
 import { ErrorMessage, Loading } from '../../components/States';
+import { FormError } from './SessionParts';
 
 /** The round the issue names first: testing and logging. */
 const PREFERRED_MODULE = '04-tests-and-logs';
@@ -132,11 +133,7 @@ function SetupForm({
         {available < count ? `: the round will have ${available}.` : '.'} Space reveals the answer, 1–4 grade
         it.
       </p>
-      {state.error && (
-        <p className="state state-error" role="alert">
-          {state.error}
-        </p>
-      )}
+      <FormError message={state.error} />
       <button
         type="submit"
         className="button button-primary"

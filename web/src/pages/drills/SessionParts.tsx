@@ -35,12 +35,33 @@ export function Countdown({ remainingMs, limitSec }: { remainingMs: number; limi
       <span className="countdown-digits mono" role="timer" aria-label="Time left">
         {formatCountdown(remainingMs)}
       </span>
-      <span className="countdown-bar" aria-hidden="true">
-        <span className="countdown-fill" style={{ width: `${fraction * 100}%` }} />
+      <span className="meter-bar countdown-bar" aria-hidden="true">
+        <span className="meter-fill countdown-fill" style={{ width: `${fraction * 100}%` }} />
       </span>
       <span className="visually-hidden" role="status">
         {over ? 'Time is up.' : urgent ? '10 seconds left.' : ''}
       </span>
+    </div>
+  );
+}
+
+/** A failure to show beside the control that caused it (null: nothing). */
+export function FormError({ message }: { message: string | null }) {
+  if (!message) return null;
+  return (
+    <p className="state state-error" role="alert">
+      {message}
+    </p>
+  );
+}
+
+/** Ends a running session early; the parts not answered count as timed out. */
+export function EndNow({ label, busy, onEnd }: { label: string; busy: boolean; onEnd: () => void }) {
+  return (
+    <div className="part-foot">
+      <button type="button" className="button button-quiet button-small" onClick={onEnd} disabled={busy}>
+        {label}
+      </button>
     </div>
   );
 }

@@ -9,7 +9,9 @@ import { errorMessage } from '../../api/client';
 import { drillsApi, type SessionItem, type SessionView } from '../../api/drills';
 import { useLoad } from '../../api/load';
 import { Loaded } from '../../components/States';
+import { num, TableHead } from '../../views/TableHead';
 import {
+  FormError,
   PART_KINDS,
   Question,
   RecordedOutput,
@@ -110,11 +112,7 @@ function Unfinished({
           End it now
         </button>
       </div>
-      {error && (
-        <p className="state state-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
     </div>
   );
 }
@@ -197,14 +195,7 @@ function RubricScores({ item }: { item: SessionItem }) {
     <>
       <h4>Key points and your scores ({formatScore(fraction)})</h4>
       <table className="rubric-table">
-        <thead>
-          <tr>
-            <th scope="col">Key point</th>
-            <th scope="col" className="num">
-              Score (0–2)
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={['Key point', num('Score (0–2)')]} />
         <tbody>
           {points.map((point, i) => (
             <tr key={point}>
