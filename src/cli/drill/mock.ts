@@ -7,24 +7,11 @@
  */
 import type { SessionItem, SessionView } from '../../core/drill-api.js';
 import { colour } from '../format.js';
-import {
-  formatLimit,
-  nextCommand,
-  stops,
-  typedAnswer,
-  unknownCommand,
-  type DrillContext,
-  type FlowResult,
-} from './context.js';
+import type { DrillContext, FlowResult } from './context.js';
+import { formatLimit, nextCommand, stops, unknownCommand } from './context.js';
 import type { DrillCommand } from './input.js';
-import {
-  renderAnswer,
-  renderFull,
-  renderKeyPoints,
-  renderOutput,
-  renderQuestion,
-  renderSessionSummary,
-} from './render.js';
+import { MOCK_PART, timedPart } from './timed-part.js';
+import { renderAnswer, renderFull, renderKeyPoints, renderSessionSummary } from './render.js';
 
 type PartOutcome = { type: 'scored' } | DrillCommand;
 
@@ -62,33 +49,9 @@ async function sitPart(context: DrillContext, session: SessionView, item: Sessio
     );
     return { type: 'scored' };
   }
-  const started = await service.startItem(learnerId, session.id, item.index, context.now());
-  const deadlineMs = (started.items[item.index]?.startedAtMs ?? context.now()) + item.timeLimitSec * 1000;
-  const view = await service.get(learnerId, item.refId, context.now());
-  if (!view) return { type: 'skip' };
-  context.print(
-    renderQuestion(view, `Part ${item.index + 1}/${total}`) +
-      colour.dim(`${formatLimit(item.timeLimitSec)} · answer aloud or type it (a); d when done`) +
-      '\n',
-  );
-  if (view.output) context.print(renderOutput(view.output));
-
-  let typed: string | undefined;
-  for (;;) {
-    const command = await nextCommand(context, deadlineMs);
-    if (stops(command)) return command;
-    if (command.type === 'timeout') {
-      context.print(colour.yellow("Time's up."));
-      break;
-    }
-    if (command.type === 'answer') {
-      const text = await typedAnswer(context, command);
-      if (text !== null) typed = typed === undefined ? text : `${typed}\n${text}`;
-      continue;
-    }
-    if (command.type === 'done' || command.type === 'reveal') break;
-    unknownCommand(command, 'd when done · a type your answer · q quit');
-  }
+  const part = await timedPart(context, session, item, MOCK_PART);
+  if ('type' in part) return part;
+  const { view, typed } = part;
 
   context.print(renderAnswer(view));
   context.print(`${colour.bold('Key points')} ${colour.dim('(score each 0–2, then communication 0–2)')}`);

@@ -6,28 +6,13 @@
  * store, so the browser shows it in the history too.
  */
 import { GRADE_NAMES } from '../../core/drills/scheduler.js';
-import type { SessionItem } from '../../core/drill-api.js';
-import { DrillError } from '../../drills/types.js';
+import type { SessionItem, SessionView } from '../../core/drill-api.js';
 import { colour } from '../format.js';
-import {
-  formatLimit,
-  gradeOf,
-  nextCommand,
-  stops,
-  typedAnswer,
-  unknownCommand,
-  type DrillContext,
-  type FlowResult,
-} from './context.js';
+import type { DrillContext, FlowResult } from './context.js';
+import { formatLimit, gradeOf, nextCommand, stops, unknownCommand } from './context.js';
 import type { DrillCommand } from './input.js';
-import {
-  renderAnswer,
-  renderFull,
-  renderGradeChoices,
-  renderOutput,
-  renderQuestion,
-  renderSessionSummary,
-} from './render.js';
+import { QUICK_FIRE_PART, timedPart } from './timed-part.js';
+import { renderAnswer, renderFull, renderGradeChoices, renderSessionSummary } from './render.js';
 
 export interface QuickFireOptions {
   count: number;
@@ -39,39 +24,13 @@ export interface QuickFireOptions {
 /** One question of the round: 'answered', or the command that stopped the round. */
 async function askOne(
   context: DrillContext,
-  sessionId: string,
+  session: SessionView,
   item: SessionItem,
-  total: number,
 ): Promise<DrillCommand | 'answered'> {
   const { service, learnerId } = context;
-  const started = await service.startItem(learnerId, sessionId, item.index, context.now());
-  const startedAtMs = started.items[item.index]?.startedAtMs ?? context.now();
-  const deadlineMs = startedAtMs + item.timeLimitSec * 1000;
-  // The whole question (for its answer and recorded output); the answer stays unprinted until the reveal.
-  const view = await service.get(learnerId, item.refId, context.now());
-  if (!view) throw new DrillError('not-found', `the round's question ${item.refId} is gone from the course`);
-  context.print(
-    renderQuestion(view, `${item.index + 1}/${total}`) +
-      colour.dim(`${formatLimit(item.timeLimitSec)} to answer`) +
-      '\n',
-  );
-  if (view.output) context.print(renderOutput(view.output));
-
-  let typed: string | undefined;
-  for (;;) {
-    const command = await nextCommand(context, deadlineMs);
-    if (stops(command)) return command;
-    if (command.type === 'timeout') {
-      context.print(colour.yellow("Time's up."));
-      break;
-    }
-    if (command.type === 'answer') {
-      typed = (await typedAnswer(context, command)) ?? undefined;
-      break;
-    }
-    if (command.type === 'reveal' || command.type === 'done') break;
-    unknownCommand(command, 'Enter when ready for the answer · a type an answer · q quit');
-  }
+  const part = await timedPart(context, session, item, QUICK_FIRE_PART);
+  if ('type' in part) return part;
+  const { view, typed } = part;
   context.print(renderAnswer(view));
   context.print(renderGradeChoices(view, context.now()));
   for (;;) {
@@ -86,7 +45,7 @@ async function askOne(
       if (command.type !== 'reveal') unknownCommand(command, '1–4 grade yourself · f full answer · q quit');
       continue;
     }
-    await service.answerItem(learnerId, sessionId, item.index, { grade, typedAnswer: typed }, context.now());
+    await service.answerItem(learnerId, session.id, item.index, { grade, typedAnswer: typed }, context.now());
     context.print(colour.green(`✓ ${GRADE_NAMES[grade]}`));
     return 'answered';
   }
@@ -111,7 +70,7 @@ export async function runQuickFire(context: DrillContext, options: QuickFireOpti
   );
   let last: DrillCommand | 'answered' = 'answered';
   for (const item of session.items) {
-    last = await askOne(context, session.id, item, session.items.length);
+    last = await askOne(context, session, item);
     if (last !== 'answered') break;
   }
   // Questions not reached count as timed out: the summary is of the round as it went.

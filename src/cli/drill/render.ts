@@ -8,7 +8,7 @@ import type { HarnessResultOf } from '../../core/documents.js';
 import type { TimeitReport } from '../../core/timeit-report.js';
 import { DRILL_GRADES, GRADE_NAMES, intervalLabel } from '../../core/drills/scheduler.js';
 import { colour } from '../format.js';
-import { renderLines, renderProfile } from '../render-profile.js';
+import { renderLines, renderMemory, renderProfile } from '../render-profile.js';
 import { renderTimeitTable } from '../render-timeit.js';
 import { renderLessonMarkdown } from '../workflow/render-markdown.js';
 
@@ -47,31 +47,35 @@ export function renderKeyPoints(keyPoints: readonly string[]): string {
 }
 
 /**
- * A code-reading question's recorded output in the views `perflab profile` and `perflab
- * timeit` print; when the result holds neither table, the program and the command that
- * reproduces it.
+ * A code-reading question's material: the program (numbered: line timings and allocation sites
+ * name lines), then its recorded output in the views `perflab profile` and `perflab timeit`
+ * print — function table, line timings, allocation sites, or the timeit comparison.
  */
 export function renderOutput(output: DrillOutput): string {
+  const width = String(output.program.source.split('\n').length).length;
+  const source = output.program.source
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((line, i) => `${colour.dim(`${String(i + 1).padStart(width)} │`)} ${line}`)
+    .join('\n');
   const head = colour.dim(
-    `Recorded with Python ${output.python}: ${output.command} (${new Date(output.recordedAtMs).toISOString().slice(0, 10)})`,
+    `$ ${output.command}   (recorded with Python ${output.python}, ${new Date(output.recordedAtMs).toISOString().slice(0, 10)})`,
   );
   const result = output.result as Record<string, unknown>;
   const profile = result.profile as Omit<HarnessResultOf<'profile'>, 'pstatsBase64'> | null | undefined;
   const lines = result.lines as HarnessResultOf<'lines'> | null | undefined;
+  const memory = result.memory as HarnessResultOf<'memory'> | null | undefined;
   const report = result.report as TimeitReport | null | undefined;
   const tables: string[] = [];
-  if (output.result.kind === 'profile' && profile) {
-    tables.push(renderProfile({ ...profile, pstatsBase64: '' }, 'tottime', 12));
+  if (output.result.kind === 'profile') {
+    if (profile) tables.push(renderProfile({ ...profile, pstatsBase64: '' }, 'tottime', 10));
     if (lines && lines.functions.length > 0) tables.push(renderLines(lines.functions));
+    if (memory) tables.push(renderMemory(memory, 8));
   }
   if (output.result.kind === 'timeit' && report) tables.push(renderTimeitTable(report));
-  if (tables.length > 0) return `${head}\n${tables.join('\n')}\n`;
-  const source = output.program.source
-    .replace(/\n$/, '')
-    .split('\n')
-    .map((line) => `${colour.dim('│')} ${line}`)
-    .join('\n');
-  return `${colour.dim(`┌─ ${output.program.name}`)}\n${source}\n${colour.dim('└─')}\n${head}\n`;
+  const shown =
+    tables.length > 0 ? tables.join('\n\n') : colour.yellow('(no table was recorded: run the command)');
+  return `${colour.dim(`┌─ ${output.program.name}`)}\n${source}\n${colour.dim('└─')}\n${head}\n${shown}\n`;
 }
 
 /** "1 again · 1 min   2 hard · 6 min   3 good · 10 min   4 easy · 2 d": when each grade brings it back. */

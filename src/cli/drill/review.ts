@@ -8,15 +8,8 @@
 import type { DrillView } from '../../core/drill-api.js';
 import { GRADE_NAMES, intervalLabel } from '../../core/drills/scheduler.js';
 import { colour } from '../format.js';
-import {
-  gradeOf,
-  nextCommand,
-  stops,
-  typedAnswer,
-  unknownCommand,
-  type DrillContext,
-  type FlowResult,
-} from './context.js';
+import type { DrillContext, FlowResult } from './context.js';
+import { gradeOf, nextCommand, stops, typedAnswer, unknownCommand } from './context.js';
 import type { DrillCommand } from './input.js';
 import { renderAnswer, renderFull, renderGradeChoices, renderOutput, renderQuestion } from './render.js';
 
