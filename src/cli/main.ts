@@ -314,11 +314,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
       DRILL_HELP +
         '\n' +
         examples(
-          'perflab drill                              review what is due, then new questions',
-          'perflab drill --due --module 03             only what is due in module 03-concurrency',
-          'perflab drill --quick --topic pytest        30 questions on one topic, 60 s each',
-          'perflab drill --mock                        a mock interview with its report',
-          'perflab drill --list',
+          'perflab drill                           review what is due, then new questions',
+          'perflab drill --due --module 03         only what is due in module 03-concurrency',
+          'perflab drill --quick --topic pytest    30 questions on one topic, 60 s each',
+          'perflab drill --mock                    a mock interview, to its report',
+          'perflab drill --list                    how many questions are new, learning, due, known',
           'printf "reveal\\n3\\nq\\n" | perflab drill   a script grades one question "good"',
         ),
     )

@@ -9,7 +9,7 @@ s skips, d ends a timed part early, q quits with a summary. Ctrl-C quits too (ex
 
 When stdin is not a terminal, drill reads one command per line (for scripts and tests):
   reveal | r | (empty line)   show the answer
-  answer TEXT | a TEXT        your answer, kept with the review (then the answer shows)
+  answer TEXT | a TEXT        your answer, kept with the grade (review, quick-fire: then the answer shows)
   full | f                    the full answer
   1 | 2 | 3 | 4               grade: again, hard, good, easy (the words work too)
   undo | u                    take back the last grade
