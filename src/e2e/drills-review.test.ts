@@ -229,6 +229,8 @@ describe.skipIf(!HAVE_CHROMIUM)('interview prep in Chromium', () => {
     await expectFitsWidth(phone, 'a review answer');
     await shot(phone, 'drills-review-phone');
     await expectAccessible(phone, 'a review answer on a phone');
+    await phone.getByTestId('theme-toggle').click();
+    await expectAccessible(phone, 'a review answer on a phone, dark');
     await phone.goto(`${server.url}/drills/browse/${modules[0]?.id as string}`);
     await phone.getByTestId('browse-item').first().locator('summary').click();
     await phone.getByTestId('browse-answer').first().locator('.drill-short-answer').waitFor();

@@ -49,10 +49,16 @@ export default function ReviewPage() {
   );
 }
 
+/** Where a key types text: digits and U belong to the field there, not to the page. */
 const isTextEntry = (el: Element | null) =>
-  el instanceof HTMLElement && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+  el instanceof HTMLElement &&
+  (el.isContentEditable ||
+    /^(TEXTAREA|SELECT)$/.test(el.tagName) ||
+    (el instanceof HTMLInputElement &&
+      !/^(checkbox|radio|button|submit|reset|range|color|file)$/.test(el.type)));
+/** Where Space already does something (presses, toggles, types): it must not also show the answer. */
 const isControl = (el: Element | null) =>
-  isTextEntry(el) || (el instanceof HTMLElement && /^(BUTTON|A|SUMMARY)$/.test(el.tagName));
+  isTextEntry(el) || (el instanceof HTMLElement && /^(BUTTON|A|SUMMARY|INPUT)$/.test(el.tagName));
 
 /** Plain text of a question for the screen-reader announcement (no code, at most ~160 chars). */
 function spoken(question: string): string {
