@@ -85,5 +85,7 @@ export async function typedAnswer(
 /** Says what was not understood and what would be (scripts see it on stderr). */
 export function unknownCommand(command: DrillCommand, expected: string): void {
   const text = command.type === 'unknown' ? `"${command.text}"` : command.type;
-  process.stderr.write(`${colour.yellow(`not now: ${text}`)} ${colour.dim(`(${expected})`)}\n`);
+  // On a terminal the countdown line may be half drawn: the message takes the whole line.
+  const clear = process.stderr.isTTY ? '\r\x1b[K' : '';
+  process.stderr.write(`${clear}${colour.yellow(`not now: ${text}`)} ${colour.dim(`(${expected})`)}\n`);
 }

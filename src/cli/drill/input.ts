@@ -149,12 +149,16 @@ export class DrillInput {
     this.setRaw(false);
     const rl = createInterface({ input: this.stdin, output: process.stdout, terminal: true });
     let interrupted = false;
+    // The question's promise settles only through its signal when readline closes (Ctrl-C, Ctrl-D):
+    // without it the command would sit on a promise that never settles and Node exits with 13.
+    const controller = new AbortController();
     rl.once('SIGINT', () => {
       interrupted = true;
-      rl.close();
+      controller.abort();
     });
+    rl.once('close', () => controller.abort());
     try {
-      return await rl.question(prompt).catch(() => null);
+      return await rl.question(prompt, { signal: controller.signal }).catch(() => null);
     } finally {
       rl.close();
       this.typing = false;
