@@ -180,6 +180,12 @@ describe.skipIf(!HAVE_CHROMIUM)('interview prep in Chromium', () => {
     expect((await answer.textContent())?.length).toBeGreaterThan(10);
     await shot(page, 'drills-browse');
     await expectAccessible(page, 'browse with an answer open');
+    // A code-reading question shows its recorded output in perflab's own views once opened.
+    const { drills } = await drillList(`?module=${module}&kind=code-reading`);
+    const reading = page.locator(`[data-testid="browse-item"][data-drill-id="${drills[0]?.id as string}"]`);
+    await reading.locator('summary').first().click();
+    await reading.getByTestId('drill-output').waitFor();
+    expect(await reading.getByTestId('drill-output').getAttribute('data-tool')).toMatch(/^(profile|timeit)$/);
     const lessonHref = await item.getByTestId('drill-lesson-link').getAttribute('href');
     expect(lessonHref).toMatch(/^\/lessons\/[a-z0-9-]+$/);
     await item.getByTestId('drill-lesson-link').click();
