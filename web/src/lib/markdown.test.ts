@@ -24,6 +24,13 @@ describe('markdownHtml', () => {
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
   });
 
+  it('renders indented code as the same scrollable, focusable block as a fence, escaped', () => {
+    const html = markdownHtml('1. Run it:\n\n       perflab profile report.py --lines <x>\n');
+    expect(html).toContain(
+      '<pre class="code" tabindex="0"><code class="hljs">perflab profile report.py --lines &lt;x&gt;',
+    );
+  });
+
   it('drops javascript: links', () => {
     const html = markdownHtml('[click](javascript:alert(1))');
     expect(html).not.toMatch(/href="javascript:/i);

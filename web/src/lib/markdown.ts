@@ -20,6 +20,11 @@ const md = new MarkdownIt({
   },
 });
 
+// Indented code (four spaces, as in a list item's command) gets the same scrollable, focusable
+// block as a fence: markdown-it's plain <pre> would widen the page on a phone instead.
+md.renderer.rules.code_block = (tokens, idx) =>
+  `<pre class="code" tabindex="0"><code class="hljs">${escapeHtml(tokens[idx]?.content ?? '')}</code></pre>\n`;
+
 const LESSON_LINK = /^(?:\.\.\/[^/]+\/|\.\/)?\d+-([a-z0-9-]+)\.md(#[\w-]*)?$/;
 
 export function appHref(href: string): string {
