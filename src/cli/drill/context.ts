@@ -50,7 +50,8 @@ function countdownLine(remainingMs: number): string {
  */
 export async function nextCommand(context: DrillContext, deadlineMs?: number): Promise<DrillCommand> {
   if (deadlineMs === undefined) return context.input.next();
-  const live = context.input.keys;
+  // Only a terminal on both ends gets the live clock (a redirected stdout would collect the redraws).
+  const live = context.input.keys && Boolean(process.stdout.isTTY);
   try {
     for (;;) {
       const remainingMs = deadlineMs - context.now();

@@ -63,9 +63,11 @@ export async function runQuickFire(context: DrillContext, options: QuickFireOpti
     },
     context.now(),
   );
+  const fewer =
+    session.items.length < options.count ? ` (all there are here, of ${options.count} asked)` : '';
   context.print(
     colour.bold(
-      `Quick-fire: ${session.items.length} questions, ${formatLimit(options.secondsPerQuestion)} each.`,
+      `Quick-fire: ${session.items.length} questions${fewer}, ${formatLimit(options.secondsPerQuestion)} each.`,
     ) + colour.dim(' Answer in your head (or type it: a), reveal when ready, then grade yourself 1–4.'),
   );
   let last: DrillCommand | 'answered' = 'answered';

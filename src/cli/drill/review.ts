@@ -106,7 +106,7 @@ export async function runReview(context: DrillContext, options: ReviewOptions): 
         context.print(
           colour.green(`✓ ${GRADE_NAMES[grade]}`) +
             colour.dim(
-              ` — back in ${intervalLabel(result.dueAtMs, nowMs)} (${result.status}; ${result.counts.due} due)`,
+              ` — back in ${intervalLabel(result.dueAtMs, nowMs)} (${result.status}; ${result.counts.due} due now)`,
             ),
         );
         return 'graded';
