@@ -14,30 +14,22 @@ import { runPerflab, withDataDirStore } from '../cli/cli.test-support.js';
 import { createDrillService } from '../drills/service.js';
 import { PROJECT_ROOT } from '../pyenv/paths.js';
 import { LOCAL_LEARNER_ID } from '../store/index.js';
-import {
-  HAVE_CHROMIUM,
-  launchChromium,
-  newPage,
-  requireChromiumInCi,
-  serveTemporaryDataDir,
-  shot,
-  type ServedDataDir,
-} from './browser-support.js';
+import * as e2e from './browser-support.js';
 
 const MODULE = '04-tests-and-logs';
 const DAY_MS = 86_400_000;
 
-requireChromiumInCi();
+e2e.requireChromiumInCi();
 
-let served: ServedDataDir;
+let served: e2e.ServedDataDir;
 let browser: Browser;
 /** Two questions made due before the page opens; the terminal reviews `first` (the more overdue). */
 let first: LoadedDrill;
 let second: LoadedDrill;
 
 beforeAll(async () => {
-  served = await serveTemporaryDataDir('perflab-e2e-terminal-drill');
-  browser = await launchChromium();
+  served = await e2e.serveTemporaryDataDir('perflab-e2e-terminal-drill');
+  browser = await e2e.launchChromium();
   const course = await loadCourse(join(PROJECT_ROOT, 'course'));
   // Questions that render as plain text on the page (no Markdown to strip): found by their text.
   const plain = course.drills.filter((d) => d.module === MODULE && /^[^`*_[\]<\n]+$/.test(d.question.trim()));
@@ -81,9 +73,9 @@ function apiStatus(page: Page, drillId: string) {
   );
 }
 
-describe.skipIf(!HAVE_CHROMIUM)('a drill reviewed in the terminal, seen in the browser', () => {
+describe.skipIf(!e2e.HAVE_CHROMIUM)('a drill reviewed in the terminal, seen in the browser', () => {
   it('is no longer due on /drills, and the module counts one due question fewer', async () => {
-    const page = await newPage(browser);
+    const page = await e2e.newPage(browser);
     await page.goto(`${served.server.url}/drills`);
     await moduleCard(page).waitFor();
     expect(await dueNow(page)).toBe('2');
@@ -107,6 +99,6 @@ describe.skipIf(!HAVE_CHROMIUM)('a drill reviewed in the terminal, seen in the b
     expect(await stateOf(page, first)).not.toBe('due');
     expect(await stateOf(page, second)).toBe('due');
     expect(await apiStatus(page, first.id)).toMatch(/^(learning|known)$/);
-    await shot(page, 'drills-after-terminal-review');
+    await e2e.shot(page, 'drills-after-terminal-review');
   }, 120_000);
 });
