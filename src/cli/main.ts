@@ -31,7 +31,8 @@ Exit status:
   1  the program failed, raised, or hit a limit (timeout, cpu-limit, memory-limit, process-limit, output-limit)
   2  usage error: unknown flag, bad value, missing/empty/binary/non-UTF-8 file, a timeit candidate that cannot be timed
   3  perflab cannot run here: no Python environment (run npm install) or no usable sandbox
-  4  verify, check: nothing failed, but a check could not be decided on this machine now (too busy); run it again later`;
+  4  verify, check: nothing failed, but a check could not be decided on this machine now (too busy); run it again later
+  130  drill: stopped with Ctrl-C (after its summary; every grade given is kept)`;
 
 function sandboxOption(): Option {
   return new Option('--sandbox <backend>', 'where code runs: bwrap (isolated), process (NOT isolated), auto')
