@@ -77,7 +77,12 @@ describe.skipIf(!HAVE_CHROMIUM)('interview prep sessions in the browser', () => 
     await expectNoHorizontalOverflow(page, 'a quick-fire answer');
     await page.keyboard.press('3');
 
-    // Question 2: left alone, the answer comes when the 10 s are up.
+    // A reload comes back to the same round (its id is in the address) at question 2, whose
+    // timer kept running on the server. Left alone, its answer comes when the 10 s are up.
+    await expect
+      .poll(() => page.getByTestId('session-part').locator('h2').textContent())
+      .toContain('Question 2');
+    await page.reload();
     await expect
       .poll(() => page.getByTestId('session-part').locator('h2').textContent())
       .toContain('Question 2');
@@ -125,6 +130,7 @@ describe.skipIf(!HAVE_CHROMIUM)('interview prep sessions in the browser', () => 
     await page.goto(url('/drills/mock'));
     await page.getByTestId('mock-setup').waitFor();
     await expectAccessible(page, 'the mock interview setup');
+    await page.getByTestId('mock-include-exercise').check();
     await page.getByTestId('start-mock').click();
     await page.getByTestId('start-part').waitFor();
     const id = sessionIdOf(page);
@@ -135,9 +141,10 @@ describe.skipIf(!HAVE_CHROMIUM)('interview prep sessions in the browser', () => 
       'quick-fire',
       'scenario',
       'code-reading',
+      'exercise',
     ]);
 
-    for (const part of planned.items) {
+    for (const part of planned.items.filter((i) => i.kind !== 'exercise')) {
       await page.getByTestId('start-part').click();
       await page.getByTestId('part-question').waitFor();
       await page.getByTestId('answer-hidden').waitFor();
@@ -176,9 +183,17 @@ describe.skipIf(!HAVE_CHROMIUM)('interview prep sessions in the browser', () => 
         .toBe(part.index === 0 ? 2 : 1);
     }
 
+    // The exercise part: a link to the real workspace; when its time box ends with nothing
+    // verified, the server says it was not solved in time and the interview ends.
+    const exercise = planned.items.at(-1)!;
+    await page.getByTestId('start-part').click();
+    expect(await page.getByTestId('open-exercise').getAttribute('href')).toBe(`/exercises/${exercise.refId}`);
+    await advance(exercise.timeLimitSec * 1000 + 1_000);
     const report = page.getByTestId('session-report');
     await report.waitFor();
     expect(await report.getAttribute('data-kind')).toBe('mock');
+    expect((await sessionOf(page, id)).items.at(-1)?.solvedInTime).toBe(false);
+
     expect(await page.getByTestId('report-part').count()).toBe(planned.items.length);
     const scores = await page.getByTestId('part-score').allTextContents();
     expect(scores[0]).toMatch(/^(\d+) \/ \1$/);
