@@ -104,7 +104,11 @@ export function trendConfig(series: Record<Kind, TrendPoint[]>, palette: Palette
             color: palette.muted,
             maxRotation: 0,
             maxTicksLimit: 6,
-            callback: (v) => tick(Number(v)),
+            // A label equal to the one before it (sessions minutes apart) is left blank.
+            callback: (v, i, ticks) => {
+              const label = tick(Number(v));
+              return i > 0 && tick(Number(ticks[i - 1]?.value)) === label ? '' : label;
+            },
           },
           grid: { color: palette.border },
         },
