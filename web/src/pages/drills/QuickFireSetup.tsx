@@ -49,10 +49,10 @@ function SetupForm({
   const [seconds, setSeconds] = useState(60);
   const [state, setState] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
 
-  const available =
-    from === 'module'
-      ? (list.modules.find((m) => m.id === module)?.counts.total ?? 0)
-      : list.topics.filter((t) => topics.includes(t.id)).reduce((sum, t) => sum + t.count, 0);
+  // A round draws quick-fire questions only (scenarios and code reading belong to the mock).
+  const available = quickFireCount(list, (d) =>
+    from === 'module' ? d.module === module : d.topics.some((t) => topics.includes(t)),
+  );
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -93,7 +93,7 @@ function SetupForm({
           <select value={module} onChange={(e) => setModule(e.target.value)} data-testid="quick-fire-module">
             {list.modules.map((m) => (
               <option key={m.id} value={m.id}>
-                {m.title} ({m.counts.total} questions)
+                {m.title} ({quickFireCount(list, (d) => d.module === m.id)} questions)
               </option>
             ))}
           </select>
@@ -129,7 +129,7 @@ function SetupForm({
         </label>
       </div>
       <p className="muted small">
-        {available} {available === 1 ? 'question' : 'questions'} in this set
+        {available} quick-fire {available === 1 ? 'question' : 'questions'} in this set
         {available < count ? `: the round will have ${available}.` : '.'} Space reveals the answer, 1–4 grade
         it.
       </p>
@@ -146,6 +146,9 @@ function SetupForm({
   );
 }
 
+const quickFireCount = (list: DrillList, where: (drill: DrillList['drills'][number]) => boolean) =>
+  list.drills.filter((d) => d.kind === 'quick-fire' && where(d)).length;
+
 function TopicPicker({
   list,
   chosen,
@@ -158,7 +161,10 @@ function TopicPicker({
   return (
     <div className="topic-picker">
       {list.modules.map((m) => {
-        const topics = list.topics.filter((t) => t.module === m.id);
+        // Only topics with quick-fire questions can be drawn from.
+        const topics = list.topics.filter(
+          (t) => t.module === m.id && quickFireCount(list, (d) => d.topics.includes(t.id)) > 0,
+        );
         if (topics.length === 0) return null;
         return (
           <fieldset key={m.id} className="choice-group">
@@ -170,7 +176,8 @@ function TopicPicker({
                   checked={chosen.includes(t.id)}
                   onChange={(e) => onToggle(t.id, e.target.checked)}
                 />{' '}
-                {t.title} <span className="muted small">({t.count})</span>
+                {t.title}{' '}
+                <span className="muted small">({quickFireCount(list, (d) => d.topics.includes(t.id))})</span>
               </label>
             ))}
           </fieldset>
