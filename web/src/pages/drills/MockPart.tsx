@@ -136,12 +136,12 @@ export function RubricForm({
   const [missing, setMissing] = useState(false);
   if (keyPoints.length === 0) {
     return (
-      <div className="grade-row" role="group" aria-label="How well did you answer?">
+      <div className="grade-buttons" role="group" aria-label="How well did you answer?">
         {(['Again', 'Hard', 'Good', 'Easy'] as const).map((label, i) => (
           <button
             key={label}
             type="button"
-            className="button"
+            className={`button grade-button grade-${i + 1}`}
             disabled={busy}
             onClick={() => onGrade((i + 1) as DrillGrade)}
           >

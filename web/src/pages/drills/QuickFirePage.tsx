@@ -230,7 +230,7 @@ function Revealed({
         </p>
       )}
       <RevealedAnswer answer={shown.answer} full={shown.full} keyPoints={shown.keyPoints} />
-      <div className="grade-row" role="group" aria-label="How well did you know it?">
+      <div className="grade-buttons" role="group" aria-label="How well did you know it?">
         {GRADES.map(({ grade, label }) => (
           <button
             key={grade}
