@@ -208,10 +208,11 @@ describe.skipIf(!HAVE_CHROMIUM)('interview prep sessions in the browser', () => 
     expect(await page.getByTestId('history-row').count()).toBe(2);
     await shot(page, 'drill-history');
     await expectAccessible(page, 'the history');
-    const phone = await newPage(browser, 390, 844);
+    const phone = await newPage(browser, 390, 844, 'dark');
     await phone.goto(url(`/drills/sessions/${encodeURIComponent(id)}`));
     await phone.getByTestId('session-report').waitFor();
     await expectNoHorizontalOverflow(phone, 'the mock report');
+    await expectAccessible(phone, 'the mock report on a phone, dark');
     await phone.goto(url('/drills/history'));
     await phone.getByTestId('history-trend').waitFor();
     await expectNoHorizontalOverflow(phone, 'the history');
