@@ -62,7 +62,7 @@ function MockRun({ initial }: { initial: SessionView }) {
   const [session, setSession] = useState(initial);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [notes, setNotes] = useState<Record<number, string>>({});
+  const [notes, setNotes] = useSessionNotes(initial.id);
   const [lastExercise, setLastExercise] = useState<{ title: string; solved: boolean | null } | null>(null);
   const [, navigate] = useLocation();
   const skewMs = useRef(0);
@@ -214,6 +214,29 @@ function MockRun({ initial }: { initial: SessionView }) {
       <EndNow label="End the interview now" busy={busy} onEnd={finish} />
     </>
   );
+}
+
+/**
+ * The learner's notes per part, kept in sessionStorage so a reload (or the browser dropping
+ * the tab) during a part does not lose them; sent with the part's answer.
+ */
+function useSessionNotes(sessionId: string) {
+  const key = `perflab.drills.notes.${sessionId}`;
+  const [notes, setNotes] = useState<Record<number, string>>(() => {
+    try {
+      return JSON.parse(sessionStorage.getItem(key) ?? '{}') as Record<number, string>;
+    } catch {
+      return {};
+    }
+  });
+  useEffect(() => {
+    try {
+      sessionStorage.setItem(key, JSON.stringify(notes));
+    } catch {
+      // Storage full or unavailable: the notes live as long as the page.
+    }
+  }, [key, notes]);
+  return [notes, setNotes] as const;
 }
 
 /**
