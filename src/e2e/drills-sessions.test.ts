@@ -53,6 +53,9 @@ async function expectNoHorizontalOverflow(page: Page, state: string): Promise<vo
 describe.skipIf(!HAVE_CHROMIUM)('interview prep sessions in the browser', () => {
   it('runs a quick-fire round to its summary: reveal by key, by button and by time; grades 1–4', async () => {
     const page = await newPage(browser, 390, 844);
+    // A remembered round the server no longer knows (another data dir, say) gives way to a new one.
+    await page.goto(url('/drills'));
+    await page.evaluate(() => localStorage.setItem('perflab.drills.running.quick-fire', 'gone-round'));
     await page.goto(url('/drills/quick-fire?module=04-tests-and-logs'));
     const setup = page.getByTestId('quick-fire-setup');
     await setup.waitFor();

@@ -9,16 +9,21 @@
  * or a trip to the workspace comes back to the same part.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { Link, useLocation, useSearch } from 'wouter';
+import { Link, useLocation } from 'wouter';
 import { errorMessage } from '../../api/client';
 import { drillsApi, type DrillOutput, type SessionAnswerBody, type SessionView } from '../../api/drills';
-import { useLoad } from '../../api/load';
-import { Loaded } from '../../components/States';
 import { ExerciseTask, PartIntro, PartList, RubricForm } from './MockPart';
 import { MockSetup } from './MockSetup';
-import { Countdown, EndNow, FormError, PART_KINDS } from './SessionParts';
+import { Countdown, EndNow, FormError, PART_KINDS, SessionLoader } from './SessionParts';
 import { Question, RecordedOutput, RevealedAnswer } from './SessionParts';
-import { currentPartIndex, isRevealed, partDeadlineMs, runningSession, useCountdown } from './session-clock';
+import {
+  currentPartIndex,
+  isRevealed,
+  partDeadlineMs,
+  runningSession,
+  useCountdown,
+  useSessionId,
+} from './session-clock';
 import '../../styles/drill-sessions.css';
 
 /** After a part's time is up, how often and how long to ask the server for its answer. */
@@ -26,7 +31,7 @@ const REVEAL_POLL_MS = 1000;
 const REVEAL_POLL_TRIES = 20;
 
 export default function MockInterviewPage() {
-  const sessionId = new URLSearchParams(useSearch()).get('session') ?? runningSession.get('mock');
+  const { id: sessionId, onStale } = useSessionId('mock');
   const [, navigate] = useLocation();
   useEffect(() => {
     document.title = 'Mock interview — perflab';
@@ -41,20 +46,14 @@ export default function MockInterviewPage() {
         <Link href="/drills">Interview prep</Link> / Mock interview
       </p>
       <h1>Mock interview</h1>
-      {sessionId ? <MockLoader key={sessionId} id={sessionId} /> : <MockSetup onStarted={started} />}
+      {sessionId ? (
+        <SessionLoader key={sessionId} id={sessionId} what="mock interview" onStale={onStale}>
+          {(session) => <MockRun initial={session} />}
+        </SessionLoader>
+      ) : (
+        <MockSetup onStarted={started} />
+      )}
     </div>
-  );
-}
-
-function MockLoader({ id }: { id: string }) {
-  const [state, { reload }] = useLoad(`session:${id}`, (signal) => drillsApi.session(id, signal));
-  useEffect(() => {
-    if (state.status === 'error') runningSession.set('mock', null);
-  }, [state.status]);
-  return (
-    <Loaded state={state} what="mock interview" id={id} reload={reload} className="session-error">
-      {(session) => <MockRun initial={session} />}
-    </Loaded>
   );
 }
 

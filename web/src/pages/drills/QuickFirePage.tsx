@@ -11,12 +11,17 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useLocation, useSearch } from 'wouter';
 import { errorMessage } from '../../api/client';
 import { drillsApi, type DrillGrade, type SessionItem, type SessionView } from '../../api/drills';
-import { useLoad } from '../../api/load';
-import { Loaded } from '../../components/States';
 import { QuickFireSetup } from './QuickFireSetup';
-import { Countdown, EndNow, FormError, PART_KINDS } from './SessionParts';
+import { Countdown, EndNow, FormError, PART_KINDS, SessionLoader } from './SessionParts';
 import { Question, RecordedOutput, RevealedAnswer } from './SessionParts';
-import { currentPartIndex, partDeadlineMs, runningSession, useCountdown, useKeys } from './session-clock';
+import {
+  currentPartIndex,
+  partDeadlineMs,
+  runningSession,
+  useCountdown,
+  useKeys,
+  useSessionId,
+} from './session-clock';
 import '../../styles/drill-sessions.css';
 
 const GRADES: readonly { grade: DrillGrade; label: string }[] = [
@@ -29,7 +34,7 @@ const GRADES: readonly { grade: DrillGrade; label: string }[] = [
 export default function QuickFirePage() {
   const params = new URLSearchParams(useSearch());
   const [, navigate] = useLocation();
-  const sessionId = params.get('session') ?? runningSession.get('quick-fire');
+  const { id: sessionId, onStale } = useSessionId('quick-fire');
   useEffect(() => {
     document.title = 'Quick-fire round — perflab';
   }, []);
@@ -44,7 +49,9 @@ export default function QuickFirePage() {
       </p>
       <h1>Quick-fire round</h1>
       {sessionId ? (
-        <RoundLoader key={sessionId} id={sessionId} onGone={() => runningSession.set('quick-fire', null)} />
+        <SessionLoader key={sessionId} id={sessionId} what="quick-fire round" onStale={onStale}>
+          {(session) => <Round initial={session} />}
+        </SessionLoader>
       ) : (
         <>
           <p className="lede">
@@ -58,18 +65,6 @@ export default function QuickFirePage() {
         </>
       )}
     </div>
-  );
-}
-
-function RoundLoader({ id, onGone }: { id: string; onGone: () => void }) {
-  const [state, { reload }] = useLoad(`session:${id}`, (signal) => drillsApi.session(id, signal));
-  useEffect(() => {
-    if (state.status === 'error') onGone();
-  }, [state.status, onGone]);
-  return (
-    <Loaded state={state} what="quick-fire round" id={id} reload={reload} className="session-error">
-      {(session) => <Round initial={session} />}
-    </Loaded>
   );
 }
 

@@ -3,12 +3,14 @@
  * its revealed answer, the recorded output of a code-reading part, and a finished session's
  * summary with the weakest topics and the lessons to reread.
  */
-import { lazy, Suspense, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { Link } from 'wouter';
 import type { DrillOutput, SessionItem, SessionView } from '../../api/drills';
 import { ErrorBoundary } from '../../components/ErrorBoundary';
 import { Markdown } from '../../components/Markdown';
-import { Loading } from '../../components/States';
+import { drillsApi } from '../../api/drills';
+import { useLoad } from '../../api/load';
+import { isNotFound, Loaded, Loading } from '../../components/States';
 import { formatCountdown, formatLimit, formatScore } from './session-clock';
 import '../../styles/drill-sessions.css';
 
@@ -42,6 +44,35 @@ export function Countdown({ remainingMs, limitSec }: { remainingMs: number; limi
         {over ? 'Time is up.' : urgent ? '10 seconds left.' : ''}
       </span>
     </div>
+  );
+}
+
+/**
+ * Loads a session for a page that runs it. A remembered session the server no longer knows
+ * calls `onStale` (the page then offers a new one); one named in the address gets the
+ * not-found page.
+ */
+export function SessionLoader({
+  id,
+  what,
+  onStale,
+  children,
+}: {
+  id: string;
+  what: string;
+  onStale?: () => void;
+  children: (session: SessionView) => ReactNode;
+}) {
+  const [state, { reload }] = useLoad(`session:${id}`, (signal) => drillsApi.session(id, signal));
+  const stale = state.status === 'error' && isNotFound(state.error) && onStale !== undefined;
+  useEffect(() => {
+    if (stale) onStale?.();
+  }, [stale, onStale]);
+  if (stale) return <Loading />;
+  return (
+    <Loaded state={state} what={what} id={id} reload={reload} className="session-error">
+      {children}
+    </Loaded>
   );
 }
 

@@ -5,7 +5,8 @@
  *
  * Units: `...AtMs` ms since the epoch, `...Ms` durations in ms, `...Sec` seconds.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useSearch } from 'wouter';
 import type { SessionItem, SessionView } from '../../api/drills';
 
 /** "7:59", "0:05": whole seconds left, rounded up (so "0:00" only once time is really up). */
@@ -101,6 +102,21 @@ export function useKeys(keys: Record<string, () => void>, enabled = true): void 
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
   }, [enabled]);
+}
+
+/**
+ * The session this page shows: the address's `?session=`, else the one remembered as running.
+ * `onStale` (remembered ones only) forgets it, for when the server no longer knows it: the page
+ * then offers a new session instead of a not-found page.
+ */
+export function useSessionId(kind: SessionView['kind']): { id: string | null; onStale?: () => void } {
+  const fromAddress = new URLSearchParams(useSearch()).get('session');
+  const [stored, setStored] = useState(() => runningSession.get(kind));
+  const forget = useCallback(() => {
+    runningSession.set(kind, null);
+    setStored(null);
+  }, [kind]);
+  return fromAddress ? { id: fromAddress } : { id: stored, onStale: forget };
 }
 
 /**
