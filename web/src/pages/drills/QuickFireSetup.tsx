@@ -45,7 +45,9 @@ function SetupForm({
   const [from, setFrom] = useState<'module' | 'topics'>(preset.topic ? 'topics' : 'module');
   const [module, setModule] = useState(firstModule);
   const [topics, setTopics] = useState<string[]>(preset.topic ? [preset.topic] : []);
-  const [count, setCount] = useState(30);
+  // Kept as typed, so the field can be cleared and retyped; read as a number 1..100 on submit.
+  const [countText, setCountText] = useState('30');
+  const count = Number(countText);
   const [seconds, setSeconds] = useState(60);
   const [state, setState] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
 
@@ -56,6 +58,10 @@ function SetupForm({
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    if (!Number.isInteger(count) || count < 1 || count > 100) {
+      setState({ busy: false, error: 'Ask for 1 to 100 questions.' });
+      return;
+    }
     if (from === 'topics' && topics.length === 0) {
       setState({ busy: false, error: 'Choose at least one topic.' });
       return;
@@ -108,8 +114,9 @@ function SetupForm({
             type="number"
             min={1}
             max={100}
-            value={count}
-            onChange={(e) => setCount(Math.max(1, Math.min(100, Number(e.target.value) || 1)))}
+            required
+            value={countText}
+            onChange={(e) => setCountText(e.target.value)}
             data-testid="quick-fire-count"
           />
         </label>
