@@ -178,7 +178,10 @@ describe.skipIf(!HAVE_CHROMIUM)('interview prep sessions in the browser', () => 
       const points = rubric.getByTestId('rubric-point');
       const count = await points.count();
       expect(count).toBeGreaterThanOrEqual(2); // key points (3–6) plus communication
-      if (part.index === 0) await expectAccessible(page, 'a mock part scored against its rubric');
+      if (part.index === 0) {
+        await shot(page, 'mock-rubric');
+        await expectAccessible(page, 'a mock part scored against its rubric');
+      }
       // Full marks on the first part, half marks (1 each) on the others.
       for (let i = 0; i < count; i++)
         await points

@@ -110,11 +110,9 @@ export function ExerciseTask({
   );
 }
 
-const SCORES = [
-  { value: 0, label: 'missed' },
-  { value: 1, label: 'vague' },
-  { value: 2, label: 'named and explained' },
-] as const;
+/** What 0, 1 and 2 mean for a key point, and for communication. */
+const POINT_SCORES = ['missed', 'vague', 'named and explained'] as const;
+const COMMUNICATION_SCORES = ['hard to follow', 'understandable', 'structured and clear'] as const;
 
 /**
  * The rubric: one 0–2 score per key point and one for communication, every one required. A
@@ -174,6 +172,7 @@ export function RubricForm({
       <ScoreChoice
         name="communication"
         legend="Communication: structured, clear, assumptions stated"
+        meanings={COMMUNICATION_SCORES}
         value={communication}
         onChange={setCommunication}
       />
@@ -188,11 +187,13 @@ export function RubricForm({
 function ScoreChoice({
   name,
   legend,
+  meanings = POINT_SCORES,
   value,
   onChange,
 }: {
   name: string;
   legend: string;
+  meanings?: readonly [string, string, string];
   value: number | null;
   onChange: (value: number) => void;
 }) {
@@ -200,17 +201,17 @@ function ScoreChoice({
     <fieldset className="score-choice" data-testid="rubric-point">
       <legend>{legend}</legend>
       <div className="score-options">
-        {SCORES.map((score) => (
-          <label key={score.value} className="score-option">
+        {meanings.map((meaning, score) => (
+          <label key={score} className="score-option">
             <input
               type="radio"
               name={name}
-              value={score.value}
-              checked={value === score.value}
-              onChange={() => onChange(score.value)}
+              value={score}
+              checked={value === score}
+              onChange={() => onChange(score)}
             />
             <span>
-              {score.value} <span className="muted small">{score.label}</span>
+              {score} <span className="muted small">{meaning}</span>
             </span>
           </label>
         ))}
