@@ -14,7 +14,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { median } from '../core/stats.js';
 import { PROJECT_ROOT } from '../pyenv/paths.js';
@@ -23,6 +22,7 @@ import {
   CHROMIUM,
   HAVE_CHROMIUM,
   launchChromium,
+  pageJavaScriptKb,
   replaceEditorText,
   serveTemporaryDataDir,
 } from '../e2e/browser-support.js';
@@ -50,22 +50,6 @@ function firstOutputMs(command: string, args: string[]): Promise<number> {
       seen === null ? reject(new Error(`${command} printed nothing`)) : resolve(seen),
     );
   });
-}
-
-async function pageJavaScriptKb(
-  page: Page,
-  url: string,
-  readyTestId: string,
-): Promise<{ gzipKb: number; files: number }> {
-  const scripts: Promise<Buffer>[] = [];
-  page.on('response', (response) => {
-    if (response.request().resourceType() === 'script') scripts.push(response.body());
-  });
-  await page.goto(url, { waitUntil: 'networkidle' });
-  await page.getByTestId(readyTestId).first().waitFor();
-  const bodies = await Promise.all(scripts);
-  const gzipBytes = bodies.reduce((sum, body) => sum + gzipSync(body, { level: 9 }).length, 0);
-  return { gzipKb: gzipBytes / 1024, files: bodies.length };
 }
 
 /** The header Chromium sends with the app's fetches: the server answers as it answers a browser. */

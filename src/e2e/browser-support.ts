@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { PROJECT_ROOT } from '../pyenv/paths.js';
 import { startServer, type RunningServer, type ServeOptions } from '../server/serve.js';
@@ -66,6 +67,27 @@ export async function newPage(
   const page = await context.newPage();
   page.setDefaultTimeout(30_000);
   return page;
+}
+
+/**
+ * The JavaScript a fresh page downloads for `url` until `readyTestId` shows, gzipped at level 9
+ * (what a compressing server or CDN sends): the web bench's page budgets and the review page's
+ * budget in the browser tests.
+ */
+export async function pageJavaScriptKb(
+  page: Page,
+  url: string,
+  readyTestId: string,
+): Promise<{ gzipKb: number; files: number }> {
+  const scripts: Promise<Buffer>[] = [];
+  page.on('response', (response) => {
+    if (response.request().resourceType() === 'script') scripts.push(response.body());
+  });
+  await page.goto(url, { waitUntil: 'networkidle' });
+  await page.getByTestId(readyTestId).first().waitFor();
+  const bodies = await Promise.all(scripts);
+  const gzipBytes = bodies.reduce((sum, body) => sum + gzipSync(body, { level: 9 }).length, 0);
+  return { gzipKb: gzipBytes / 1024, files: bodies.length };
 }
 
 /** A full-page screenshot in test-artifacts/screenshots (git-ignored). */

@@ -3,7 +3,7 @@
  * real drill routes and FSRS scheduler): a review session by keyboard only (Space, a typed
  * answer, 1–4, U), the due counts after a reload, a grade the server failed to save coming
  * back, browse with expanding answers and lesson links, a lesson's "Test yourself", the
- * target retention, axe on every page and a phone's width.
+ * target retention, axe on every page, a phone's width, and the review page's JavaScript budget.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import {
   HAVE_CHROMIUM,
   launchChromium,
   newPage as newPageOf,
+  pageJavaScriptKb,
   requireChromiumInCi,
   serveTemporaryDataDir,
   shot,
@@ -241,5 +242,13 @@ describe.skipIf(!HAVE_CHROMIUM)('interview prep in Chromium', () => {
     await phone.getByTestId('browse-item').first().locator('summary').click();
     await phone.getByTestId('browse-answer').first().locator('.drill-short-answer').waitFor();
     await expectFitsWidth(phone, 'browse with an answer open');
+  });
+
+  // The size is deterministic for a build, so it is a test; the time to the next card is
+  // measured by the web bench (docs/benchmarks.md), not asserted here.
+  it('loads at most 120 KB of gzipped JavaScript up to the first question of a review', async () => {
+    const page = await newPage();
+    const js = await pageJavaScriptKb(page, `${server.url}/drills/review`, 'review-card');
+    expect(js.gzipKb, `${js.files} files`).toBeLessThanOrEqual(120);
   });
 });

@@ -21,6 +21,24 @@ export interface ReviewSession {
   settled(): Promise<void>;
 }
 
+/**
+ * Resolves once the browser has painted the next frame (or after 100 ms, as rAF does not run in
+ * a hidden tab). Grades are sent after the next question is on screen: in local mode the server
+ * shares the machine's CPUs with the browser, and its work (the write, the scheduler, the counts)
+ * would otherwise compete with the paint the learner is waiting for.
+ */
+function afterNextPaint(): Promise<void> {
+  return new Promise((resolve) => {
+    const fallback = setTimeout(resolve, 100);
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        clearTimeout(fallback);
+        resolve();
+      }),
+    );
+  });
+}
+
 export function useReviewSession(initial: ReviewQueue, receivedAtMs: number): ReviewSession {
   const [state, dispatch] = useReducer(reviewReducer, undefined, () =>
     initialReviewState(initial.drills, initial.counts, receivedAtMs),
@@ -48,10 +66,12 @@ export function useReviewSession(initial: ReviewQueue, receivedAtMs: number): Re
         ...(typedAnswer.trim() ? { typedAnswer } : {}),
       };
       enqueue(() =>
-        drillsApi.review(card.drill.id, body).then(
-          (result) => dispatch({ type: 'saved', key, counts: result.counts }),
-          (error: unknown) => dispatch({ type: 'save-failed', key, message: errorMessage(error) }),
-        ),
+        afterNextPaint()
+          .then(() => drillsApi.review(card.drill.id, body))
+          .then(
+            (result) => dispatch({ type: 'saved', key, counts: result.counts }),
+            (error: unknown) => dispatch({ type: 'save-failed', key, message: errorMessage(error) }),
+          ),
       );
       return true;
     },
