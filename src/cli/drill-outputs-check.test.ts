@@ -82,6 +82,13 @@ describe('perflab check on code-reading drills', { timeout: 60_000 }, () => {
     expect(exit).toBe(0);
   });
 
+  it('reports a drill whose claims need more CPUs than runs get here as undecided (exit 4), not failed', async () => {
+    const { exit, json } = await check(FIXTURE, 'squares-many-cpus');
+    expect(json.drillOutputs[0]).toMatchObject({ drill: 'squares-many-cpus', ok: true, recorded: 'current' });
+    expect(json.drillOutputs[0]?.undecided).toMatch(/^its claims need 64 CPUs and runs here get \d+$/);
+    expect(exit).toBe(4);
+  });
+
   it('fails on a drill without key_points, naming the drill and its line', async () => {
     const { exit, json } = await check(FIXTURE, 'no-rubric');
     expect(exit).toBe(1);

@@ -41,6 +41,8 @@ export interface DrillOutputRow {
   claimsOk: number;
   claimsTotal: number;
   ok: boolean;
+  /** Why the claims could not be decided here (too few CPUs for `needsCpus`), or null. */
+  undecided: string | null;
   /** `FILE:LINE: message` each. */
   problems: string[];
   wallMs: number;
@@ -93,6 +95,7 @@ export async function checkDrillOutput(
     claimsOk: 0,
     claimsTotal: drill.output.expect.length,
     ok: false,
+    undecided: null,
     problems: [],
     wallMs: 0,
   };
@@ -120,6 +123,15 @@ export async function checkDrillOutput(
         `${at}: drill "${drill.id}": the ${flag} run of \`${command}\` produced no ${part} view`,
       );
     }
+  }
+  const cpus = result.run.cpusAvailable;
+  if (drill.output.needsCpus !== undefined && cpus !== null && cpus < drill.output.needsCpus) {
+    // Not recorded either: a recording from this machine would not show what the drill claims.
+    row.undecided = `its claims need ${drill.output.needsCpus} CPUs and runs here get ${cpus}`;
+    const recorded = await checkRecordedOutput(drill, source);
+    row.recorded = recorded.status;
+    if (recorded.status !== 'current') row.problems.push(`${at}: ${recorded.problem}`);
+    return finish();
   }
   drill.output.expect.forEach((claim, index) => {
     const verdict = decideClaim(claim, result);
@@ -183,13 +195,16 @@ export function printDrillOutputRows(rows: DrillOutputRow[]): void {
       `${row.claimsOk}/${row.claimsTotal}`,
       row.recorded,
       formatMs(row.wallMs),
-      row.ok ? colour.green('ok') : colour.red('FAIL'),
+      !row.ok ? colour.red('FAIL') : row.undecided ? colour.yellow('UNDECIDED') : colour.green('ok'),
     ]);
   }
   console.log(table.toString());
   for (const row of rows.filter((r) => !r.ok)) {
     console.log(colour.red(`\n${row.drill}:`));
     for (const problem of row.problems) console.log(`  ${problem}`);
+  }
+  for (const row of rows.filter((r) => r.ok && r.undecided)) {
+    console.log(colour.yellow(`\n${row.drill}: not decided here: ${row.undecided}`));
   }
 }
 
@@ -209,7 +224,9 @@ export async function checkDrillOutputs(
     try {
       const settings = { record: options.recordDrillOutputs ?? false, python };
       const first = await checkDrillOutput(runner, drill, settings);
-      return first.ok || !options.retryFailed ? first : await checkDrillOutput(runner, drill, settings);
+      return (first.ok && !first.undecided) || !options.retryFailed
+        ? first
+        : await checkDrillOutput(runner, drill, settings);
     } finally {
       onDone();
     }

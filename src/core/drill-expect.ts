@@ -98,6 +98,11 @@ export const drillOutputSpecSchema = z
     /** timeit only: the candidates (functions or expressions of the program), at least two. */
     names: z.array(name).min(2).max(6).optional(),
     expect: z.array(drillClaimSchema).min(1),
+    /**
+     * The claims need this many CPUs to hold (a parallel speed-up): on a machine whose runs get
+     * fewer, `perflab check` reports the drill undecided (exit 4) instead of failed.
+     */
+    needsCpus: z.number().int().min(2).max(64).optional(),
   })
   .strict()
   .superRefine((spec, ctx) => {

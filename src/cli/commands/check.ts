@@ -250,7 +250,8 @@ export async function checkCommand(
         loadProblems.length === 0;
       const undecidedRows = exerciseRows.filter((r) => (r.undecided?.length ?? 0) > 0);
       // 4: nothing contradicts the declarations, but some checks could not be decided here now.
-      const exitStatus = !allOk ? 1 : undecidedRows.length > 0 ? EXIT_UNDECIDED : 0;
+      const undecidedDrills = drillRows.filter((r) => r.undecided !== null);
+      const exitStatus = !allOk ? 1 : undecidedRows.length + undecidedDrills.length > 0 ? EXIT_UNDECIDED : 0;
       if (options.json) {
         process.stdout.write(
           JSON.stringify(
@@ -364,9 +365,9 @@ export async function checkCommand(
       console.log(
         !allOk
           ? colour.red('\nSome content does not behave as declared (see above).')
-          : undecidedRows.length > 0
+          : undecidedRows.length + undecidedDrills.length > 0
             ? colour.yellow(
-                '\nNothing contradicts the declarations, but some checks could not be decided (see above); run the check again when the machine is quieter.',
+                '\nNothing contradicts the declarations, but some checks could not be decided (see above): run the check again when the machine is quieter, or on one with more CPUs.',
               )
             : colour.green('\nEverything checked is as declared.'),
       );
