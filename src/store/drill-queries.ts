@@ -81,7 +81,8 @@ async function setCard(
     .execute();
 }
 
-function checkLimit(what: string, limit: number): void {
+/** Every list query's `limit`: a whole number ≥ 0 (0 lists nothing). */
+export function checkLimit(what: string, limit: number): void {
   if (!Number.isSafeInteger(limit) || limit < 0) {
     throw new RangeError(`${what}: limit must be a whole number ≥ 0, got ${limit}`);
   }

@@ -8,7 +8,7 @@
  */
 import type { ExpressionBuilder, Insertable, Kysely, Selectable, Updateable } from 'kysely';
 import type { Progress } from '../core/api.js';
-import { drillQueries } from './drill-queries.js';
+import { checkLimit, drillQueries } from './drill-queries.js';
 import type { Database, ExerciseProgressTable, IntBool, JobsTable } from './schema.js';
 import {
   EXERCISE_STATUS_ORDER,
@@ -247,9 +247,7 @@ export function createKyselyStore(db: Kysely<Database>): Store {
     },
 
     async listJobs({ learnerId, target, limit }) {
-      if (!Number.isSafeInteger(limit) || limit < 0) {
-        throw new RangeError(`listJobs: limit must be a whole number ≥ 0, got ${limit}`);
-      }
+      checkLimit('listJobs', limit);
       if (limit === 0) return [];
       let query = db.selectFrom('jobs').selectAll().where('learner_id', '=', learnerId);
       if (target !== undefined) query = query.where('target', '=', target);
