@@ -1,6 +1,7 @@
 /** Mock interviews over a real SQLite store: the plan, rubric grading, the exercise time box, the report. */
 import { describe, expect, it } from 'vitest';
 import { rubricGrade } from '../core/drills/rubric.js';
+import { MOCK_GUARD_MS } from './mock-guard.js';
 import { freshService, MINUTE_MS, PROFILE_OUTPUT, T0_MS, verifyJob } from './fixture.test-support.js';
 
 const SECOND_MS = 1000;
@@ -24,9 +25,8 @@ describe('mock interview', () => {
       question: `# Fix ${exercise?.refId}\n`,
     });
     // Three quick-fire topics exist (gil, pytest/mocking/logging): the warm-up spreads over them.
-    const quickTopics = await Promise.all(
-      mock.items.slice(0, 3).map(async (i) => (await drills.get('local', i.refId, T0_MS))?.topics[0]),
-    );
+    const listed = (await drills.list('local', { utcOffsetMinutes: 0 }, T0_MS)).drills;
+    const quickTopics = mock.items.slice(0, 3).map((i) => listed.find((d) => d.id === i.refId)?.topics[0]);
     expect(new Set(quickTopics).size).toBe(3);
     const inModule = await drills.startMock(
       'local',
@@ -52,6 +52,45 @@ describe('mock interview', () => {
       answer: expect.stringMatching(/^Short answer of sc-/),
       keyPoints: ['first point', 'second point', 'third point'],
     });
+  });
+
+  it('hides a running part’s answer everywhere: one question, the review queue; until the part is answered or its time is up', async () => {
+    const { drills } = await freshService();
+    const mock = await drills.startMock('local', { includeExercise: false }, T0_MS);
+    const scenario = mock.items.findIndex((i) => i.kind === 'scenario');
+    const scenarioId = mock.items[scenario]!.refId;
+    const queued = async (atMs: number) =>
+      (
+        await drills.reviewQueue('local', { newLimit: 200, limit: 200, utcOffsetMinutes: 0 }, atMs)
+      ).drills.map((d) => d.id);
+    // Not started yet: its plan is known, so its answer is hidden too.
+    await expect(drills.get('local', scenarioId, T0_MS)).rejects.toMatchObject({ code: 'conflict' });
+    await drills.startItem('local', mock.id, scenario, T0_MS);
+    await expect(drills.get('local', scenarioId, T0_MS + 8 * MINUTE_MS - 1)).rejects.toMatchObject({
+      code: 'conflict',
+    });
+    expect(await queued(T0_MS + 8 * MINUTE_MS - 1)).not.toContain(scenarioId);
+    // Its time is up: the answer shows, in the session and everywhere else.
+    expect((await drills.get('local', scenarioId, T0_MS + 8 * MINUTE_MS))?.answer).toMatch(
+      /^Short answer of sc-/,
+    );
+    expect(await queued(T0_MS + 8 * MINUTE_MS)).toContain(scenarioId);
+    // Another learner is not affected, and a finished mock hides nothing.
+    expect((await drills.get('other', mock.items[0]!.refId, T0_MS))?.id).toBe(mock.items[0]!.refId);
+    await drills.finishSession('local', mock.id, T0_MS + 9 * MINUTE_MS);
+    expect((await drills.get('local', mock.items[0]!.refId, T0_MS + 9 * MINUTE_MS))?.id).toBe(
+      mock.items[0]!.refId,
+    );
+  });
+
+  it('stops hiding the questions of a mock left unfinished once MOCK_GUARD_MS has passed', async () => {
+    const { drills } = await freshService();
+    const mock = await drills.startMock('local', { includeExercise: false }, T0_MS);
+    const id = mock.items[0]!.refId;
+    await expect(drills.get('local', id, T0_MS + MOCK_GUARD_MS - 1)).rejects.toMatchObject({
+      code: 'conflict',
+    });
+    expect((await drills.get('local', id, T0_MS + MOCK_GUARD_MS))?.id).toBe(id);
   });
 
   it('scores answers against the rubric, feeds the scheduler as mock reviews, and reports weakest topics first', async () => {

@@ -21,6 +21,7 @@ import {
 import type { Course, LoadedDrill } from '../course/load.js';
 import type { Store } from '../store/types.js';
 import { cardEntries, drillSummary, drillView, indexCourse, type CardMap } from './course-index.js';
+import { drillsHiddenByMock } from './mock-guard.js';
 import { createSessionOps } from './sessions.js';
 import { DrillError, type DrillService } from './types.js';
 
@@ -69,6 +70,12 @@ export function createDrillService(options: DrillServiceOptions): DrillService {
     return drill;
   }
 
+  /** The question with its answers; callers decide whether the learner may see them now. */
+  async function viewOf(learnerId: string, drill: LoadedDrill, nowMs: number) {
+    const card = (await store.getDrillCard(learnerId, drill.id))?.card;
+    return drillView(index, drill, card, nowMs, await schedulerOptions(learnerId));
+  }
+
   const service: DrillService = {
     async list(learnerId, query, nowMs) {
       const cards = await loadCards(learnerId);
@@ -88,20 +95,31 @@ export function createDrillService(options: DrillServiceOptions): DrillService {
       return list;
     },
 
-    async get(learnerId, drillId, nowMs) {
+    async get(learnerId, drillId, nowMs, getOptions = {}) {
       const drill = index.drill(drillId);
       if (!drill) return null;
-      const card = (await store.getDrillCard(learnerId, drillId))?.card;
-      return drillView(index, drill, card, nowMs, await schedulerOptions(learnerId));
+      if (!getOptions.ignoreMockGuard && (await drillsHiddenByMock(store, learnerId, nowMs)).has(drillId)) {
+        throw new DrillError(
+          'conflict',
+          `"${drillId}" is a question of your mock interview in progress: its answer shows there once you answer it or its time is up`,
+        );
+      }
+      return viewOf(learnerId, drill, nowMs);
     },
 
     async reviewQueue(learnerId, query, nowMs) {
       const cards = await loadCards(learnerId);
       const entries = cardEntries(filtered(query), cards);
-      const order = reviewQueueOrder(entries, nowMs, {
-        newLimit: query.newLimit ?? 10,
-        limit: query.limit ?? 50,
-      });
+      // A running mock interview's questions wait for it: their answers are hidden until then.
+      const hidden = await drillsHiddenByMock(store, learnerId, nowMs);
+      const order = reviewQueueOrder(
+        entries.filter((entry) => !hidden.has(entry.id)),
+        nowMs,
+        {
+          newLimit: query.newLimit ?? 10,
+          limit: query.limit ?? 50,
+        },
+      );
       const scheduling = await schedulerOptions(learnerId);
       return {
         drills: order.map((id) => drillView(index, requireDrill(id), cards.get(id), nowMs, scheduling)),
@@ -144,7 +162,9 @@ export function createDrillService(options: DrillServiceOptions): DrillService {
 
     async undo(learnerId, nowMs, utcOffsetMinutes = 0) {
       const undone = await store.undoLastDrillReview(learnerId, nowMs);
-      const drill = undone ? await service.get(learnerId, undone.drillId, nowMs) : null;
+      // The learner graded this question, so saw its answer: no mock guard here.
+      const undoneDrill = undone ? index.drill(undone.drillId) : undefined;
+      const drill = undoneDrill ? await viewOf(learnerId, undoneDrill, nowMs) : null;
       return { drill, counts: await countAll(learnerId, nowMs, utcOffsetMinutes) };
     },
 

@@ -44,8 +44,17 @@ export class DrillError extends Error {
 
 export interface DrillService {
   list(learnerId: string, query: DrillListQuery, nowMs: number): Promise<DrillList>;
-  /** null: no such drill. */
-  get(learnerId: string, drillId: string, nowMs: number): Promise<DrillView | null>;
+  /**
+   * null: no such drill. DrillError 'conflict' while a running mock interview of this learner
+   * still hides its answer, unless `ignoreMockGuard` (the terminal's own mock flow, which prints
+   * the answer only once the part ends).
+   */
+  get(
+    learnerId: string,
+    drillId: string,
+    nowMs: number,
+    options?: { ignoreMockGuard?: boolean },
+  ): Promise<DrillView | null>;
   /** Due questions (most overdue first), then up to `newLimit` new ones in course order. */
   reviewQueue(learnerId: string, query: ReviewQueueQuery, nowMs: number): Promise<ReviewQueue>;
   /** Grades one question; `source`/`sessionId` when a quick-fire round or mock interview grades it. */

@@ -34,7 +34,8 @@ async function openPart(
   const { service, learnerId } = context;
   const started = await service.startItem(learnerId, sessionId, item.index, context.now());
   const deadlineMs = (started.items[item.index]?.startedAtMs ?? context.now()) + item.timeLimitSec * 1000;
-  const view = await service.get(learnerId, item.refId, context.now());
+  // The whole question now, its answer printed only after the part ends (waitUntilDone).
+  const view = await service.get(learnerId, item.refId, context.now(), { ignoreMockGuard: true });
   if (!view) throw new DrillError('not-found', `question ${item.refId} is gone from the course`);
   context.print(
     renderQuestion(view, position) + colour.dim(`${formatLimit(item.timeLimitSec)} · ${hint}`) + '\n',
