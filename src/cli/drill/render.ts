@@ -6,7 +6,8 @@
 import type { DrillCounts, DrillList, DrillOutput, DrillView, SessionView } from '../../core/drill-api.js';
 import type { HarnessResultOf } from '../../core/documents.js';
 import type { TimeitReport } from '../../core/timeit-report.js';
-import { DRILL_GRADES, GRADE_NAMES, intervalLabel } from '../../core/drills/scheduler.js';
+import { intervalLabel } from '../../core/drills/interval-label.js';
+import { DRILL_GRADES, GRADE_NAMES } from '../../core/drills/scheduler.js';
 import { colour } from '../format.js';
 import { renderLines, renderMemory, renderProfile } from '../render-profile.js';
 import { renderTimeitTable } from '../render-timeit.js';

@@ -6,7 +6,8 @@
  * the browser's review sees it at once.
  */
 import type { DrillView } from '../../core/drill-api.js';
-import { GRADE_NAMES, intervalLabel } from '../../core/drills/scheduler.js';
+import { intervalLabel } from '../../core/drills/interval-label.js';
+import { GRADE_NAMES } from '../../core/drills/scheduler.js';
 import { colour } from '../format.js';
 import type { DrillContext, FlowResult } from './context.js';
 import { gradeOf, nextCommand, stops, typedAnswer, unknownCommand } from './context.js';

@@ -3,7 +3,6 @@ import {
   drillStatus,
   endOfDayMs,
   gradeDrillCard,
-  intervalLabel,
   newDrillCard,
   previewDrillGrades,
   type DrillCard,
@@ -112,19 +111,5 @@ describe('endOfDayMs', () => {
     expect(endOfDayMs(T0_MS, 9 * 60)).toBe(Date.UTC(2026, 0, 5, 15));
     // ...and 23:00 the day before in Honolulu (UTC-10): it ends at 10:00 UTC.
     expect(endOfDayMs(T0_MS, -10 * 60)).toBe(Date.UTC(2026, 0, 5, 10));
-  });
-});
-
-describe('intervalLabel', () => {
-  it.each([
-    [30_000, '1 min'],
-    [10 * MINUTE_MS, '10 min'],
-    [3 * 60 * MINUTE_MS, '3 h'],
-    [8 * DAY_MS, '8 d'],
-    [95 * DAY_MS, '3 mo'],
-    [365 * DAY_MS, '1 y'],
-    [550 * DAY_MS, '1.5 y'],
-  ])('%i ms → %s', (durationMs, label) => {
-    expect(intervalLabel(T0_MS + durationMs, T0_MS)).toBe(label);
   });
 });

@@ -184,16 +184,3 @@ export function endOfDayMs(nowMs: number, utcOffsetMinutes = 0): number {
   const local = nowMs + utcOffsetMinutes * 60_000;
   return Math.floor(local / DAY_MS) * DAY_MS + DAY_MS - utcOffsetMinutes * 60_000;
 }
-
-/** "in 10 min", "in 3 d": how long until `dueAtMs`, for grade buttons (terse, ≤ 8 chars). */
-export function intervalLabel(dueAtMs: number, nowMs: number): string {
-  const minutes = Math.max(1, Math.round((dueAtMs - nowMs) / 60_000));
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.round(minutes / 60);
-  if (hours < 24) return `${hours} h`;
-  const days = Math.round(minutes / 1440);
-  if (days < 31) return `${days} d`;
-  const months = Math.round(days / 30.4);
-  if (months < 12) return `${months} mo`;
-  return `${(days / 365).toFixed(1).replace(/\.0$/, '')} y`;
-}

@@ -6,7 +6,7 @@
 import { useState } from 'react';
 import { Link } from 'wouter';
 import type { DrillGrade } from '../../api/drills';
-import { comesBackIn } from '../../lib/drill-time';
+import { intervalLabel } from '../../../../src/core/drills/interval-label.js';
 import { DrillText } from '../../lib/drill-text';
 import { DrillKindBadge, KeyPoints, LazyDrillOutput, LazyMarkdown } from './drill-parts';
 import type { ReviewCard } from './review-state';
@@ -122,7 +122,7 @@ export function ReviewCardView({
           </section>
           <div className="grade-buttons" role="group" aria-label="How well did you know it?">
             {GRADES.map(({ grade: value, name }) => {
-              const back = comesBackIn(drill.next[value], card.receivedAtMs);
+              const back = intervalLabel(drill.next[value], card.receivedAtMs);
               return (
                 <button
                   key={value}

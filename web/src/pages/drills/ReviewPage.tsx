@@ -15,7 +15,7 @@ import { drillsApi, type DrillGrade, type ReviewQueue } from '../../api/drills';
 import { useLoad } from '../../api/load';
 import { Empty, Loaded } from '../../components/States';
 import { useCourseTitles } from '../../lib/course-titles';
-import { comesBackIn } from '../../lib/drill-time';
+import { intervalLabel } from '../../../../src/core/drills/interval-label.js';
 import { DrillCountsList, preloadDrillOutput } from './drill-parts';
 import { GRADES, ReviewCardView } from './ReviewCard';
 import { useReviewSession, type ReviewSession } from './useReviewSession';
@@ -115,7 +115,7 @@ function ReviewSessionView({
     if (!session.grade(value, typed, performance.now() - shownAt.current)) return;
     const next = state.queue[1];
     const name = GRADES[value - 1]?.name ?? '';
-    const back = comesBackIn(card.drill.next[value], card.receivedAtMs);
+    const back = intervalLabel(card.drill.next[value], card.receivedAtMs);
     setAnnouncement(
       `${name}: back in ${back}. ${next ? `Next question: ${spoken(next.drill.question)}` : 'No more questions for now.'}`,
     );
