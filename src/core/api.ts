@@ -9,6 +9,8 @@ import { z } from 'zod';
 import type { HarnessResultOf } from './documents.js';
 import type { HangDiagnosis } from './hang.js';
 import type { CallTreeNode } from './profile-model.js';
+import type { SampledProfile } from './concurrency/sampled-profile.js';
+import type { Timeline } from './concurrency/timeline.js';
 import type { TimeitReport } from './timeit-report.js';
 import type { VerifyReport } from './verify-report.js';
 import { verifyReportSchema } from './verify-report-schema.js';
@@ -174,9 +176,21 @@ export type JobState = (typeof JOB_STATES)[number];
  */
 export const clientJobId = z.string().uuid().optional();
 
+/**
+ * Which profiler a profile job uses. cprofile: function table, line timings, tracemalloc (the
+ * default). sample: py-spy samples every thread and process from outside the program.
+ * timeline: VizTracer records every call of every thread, process and asyncio task.
+ * memray: allocations by call stack at the peak, native ones included, and leaks.
+ */
+export const PROFILERS = ['cprofile', 'sample', 'timeline', 'memray'] as const;
+export type Profiler = (typeof PROFILERS)[number];
+const profilerField = z.enum(PROFILERS).default('cprofile');
+
 export const startExerciseJobSchema = z.object({
   kind: z.enum(['run', 'profile', 'verify']),
   jobId: clientJobId,
+  /** For kind "profile" only. */
+  profiler: profilerField,
   /** The editor's current files; saved before the job starts. Omitted: the saved files. */
   files: z.record(relativeFilePath, z.string().max(512 * 1024)).optional(),
   stdin: z
@@ -194,6 +208,8 @@ export const workbenchFileSchema = z.object({
 export const startWorkbenchJobSchema = z.object({
   kind: z.enum(['run', 'profile', 'timeit']),
   jobId: clientJobId,
+  /** For kind "profile" only. */
+  profiler: profilerField,
   entry: relativeFilePath,
   files: z.array(workbenchFileSchema).min(1).max(50),
   args: z.array(z.string().max(1000)).max(50).default([]),
@@ -330,6 +346,8 @@ export interface RunResultView {
 }
 
 export interface ProfileResultView {
+  /** Which profiler ran; absent in results stored before there was a choice (cprofile). */
+  profiler?: Profiler;
   run: RunResultView;
   /** The cProfile document (without the raw pstats bytes: download them from /artifacts/profile.prof). */
   profile: Omit<HarnessResultOf<'profile'>, 'pstatsBase64'> | null;
@@ -339,7 +357,31 @@ export interface ProfileResultView {
   /** The learner's hottest functions (profile function ids), hottest first. */
   hot: { functionId: number; ownLinesMs: number }[];
   callTree: CallTreeNode[];
+  /** profiler "sample": py-spy's view of every thread and process. */
+  sampled?: SampledProfile | null;
+  /** profiler "sample" (py-spy's samples) or "timeline" (VizTracer's calls). */
+  timeline?: Timeline | null;
+  /** profiler "memray": the harness's memray document without the capture bytes. */
+  memray?: Omit<HarnessResultOf<'memray'>, 'captureBase64'> | null;
+  /** Downloads this job has (names under /api/jobs/:id/artifacts/). */
+  artifacts?: ArtifactName[];
 }
+
+/**
+ * Files a profile job can offer for download:
+ * - profile.prof, profile.speedscope.json: cProfile's pstats, and as speedscope;
+ * - trace.json: the Chrome trace (VizTracer's, or py-spy's samples) for Perfetto/chrome://tracing;
+ * - sampled.speedscope.json: py-spy's samples per thread, for speedscope;
+ * - memray.bin: memray's capture, for `memray flamegraph memray.bin` and friends.
+ */
+export const ARTIFACT_NAMES = [
+  'profile.prof',
+  'profile.speedscope.json',
+  'trace.json',
+  'sampled.speedscope.json',
+  'memray.bin',
+] as const;
+export type ArtifactName = (typeof ARTIFACT_NAMES)[number];
 
 export interface TimeitResultView {
   run: RunResultView;

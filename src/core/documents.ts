@@ -7,7 +7,17 @@
  */
 import { z } from 'zod';
 
-export const HARNESS_MODES = ['run', 'profile', 'lines', 'memory', 'timeit', 'repeat', 'grade'] as const;
+export const HARNESS_MODES = [
+  'run',
+  'profile',
+  'lines',
+  'memory',
+  'timeit',
+  'repeat',
+  'grade',
+  'timeline',
+  'memray',
+] as const;
 export type HarnessMode = (typeof HARNESS_MODES)[number];
 
 export const lineTargetSchema = z.object({
@@ -45,6 +55,32 @@ export const jobDocumentSchema = z.object({
     })
     .optional(),
   repeat: z.object({ times: z.number().int().min(1), timeoutS: z.number().positive() }).optional(),
+  /**
+   * The learner process stops itself (SIGSTOP) after its setup and before any learner code,
+   * so the host can attach a sampler (py-spy) from outside the sandbox and then continue it
+   * (SIGCONT). Any mode; see docs/harness-protocol.md, "Sampling".
+   */
+  sampleGate: z.boolean().optional(),
+  /** VizTracer around the program: at most `maxEvents` trace events are kept (the earliest). */
+  timeline: z
+    .object({ maxEvents: z.number().int().min(1000).max(2_000_000), logAsync: z.boolean() })
+    .optional(),
+  /**
+   * memray around the program. `maxLeaks` leak stacks and a peak tree of at most `maxNodes`
+   * nodes are reported; the capture file is sent only when it is at most `maxCaptureBytes`.
+   */
+  memray: z
+    .object({
+      nativeTraces: z.boolean(),
+      maxLeaks: z.number().int().min(0).max(1000),
+      maxNodes: z.number().int().min(10).max(20_000),
+      maxCaptureBytes: z
+        .number()
+        .int()
+        .min(0)
+        .max(64 * 1024 * 1024),
+    })
+    .optional(),
   // The seed travels in the hidden document (learner code can read the job file); grade.seed
   // is read only when the hidden document has none.
   // requestTimeoutS: how long the grader waits for one worker reply (default 30 s); the
@@ -279,6 +315,64 @@ export const repeatOutcomeSchema = z.object({
   stderrSample: z.string(),
 });
 
+/**
+ * One Chrome trace event (the "Trace Event Format" Perfetto and chrome://tracing read). Only
+ * the fields perflab reads are named; the rest pass through untouched to the download.
+ * Units: `ts` and `dur` are microseconds.
+ */
+export const traceEventSchema = z
+  .object({
+    ph: z.string(),
+    name: z.string().optional(),
+    cat: z.string().optional(),
+    pid: z.union([z.number(), z.string()]).optional(),
+    tid: z.union([z.number(), z.string()]).optional(),
+    ts: z.number().optional(),
+    dur: z.number().optional(),
+    id: z.union([z.number(), z.string()]).optional(),
+    args: z.record(z.string(), z.unknown()).optional(),
+  })
+  .passthrough();
+export type TraceEvent = z.infer<typeof traceEventSchema>;
+
+/** A frame of a memray stack: Python, or native (C/C++, from the shared object it is in). */
+export const memoryFrameSchema = z.object({
+  name: z.string(),
+  file: z.string(),
+  line: z.number().int(),
+  origin: z.enum(ORIGINS),
+  native: z.boolean(),
+});
+export type MemoryFrame = z.infer<typeof memoryFrameSchema>;
+
+/**
+ * The allocations alive at the peak, by call stack, as a tree (root: the whole program; a
+ * node's `bytes` include its children's). Units: bytes.
+ */
+export interface MemoryTreeNode {
+  frame: MemoryFrame | null;
+  bytes: number;
+  allocations: number;
+  children: MemoryTreeNode[];
+}
+export const memoryTreeNodeSchema: z.ZodType<MemoryTreeNode> = z.lazy(() =>
+  z.object({
+    frame: memoryFrameSchema.nullable(),
+    bytes: z.number().nonnegative(),
+    allocations: z.number().int().nonnegative(),
+    children: z.array(memoryTreeNodeSchema),
+  }),
+);
+
+/** Memory allocated and never freed before the program ended, by the stack that allocated it. */
+export const memoryLeakSchema = z.object({
+  bytes: z.number().nonnegative(),
+  allocations: z.number().int().nonnegative(),
+  /** Innermost frame first. */
+  frames: z.array(memoryFrameSchema),
+});
+export type MemoryLeak = z.infer<typeof memoryLeakSchema>;
+
 export const harnessResultSchema = z.discriminatedUnion('mode', [
   z.object({ ...commonResultFields, mode: z.literal('run') }),
   z.object({
@@ -312,6 +406,33 @@ export const harnessResultSchema = z.discriminatedUnion('mode', [
     candidates: z.array(timeitCandidateSchema),
   }),
   z.object({ ...commonResultFields, mode: z.literal('grade'), measurements: z.array(measurementSchema) }),
+  z.object({
+    ...commonResultFields,
+    mode: z.literal('timeline'),
+    /** VizTracer's events; learner files' paths relative to the work dir. */
+    traceEvents: z.array(traceEventSchema),
+    /** Events VizTracer or the harness left out (buffer full, over maxEvents). */
+    droppedEvents: z.number().int().nonnegative(),
+    tracer: z.object({ name: z.literal('viztracer'), version: z.string() }),
+  }),
+  z.object({
+    ...commonResultFields,
+    mode: z.literal('memray'),
+    tracer: z.object({ name: z.literal('memray'), version: z.string() }),
+    nativeTraces: z.boolean(),
+    /** Heap in use at its highest, as memray saw it (bytes), and allocations alive then. */
+    peakBytes: z.number().nonnegative(),
+    peakAllocations: z.number().int().nonnegative(),
+    /** Everything allocated over the run (bytes), freed or not. */
+    totalAllocatedBytes: z.number().nonnegative(),
+    peakTree: memoryTreeNodeSchema,
+    /** Largest first; at most job.memray.maxLeaks. */
+    leaks: z.array(memoryLeakSchema),
+    leakedBytes: z.number().nonnegative(),
+    /** memray's capture file (open with `memray flamegraph FILE`), base64; null when too big. */
+    captureBase64: z.string().nullable(),
+    captureBytes: z.number().int().nonnegative(),
+  }),
   z.object({
     ...commonResultFields,
     mode: z.literal('repeat'),

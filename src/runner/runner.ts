@@ -8,6 +8,7 @@ import {
   type HarnessResultOf,
   type JobDocument,
 } from '../core/documents.js';
+import type { SampleCapture } from '../core/concurrency/sampled-profile.js';
 import { diagnoseHang, type HangDiagnosis } from '../core/hang.js';
 import type { JobHandle, JobQueue } from '../queue/types.js';
 import { resolveLimits, type LimitName, type ResourceLimits } from '../sandbox/limits.js';
@@ -35,6 +36,8 @@ export interface JobRequest<M extends HarnessMode> {
   hidden?: string;
   /** Run with nothing else beside it (CPU-scaling measurements). */
   exclusive?: boolean;
+  /** Sample every thread and process with py-spy from outside the sandbox (src/sampler/). */
+  sample?: { rateHz: number; gil: boolean };
   onOutput?: (chunk: OutputChunk) => void;
 }
 
@@ -57,6 +60,10 @@ export interface JobReport<M extends HarnessMode> {
   documentError: string | null;
   hang: HangDiagnosis | null;
   peakMemoryKb: number;
+  /** What the sampler collected when `sample` was asked for (null: not asked, or it failed to start). */
+  sample?: SampleCapture | null;
+  /** Why sampling failed or is partial, when it did or is. */
+  sampleError?: string | null;
 }
 
 function describeLimit(limit: LimitName, limits: ResourceLimits, outcome: SandboxOutcome): string {

@@ -39,8 +39,22 @@ export interface SandboxRunSpec {
    */
   cpuShares?: number;
   onOutput?: (chunk: OutputChunk) => void;
+  /**
+   * Watches the program from outside the sandbox (a sampling profiler). Requires
+   * `job.sampleGate`: the learner process stops itself before running learner code; the run
+   * calls `attach` with that process's host pid, then continues it (SIGCONT) — also when
+   * attach fails or times out. `detach` is called once the run's processes are gone.
+   */
+  observer?: RunObserver;
   /** Aborting kills the run; the outcome then has `cancelled: true`. */
   signal?: AbortSignal;
+}
+
+export interface RunObserver {
+  /** Resolves when observing has begun; the learner process stays stopped until then. */
+  attach(learnerHostPid: number): Promise<void>;
+  /** The run has ended (or failed to start): stop observing and release everything. */
+  detach(): Promise<void>;
 }
 
 /** A process seen in the run at the moment it was stopped (for hang diagnosis). */
