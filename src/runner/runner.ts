@@ -30,7 +30,7 @@ export interface JobRequest<M extends HarnessMode> {
   argv?: string[];
   stdin?: StdinSpec;
   limits?: Partial<ResourceLimits>;
-  modeOptions?: Pick<JobDocument, 'lines' | 'memory' | 'timeit' | 'repeat' | 'grade'>;
+  modeOptions?: Pick<JobDocument, 'lines' | 'memory' | 'timeit' | 'repeat' | 'grade' | 'timeline' | 'memray'>;
   env?: Record<string, string>;
   /** Hidden material for grading, passed through a pipe (never written where learner code can read it). */
   hidden?: string;
