@@ -77,3 +77,51 @@ describe('reading stored reports', () => {
     expect(undecidedExtras({ ...undecided, evidence: { capacity: 1.1 } })).toBeNull();
   });
 });
+
+describe('display-only views in the evidence (issue 12)', () => {
+  const timeline = {
+    format: 'perflab.timeline/1',
+    source: 'py-spy',
+    sampleRateHz: 100,
+    durationUs: 1000,
+    lanes: [],
+    spans: [],
+    summary: [],
+    truncated: false,
+    notes: [],
+  };
+  const withViews = {
+    ...storedV1,
+    schema: 'perflab.verify/2',
+    checks: [
+      {
+        id: 'fetches-overlap',
+        kind: 'overlap',
+        title: 'overlap',
+        passed: false,
+        status: 'failed',
+        sentence: 'one at a time',
+        evidence: { maxInFlight: 1, timeline, concurrency: 'at most 1 of 6 fetches was in flight at once' },
+      },
+      {
+        id: 'compact-records',
+        kind: 'memory-per-instance',
+        title: 'compact',
+        passed: true,
+        status: 'passed',
+        sentence: 'small',
+        evidence: {
+          bytesPerInstance: 300,
+          memoryPeak: { peakBytes: 10, tree: { frame: null, bytes: 10, allocations: 1, children: [] } },
+        },
+      },
+    ],
+  };
+
+  it('reads a timeline and a memory flame graph, and reports stored before them without', () => {
+    expect(verifyReportSchema.parse(withViews)).toEqual(withViews);
+    const overlap = verifyReportSchema.parse(withViews).checks[0];
+    expect(overlap?.kind === 'overlap' && overlap.evidence.timeline?.sampleRateHz).toBe(100);
+    expect(verifyReportSchema.parse(storedV1)).toEqual(storedV1);
+  });
+});

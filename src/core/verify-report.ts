@@ -13,7 +13,12 @@
 import type { EvidenceOf } from './checks/evidence.js';
 import type { CheckKind } from './exercise.js';
 
-export type { AllocationSiteEvidence, EvidenceOf } from './checks/evidence.js';
+export type {
+  AllocationSiteEvidence,
+  ConcurrencyViews,
+  EvidenceOf,
+  MemoryPeakView,
+} from './checks/evidence.js';
 
 /** passed / failed: decided; undecided: this machine could not tell right now (measure again later). */
 export type CheckStatus = 'passed' | 'failed' | 'undecided';

@@ -7,6 +7,8 @@
  * types (`EvidenceOf`) are the strict shapes.
  */
 import { z } from 'zod';
+import { TIMELINE_FORMAT, type Timeline } from '../concurrency/timeline.js';
+import { memoryTreeNodeSchema } from '../documents.js';
 import type { CheckKind } from '../exercise.js';
 
 /** What every kind may record when it was not measured: the grader's raw measurement (on its error). */
@@ -20,6 +22,44 @@ const undecidedExtras = {
 
 /** A program's output against the reference solution's on the same input (tails, ~600 characters). */
 const outputs = { stdout: z.string().optional(), expectedStdout: z.string().optional() };
+
+/**
+ * Display-only views a concurrency check (overlap, CPU scaling, the race) attaches: the
+ * timeline of a run it judged, sampled by py-spy from the host. No verdict reads these fields:
+ * the decision rests on the grader's or the host's own measurements, and a missing timeline
+ * never changes it (then `timelineMissing` says why).
+ */
+const timelineSchema = z.custom<Timeline>(
+  (value) => typeof value === 'object' && value !== null && (value as Timeline).format === TIMELINE_FORMAT,
+);
+const concurrencyViews = {
+  /** The lanes of the run, sliced to the window where the check's call was on a stack. */
+  timeline: timelineSchema.optional(),
+  /** One sentence read off the timeline: "at most 1 of 6 fetches was in flight at once". */
+  concurrency: z.string().optional(),
+  /** Which run the timeline shows and how it was sampled ("the judged run, sampled at 100 Hz"). */
+  timelineSource: z.string().optional(),
+  /** Why no timeline is attached (the sampler failed or saw no call): the verdict is unchanged. */
+  timelineMissing: z.string().optional(),
+};
+
+/** The flame graph at the peak of a memory check (memray, a separate unjudged run): display only. */
+const memoryViews = {
+  memoryPeak: z
+    .object({
+      /** Heap in use at its highest in the evidence run (bytes). */
+      peakBytes: z.number(),
+      /** Allocations alive at the peak by call stack (bytes), trimmed to the largest nodes. */
+      tree: memoryTreeNodeSchema,
+      /** Nodes left out by the trim (their bytes stay in their parents' totals). */
+      trimmedNodes: z.number().int().optional(),
+      /** What the evidence run did: "memray, 100000 instances through record_factory.make_record". */
+      source: z.string().optional(),
+    })
+    .optional(),
+  /** Why no flame graph is attached: the verdict is unchanged. */
+  memoryPeakMissing: z.string().optional(),
+};
 
 const interval = z.tuple([z.number(), z.number()]);
 const timedPoint = z.object({ n: z.number(), timeS: z.number() });
@@ -88,6 +128,7 @@ const memoryPerInstance = {
   bytesPerInstance: z.number().nullable().optional(),
   hasDict: z.boolean().nullable().optional(),
   className: z.string().nullable().optional(),
+  ...memoryViews,
 };
 
 const overlap = {
@@ -98,6 +139,7 @@ const overlap = {
   /** The wall time allowed (latency × (1 + slack)) and the time one call after another would take. */
   budgetS: z.number().optional(),
   sequentialS: z.number().optional(),
+  ...concurrencyViews,
 };
 
 const cpuScaling = {
@@ -112,6 +154,7 @@ const cpuScaling = {
   serialS: z.array(z.number()).optional(),
   /** The speed-up needed on this machine; absent when the check could not be decided. */
   required: z.number().optional(),
+  ...concurrencyViews,
 };
 
 const hang = {
@@ -141,6 +184,7 @@ const race = {
   expectedStdout: z.array(z.string().nullable()).optional(),
   switchIntervalS: z.number().optional(),
   runs: z.number().int().optional(),
+  ...concurrencyViews,
 };
 
 /** One line of a failed memory check's evidence: where the Python heap was at its peak. */
@@ -152,6 +196,10 @@ const allocationSite = z.object({
   source: z.string(),
 });
 export type AllocationSiteEvidence = z.infer<typeof allocationSite>;
+/** The views a concurrency check may attach (overlap, cpu-scaling, race). */
+export type ConcurrencyViews = z.output<z.ZodObject<typeof concurrencyViews>>;
+/** The flame graph at the peak a memory check may attach. */
+export type MemoryPeakView = NonNullable<z.output<z.ZodObject<typeof memoryViews>>['memoryPeak']>;
 
 const memoryPeak = {
   ...outputs,
