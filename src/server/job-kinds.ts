@@ -4,6 +4,7 @@
  * blocks. The browser gets trimmed views; raw pstats bytes stay on the server as artifacts.
  */
 import type {
+  ArtifactName,
   BlockResultView,
   JobResultView,
   ProfileResultView,
@@ -34,8 +35,8 @@ export interface JobOutcome {
   /** For verifications: did every check pass (null: none failed, but one is undecided). */
   passed: boolean | null;
   failed: boolean;
-  /** Raw bytes kept for downloads (base64 pstats), not sent in the job view. */
-  pstatsBase64?: string;
+  /** Files kept for download (server/artifacts.ts), not sent in the job view. */
+  artifacts?: Partial<Record<ArtifactName, Buffer>>;
 }
 
 export interface ProgramSpec {
@@ -99,12 +100,15 @@ export async function executeProfile(
   });
   const doc = profile.document;
   const view: ProfileResultView = {
+    profiler: 'cprofile',
     run: runResultView(profile),
     profile: null,
     lines: lines?.document ?? null,
     memory: memory?.document ?? null,
     hot: hot.map((h) => ({ functionId: h.fn.id, ownLinesMs: h.ownLinesMs })),
     callTree: doc ? buildCallTree(doc.functions, doc.edges) : [],
+    // The speedscope file is made from the profile when it is asked for (job-routes.ts).
+    artifacts: doc ? ['profile.prof', 'profile.speedscope.json'] : [],
   };
   if (doc) {
     const { pstatsBase64: _raw, ...rest } = doc;
@@ -120,7 +124,7 @@ export async function executeProfile(
     message,
     passed: null,
     failed: failedRun(profile),
-    pstatsBase64: doc?.pstatsBase64,
+    artifacts: doc ? { 'profile.prof': Buffer.from(doc.pstatsBase64, 'base64') } : undefined,
   };
 }
 

@@ -3,8 +3,9 @@
  * cancel it, download its artifacts.
  */
 import { z } from 'zod';
-import { errorSchema, jobViewSchema, type JobEvent } from '../core/api.js';
+import { ARTIFACT_NAMES, errorSchema, jobViewSchema, type JobEvent } from '../core/api.js';
 import { toSpeedscope } from '../core/profile-model.js';
+import { ARTIFACT_FORMATS } from './artifacts.js';
 import { HttpError, notFound, type ApiInstance, type ServerContext } from './context.js';
 
 const errors = { 400: errorSchema, 404: errorSchema, 429: errorSchema, 503: errorSchema };
@@ -164,8 +165,8 @@ export function registerJobRoutes(api: ApiInstance, context: ServerContext): voi
     {
       schema: {
         summary:
-          'Download the profile of a profile job: profile.prof (pstats, for snakeviz or pstats) or profile.speedscope.json',
-        params: jobParams.extend({ name: z.enum(['profile.prof', 'profile.speedscope.json']) }),
+          'Download a file of a profile job: profile.prof (pstats, for snakeviz or pstats), profile.speedscope.json or sampled.speedscope.json (speedscope), trace.json (Perfetto, chrome://tracing), memray.bin (`memray flamegraph`); the job view lists the ones it has',
+        params: jobParams.extend({ name: z.enum(ARTIFACT_NAMES) }),
       },
     },
     async (request, reply) => {
@@ -173,21 +174,20 @@ export function registerJobRoutes(api: ApiInstance, context: ServerContext): voi
       const learnerId = learnerOf(request);
       const view = await jobs.get(learnerId, id);
       if (!view) throw notFound(`job ${id}`);
-      const profile = (view.result as { profile?: { functions: never[]; edges: never[] } | null } | null)
-        ?.profile;
-      if (name === 'profile.prof') {
-        const pstats = await jobs.pstatsOf(learnerId, id);
-        if (!pstats) throw notFound(`a profile for job ${id}`);
-        return reply
-          .header('content-type', 'application/octet-stream')
-          .header('content-disposition', `attachment; filename="perflab-${id.slice(0, 8)}.prof"`)
-          .send(Buffer.from(pstats, 'base64'));
+      let content = await jobs.artifactOf(learnerId, id, name);
+      if (!content && name === 'profile.speedscope.json') {
+        // cProfile's speedscope file is made from the profile in the view when it is asked for.
+        const profile = (view.result as { profile?: { functions: never[]; edges: never[] } | null } | null)
+          ?.profile;
+        if (profile)
+          content = Buffer.from(JSON.stringify(toSpeedscope(profile.functions, profile.edges, view.target)));
       }
-      if (!profile) throw notFound(`a profile for job ${id}`);
+      if (!content) throw notFound(`${name} for job ${id}`);
+      const format = ARTIFACT_FORMATS[name];
       return reply
-        .header('content-type', 'application/json')
-        .header('content-disposition', `attachment; filename="perflab-${id.slice(0, 8)}.speedscope.json"`)
-        .send(JSON.stringify(toSpeedscope(profile.functions, profile.edges, view.target)));
+        .header('content-type', format.contentType)
+        .header('content-disposition', `attachment; filename="perflab-${id.slice(0, 8)}${format.suffix}"`)
+        .send(content);
     },
   );
 }

@@ -1,9 +1,10 @@
 /**
- * A job's record as it starts, and what a client sees of it: its view (without the raw pstats
- * bytes, which stay on the server for downloads) and the events that replay it to a new subscriber.
+ * A job's record as it starts, and what a client sees of it: its view (without the download
+ * files, which stay on the server, see artifacts.ts) and the events that replay it to a new subscriber.
  */
 import type { JobEvent, JobView, OutputChunkView } from '../core/api.js';
 import type { JobRecord } from '../store/types.js';
+import { withoutArtifacts } from './artifacts.js';
 
 /** The record of a job just accepted: queued, nothing run or said yet. */
 export function queuedRecord(
@@ -27,10 +28,7 @@ export function queuedRecord(
 export function jobView(record: JobRecord, queuePosition: number): JobView {
   const result = record.result as Record<string, unknown> | null;
   let publicResult: Record<string, unknown> | null = null;
-  if (result) {
-    const { pstatsBase64: _raw, ...rest } = result;
-    publicResult = rest;
-  }
+  if (result) publicResult = withoutArtifacts(result);
   return {
     id: record.id,
     kind: record.kind,
@@ -67,10 +65,4 @@ export function replay(view: JobView, listener: (event: JobEvent) => void): void
   listener(stateEvent(view, view.queuePosition));
   for (const line of view.progress) listener({ type: 'progress', line });
   for (const chunk of view.output) listener({ type: 'output', chunk });
-}
-
-/** The stored result carries the pstats bytes so downloads survive a restart; views strip them. */
-export function withArtifacts(result: unknown, pstatsBase64: string | undefined): unknown {
-  if (!pstatsBase64 || typeof result !== 'object' || result === null) return result;
-  return { ...result, pstatsBase64 };
 }

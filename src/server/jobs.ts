@@ -5,7 +5,7 @@
  * with its full result. Live jobs are kept in memory; finished ones are read back from the store.
  */
 import { randomUUID } from 'node:crypto';
-import type { JobEvent, JobKind, JobState, JobView, OutputChunkView } from '../core/api.js';
+import type { ArtifactName, JobEvent, JobKind, JobState, JobView, OutputChunkView } from '../core/api.js';
 import type { Runner } from '../runner/runner.js';
 import type { JobFile } from '../sandbox/types.js';
 import type { JobRecord, Store } from '../store/types.js';
@@ -17,7 +17,15 @@ import {
   ServerClosingError,
 } from './job-errors.js';
 import type { JobOutcome } from './job-kinds.js';
-import { jobView, queuedRecord, replay, stateEvent, withArtifacts } from './job-views.js';
+import { jobView, queuedRecord, replay, stateEvent } from './job-views.js';
+import {
+  artifactIn,
+  packArtifacts,
+  packedOf,
+  withArtifacts,
+  withoutNames,
+  type PackedArtifacts,
+} from './artifacts.js';
 import { IdWaiters } from './id-waiters.js';
 import { JobSlots } from './job-slots.js';
 import { ScopedRunner, type JobPhase } from './scoped-runner.js';
@@ -77,8 +85,8 @@ export interface StartOptions {
 
 export class JobManager {
   private readonly live = new Map<string, LiveJob>();
-  /** pstats bytes of finished profile jobs (base64), with their learner. */
-  private readonly artifacts = new Map<string, { learnerId: string; pstatsBase64: string }>();
+  /** Downloads of finished jobs still in memory (gzipped, see artifacts.ts), with their learner. */
+  private readonly artifacts = new Map<string, { learnerId: string; packed: PackedArtifacts }>();
   /** Event streams opened (with ?pending=1) for ids whose start request has not arrived yet. */
   private readonly waiting = new IdWaiters();
   /** Starts between their limit check and their entry in `live`, per learner. */
@@ -198,8 +206,16 @@ export class JobManager {
       record.result = outcome.result;
       record.message = job.abort.signal.aborted ? 'cancelled' : outcome.message;
       record.passed = outcome.passed;
-      if (outcome.pstatsBase64)
-        this.artifacts.set(record.id, { learnerId: record.learnerId, pstatsBase64: outcome.pstatsBase64 });
+      if (outcome.artifacts) {
+        const { packed, dropped } = await packArtifacts(outcome.artifacts);
+        // A file left out for size is no longer offered, and the job says why.
+        record.result = withoutNames(
+          record.result,
+          dropped.map((d) => d.name),
+        ) as typeof record.result;
+        for (const { sentence } of dropped) this.progress(job, sentence);
+        this.artifacts.set(record.id, { learnerId: record.learnerId, packed });
+      }
     } catch (error) {
       if (job.abort.signal.aborted) {
         state = 'cancelled';
@@ -226,7 +242,7 @@ export class JobManager {
         output: record.output,
         outputTruncated: record.outputTruncated,
         progress: record.progress,
-        result: withArtifacts(record.result, this.artifacts.get(record.id)?.pstatsBase64),
+        result: withArtifacts(record.result, this.artifacts.get(record.id)?.packed),
       });
     } catch (error) {
       this.options.log?.error({ err: error, jobId: record.id }, 'could not store the job result');
@@ -356,14 +372,13 @@ export class JobManager {
     });
   }
 
-  /** The raw pstats bytes of a profile job of `learnerId`, base64; null when the job has none. */
-  async pstatsOf(learnerId: string, id: string): Promise<string | null> {
+  /** A download of a job of `learnerId` (see artifacts.ts); null when the job has no such file or is another learner's. */
+  async artifactOf(learnerId: string, id: string, name: ArtifactName): Promise<Buffer | null> {
     const cached = this.artifacts.get(id);
-    if (cached) return cached.learnerId === learnerId ? cached.pstatsBase64 : null;
+    if (cached) return cached.learnerId === learnerId ? artifactIn(null, cached.packed, name) : null;
     const record = await this.options.store.getJob(id);
     if (!record || record.learnerId !== learnerId) return null;
-    const stored = (record.result as { pstatsBase64?: unknown } | null)?.pstatsBase64;
-    return typeof stored === 'string' ? stored : null;
+    return artifactIn(record.result, packedOf(record.result), name);
   }
 
   runningCount(): number {
