@@ -119,19 +119,39 @@ export function buildProgram(setExit: (code: number) => void): Command {
   const profile = program
     .command('profile')
     .description(
-      'profile a Python file with cProfile: function table, hot spot, optional line timings and memory',
+      'profile a Python file: cProfile by default (function table, hot spot, optional line timings and memory); ' +
+        '--sample, --timeline or --memray for every thread and process (see docs/profiling.md)',
     )
     .argument('<file>', 'the Python file')
     .argument('[args...]', 'arguments for the program (put them after --)')
     .option('--lines', 'also time each line of your hottest functions (line_profiler; no code changes)')
     .option('--memory', 'also trace allocations (tracemalloc): peak, top sites, biggest types')
+    .option(
+      '--sample',
+      'instead of cProfile: sample every thread and child process with py-spy (per-thread tables, GIL, timeline)',
+    )
+    .option('--rate <Hz>', 'with --sample: samples per second per thread, 1-1000 (default 100)')
+    .option('--no-gil', 'with --sample: skip the second py-spy pass that records which thread held the GIL')
+    .option(
+      '--timeline',
+      'instead of cProfile: trace every call with VizTracer and draw threads, processes and asyncio tasks over time',
+    )
+    .option(
+      '--memray',
+      'instead of cProfile: record every allocation with memray (peak stacks, never-freed memory)',
+    )
+    .option('--native', 'with --memray: include C/C++ frames in the stacks')
     .addOption(
       new Option('--sort <key>', 'table order')
         .choices(['cumulative', 'tottime', 'calls'])
         .default('cumulative'),
     )
     .option('--top <n>', 'rows to show', '20')
-    .option('--out <path>', 'save the profile: PATH.prof (pstats), PATH.speedscope.json, or PATH.json')
+    .option(
+      '--out <path>',
+      'save the profile, by ending: .prof (pstats) or .speedscope.json with cProfile; .trace.json (Perfetto) or ' +
+        '.speedscope.json with --sample; .trace.json with --timeline; .bin (memray) with --memray; .json always',
+    )
     .option('--stdin <mode>', 'closed, terminal, or a file to feed', 'closed')
     .option('--timeout <seconds>', 'wall-time limit per run (default 10)')
     .option('--memory-limit <MB>', 'memory limit (default 512)')
@@ -142,6 +162,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
       'perflab profile words.py',
       'perflab profile words.py --lines --sort tottime',
       'perflab profile words.py --out words.speedscope.json',
+      'perflab profile pool.py --sample                    (which thread ran what, and who held the GIL)',
+      'perflab profile pool.py --sample --rate 250 --out pool.speedscope.json',
+      'perflab profile fetch.py --timeline --out fetch.trace.json   (then open it in ui.perfetto.dev)',
+      'perflab profile load.py --memray --native --out load.bin     (then `memray flamegraph load.bin`)',
     ],
     async () => (await commands.profile()).profileCommand,
   );

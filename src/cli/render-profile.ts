@@ -6,7 +6,7 @@ import { displayName, location } from '../core/names.js';
 import { sortFunctions, type ProfileSortKey } from '../core/profile-model.js';
 import { colour, formatBytes, formatCount, formatMs, formatPercent } from './format.js';
 
-const PLAIN_TABLE = {
+export const PLAIN_TABLE = {
   chars: {
     top: '',
     'top-mid': '',

@@ -9,8 +9,14 @@ import { findHotSpot, renderLines, renderMemory, renderProfile } from '../render
 import { readScriptInput } from '../script-input.js';
 import * as shared from '../shared.js';
 import { checkScript } from '../source-check.js';
+import {
+  chosenProfiler,
+  concurrencySettings,
+  profileConcurrency,
+  type ConcurrencyFlags,
+} from './profile-concurrency.js';
 
-export interface ProfileOptions extends shared.CommonOptions {
+export interface ProfileOptions extends shared.CommonOptions, ConcurrencyFlags {
   lines?: boolean;
   memory?: boolean;
   memoryLimit?: string;
@@ -32,12 +38,14 @@ function outKind(path: string): 'prof' | 'speedscope' | 'json' {
 }
 
 export async function profileCommand(file: string, args: string[], options: ProfileOptions): Promise<number> {
+  const profiler = chosenProfiler(options);
   await checkScript(file);
   const sort = (options.sort ?? 'cumulative') as ProfileSortKey;
   if (!SORT_KEYS.includes(sort))
     throw new UsageError(`--sort takes ${SORT_KEYS.join(', ')}, not "${options.sort}"`);
   const top = shared.parseIntegerOption('--top', options.top) ?? 20;
-  const out = options.out ? { path: options.out, kind: outKind(options.out) } : null;
+  const concurrency = profiler ? concurrencySettings(profiler, options, top) : null;
+  const out = options.out && !concurrency ? { path: options.out, kind: outKind(options.out) } : null;
   const limits = shared.limitsFromOptions({
     timeout: options.timeout,
     memory: options.memoryLimit,
@@ -46,6 +54,10 @@ export async function profileCommand(file: string, args: string[], options: Prof
   const collected = await readScriptInput(file, options.stdin);
 
   return shared.withSession(options, async ({ runner }) => {
+    if (concurrency) {
+      const { files, entry, stdin } = collected;
+      return profileConcurrency(runner, { files, entry, argv: args, stdin, limits }, concurrency);
+    }
     const progress = new Progress(`profiling ${collected.entry}`, !options.json);
     const echo = options.json
       ? undefined

@@ -1,0 +1,75 @@
+/**
+ * memray's result in the terminal: the peak and the total allocated, the call stacks holding
+ * the most memory at the peak (innermost frame first, the learner's frames highlighted), and
+ * the allocations never freed. memray's figures come from inside the learner's process:
+ * shown, never judged on.
+ */
+import Table from 'cli-table3';
+import type { MemoryFrame, MemoryLeak } from '../core/documents.js';
+import { location } from '../core/names.js';
+import type { MemrayView } from '../runner/concurrency-profile.js';
+import { colour, formatBytes, formatCount } from './format.js';
+import { PLAIN_TABLE } from './render-profile.js';
+
+/** Frames shown per stack: the innermost ones, where the allocation happened. */
+const FRAMES_PER_STACK = 4;
+
+function frameLabel(frame: MemoryFrame): string {
+  const where = frame.native ? colour.dim('native') : colour.dim(location(frame));
+  const text = `${frame.name}${where ? `  ${where}` : ''}`;
+  return frame.origin === 'user' && !frame.native ? colour.bold(colour.cyan(text)) : text;
+}
+
+/** A stack as lines, innermost first: the learner's first frame is always kept in view. */
+function stackLines(frames: readonly MemoryFrame[]): string {
+  const shown = frames.slice(0, FRAMES_PER_STACK);
+  const learner = frames.findIndex((f) => f.origin === 'user' && !f.native);
+  if (learner >= FRAMES_PER_STACK) shown.push(frames[learner] as MemoryFrame);
+  const lines = shown.map((f, i) => `${i === 0 ? '' : '← '}${frameLabel(f)}`);
+  const more = frames.length - shown.length;
+  if (more > 0) lines.push(colour.dim(`  (${more} more frame${more === 1 ? '' : 's'})`));
+  return lines.join('\n');
+}
+
+export interface PeakStack {
+  bytes: number;
+  allocations: number;
+  /** Innermost first. */
+  frames: MemoryFrame[];
+}
+
+function stackTable(rows: readonly (PeakStack | MemoryLeak)[]): string {
+  const table = new Table({
+    ...PLAIN_TABLE,
+    head: ['size', 'allocations', 'stack (innermost first)'].map((h) => colour.bold(h)),
+    colAligns: ['right', 'right', 'left'],
+    // Cells span several lines; the rows need a gap between them to read as separate stacks.
+    chars: { ...PLAIN_TABLE.chars, mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+  });
+  for (const row of rows)
+    table.push([formatBytes(row.bytes), formatCount(row.allocations), stackLines(row.frames)]);
+  return table.toString();
+}
+
+export function renderMemray(memray: MemrayView, top: number, peakStacks: readonly PeakStack[]): string {
+  const out = [
+    colour.bold(
+      `Memory (memray ${memray.tracer.version}${memray.nativeTraces ? ', native frames included' : ''}): ` +
+        `peak ${formatBytes(memray.peakBytes)} in ${formatCount(memray.peakAllocations)} allocations, ` +
+        `${formatBytes(memray.totalAllocatedBytes)} allocated over the run`,
+    ),
+    '',
+    'Where the memory at the peak was allocated:',
+    stackTable(peakStacks.slice(0, top)),
+  ];
+  if (memray.leaks.length === 0) {
+    out.push('', 'Nothing allocated was left unfreed at exit.');
+  } else {
+    out.push(
+      '',
+      `Never freed: ${formatBytes(memray.leakedBytes)} (${memray.leaks.length} stack${memray.leaks.length === 1 ? '' : 's'}, largest first)`,
+      stackTable(memray.leaks.slice(0, top)),
+    );
+  }
+  return out.join('\n');
+}
