@@ -186,6 +186,10 @@ def _mode_module(mode):
         from perflab_harness import mode_timeit as module
     elif mode == "grade":
         from perflab_harness import mode_grade as module
+    elif mode == "timeline":
+        from perflab_harness import mode_timeline as module
+    elif mode == "memray":
+        from perflab_harness import mode_memray as module
     else:
         from perflab_harness import mode_repeat as module
     return module
@@ -283,7 +287,18 @@ def _run_job(run):
     context = ModeContext(
         job=job, run=run, work_dir=work_dir, entry_path=entry_path, locator=locator, worker_identity=None
     )
+    if job.sample_gate:
+        _stop_at_sample_gate()
     return mode_module.run(context)
+
+
+def _stop_at_sample_gate():
+    """The sample gate: the learner process, fully set up and about to run the mode, stops
+    itself. The host sees it in state T, attaches its sampler from outside the sandbox and
+    sends SIGCONT; nothing of the program has run yet, so the sampler misses none of it."""
+    import _signal
+
+    os.kill(os.getpid(), _signal.SIGSTOP)
 
 
 def _set_program_argv(entry_path, job):

@@ -12,7 +12,7 @@ from perflab_contract import JsonSchemaValueException
 from perflab_contract.job_validator import validate as validate_job_document
 
 JOB_SCHEMA = "perflab.job/1"
-MODES = ("run", "profile", "lines", "memory", "timeit", "repeat", "grade")
+MODES = ("run", "profile", "lines", "memory", "timeit", "repeat", "grade", "timeline", "memray")
 
 DEFAULT_JOB_FILE = "/perflab/job.json"
 DEFAULT_INPUT_DIR = "/perflab/input"
@@ -50,6 +50,14 @@ class Job:
         self.repeat_times = 50
         self.repeat_timeout_s = 10.0
         self.grade = None  # the grade section as sent, checked against the schema (mode_grade.py)
+        # Stop the learner process before learner code until the host continues it (sampling).
+        self.sample_gate = False
+        self.timeline_max_events = 200_000
+        self.timeline_log_async = True
+        self.memray_native_traces = False
+        self.memray_max_leaks = 20
+        self.memray_max_nodes = 2000
+        self.memray_max_capture_bytes = 16 * 1024 * 1024
 
 
 def job_file_path():
@@ -98,6 +106,7 @@ def parse_job(raw):
         rlimits=dict(raw["rlimits"]),
         drop_privileges=None if drop is None else (drop["uid"], drop["gid"]),
     )
+    job.sample_gate = bool(raw.get("sampleGate", False))
     # The schema makes the mode sections optional; the modes below cannot run without theirs.
     if mode == "lines":
         job.line_targets = [
@@ -120,6 +129,16 @@ def parse_job(raw):
         job.repeat_timeout_s = float(repeat.get("timeoutS", job.repeat_timeout_s))
     elif mode == "grade":
         job.grade = _section(raw, "grade", required=True)
+    elif mode == "timeline":
+        timeline = _section(raw, "timeline", required=False)
+        job.timeline_max_events = timeline.get("maxEvents", job.timeline_max_events)
+        job.timeline_log_async = timeline.get("logAsync", job.timeline_log_async)
+    elif mode == "memray":
+        memray = _section(raw, "memray", required=False)
+        job.memray_native_traces = memray.get("nativeTraces", job.memray_native_traces)
+        job.memray_max_leaks = memray.get("maxLeaks", job.memray_max_leaks)
+        job.memray_max_nodes = memray.get("maxNodes", job.memray_max_nodes)
+        job.memray_max_capture_bytes = memray.get("maxCaptureBytes", job.memray_max_capture_bytes)
     return job
 
 

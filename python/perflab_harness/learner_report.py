@@ -125,6 +125,83 @@ _ALLOCATION_SITE = _object(
 _TIMEIT_CANDIDATE = _object({"expr": _str, "loopsPerSample": _positive_int, "samplesS": _list(_num)})
 _REPEAT_OUTCOME = _object({"exitCode": _nullable(_int), "stdout": _str, "count": _int, "stderrSample": _str})
 
+
+def _nonnegative(value):
+    if _num(value) < 0:
+        raise _Bad
+    return value
+
+
+def _nonnegative_int(value):
+    if _int(value) < 0:
+        raise _Bad
+    return value
+
+
+def _num_or_str(value):
+    return value if isinstance(value, str) else _num(value)
+
+
+def _json_object(value):
+    if not isinstance(value, dict):
+        raise _Bad
+    return value
+
+
+def _capped(check, max_items):
+    def capped(value):
+        if isinstance(value, list) and len(value) > max_items:
+            raise _Bad
+        return check(value)
+
+    return capped
+
+
+# The job schema's largest caps (src/core/documents.ts): a report over them is not the harness's.
+MAX_TRACE_EVENTS = 2_000_000
+MAX_MEMORY_LEAKS = 1000
+MAX_MEMORY_TREE_NODES = 20_000
+
+# Chrome trace events: the fields the host reads, checked; any other key is dropped.
+_TRACE_EVENT = _object(
+    {"ph": _str},
+    optional=[
+        ("name", _str),
+        ("cat", _str),
+        ("pid", _num_or_str),
+        ("tid", _num_or_str),
+        ("ts", _num),
+        ("dur", _num),
+        ("id", _num_or_str),
+        ("s", _str),
+        ("args", _json_object),
+    ],
+)
+_MEMORY_FRAME = _object({"name": _str, "file": _str, "line": _int, "origin": _enum(ORIGINS), "native": _bool})
+_MEMORY_LEAK = _object({"bytes": _nonnegative, "allocations": _nonnegative_int, "frames": _list(_MEMORY_FRAME)})
+
+
+def _memory_tree(value):
+    """The peak tree, walked without recursion; at most MAX_MEMORY_TREE_NODES nodes."""
+    root = {}
+    pending = [(value, root)]
+    nodes = 0
+    while pending:
+        raw, checked = pending.pop()
+        nodes += 1
+        if nodes > MAX_MEMORY_TREE_NODES or not isinstance(raw, dict) or not isinstance(raw.get("children"), list):
+            raise _Bad
+        checked["frame"] = _nullable(_MEMORY_FRAME)(raw.get("frame"))
+        checked["bytes"] = _nonnegative(raw.get("bytes"))
+        checked["allocations"] = _nonnegative_int(raw.get("allocations"))
+        checked["children"] = []
+        for child in raw["children"]:
+            checked_child = {}
+            checked["children"].append(checked_child)
+            pending.append((child, checked_child))
+    return root
+
+
 MODE_FIELDS = {
     "run": _object({}),
     "profile": _object(
@@ -143,6 +220,27 @@ MODE_FIELDS = {
     ),
     "timeit": _object({"gcEnabled": _bool, "candidates": _list(_TIMEIT_CANDIDATE)}),
     "repeat": _object({"times": _int, "outcomes": _list(_REPEAT_OUTCOME)}),
+    "timeline": _object(
+        {
+            "traceEvents": _capped(_list(_TRACE_EVENT), MAX_TRACE_EVENTS),
+            "droppedEvents": _nonnegative_int,
+            "tracer": _object({"name": _enum(("viztracer",)), "version": _str}),
+        }
+    ),
+    "memray": _object(
+        {
+            "tracer": _object({"name": _enum(("memray",)), "version": _str}),
+            "nativeTraces": _bool,
+            "peakBytes": _nonnegative,
+            "peakAllocations": _nonnegative_int,
+            "totalAllocatedBytes": _nonnegative,
+            "peakTree": _memory_tree,
+            "leaks": _capped(_list(_MEMORY_LEAK), MAX_MEMORY_LEAKS),
+            "leakedBytes": _nonnegative,
+            "captureBase64": _nullable(_str),
+            "captureBytes": _nonnegative_int,
+        }
+    ),
 }
 
 _EXCEPTION = _object(
