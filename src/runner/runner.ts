@@ -9,6 +9,7 @@ import {
   type JobDocument,
 } from '../core/documents.js';
 import type { SampleCapture } from '../core/concurrency/sampled-profile.js';
+import { createPySpyObserver } from '../sampler/py-spy-observer.js';
 import { diagnoseHang, type HangDiagnosis } from '../core/hang.js';
 import type { JobHandle, JobQueue } from '../queue/types.js';
 import { resolveLimits, type LimitName, type ResourceLimits } from '../sandbox/limits.js';
@@ -94,6 +95,8 @@ export class Runner {
   constructor(
     readonly sandbox: Sandbox,
     readonly queue: JobQueue,
+    /** Where py-spy is, for `sample` runs (default: the .venv's). */
+    readonly samplerOptions: { pySpyPath?: string } = {},
   ) {}
 
   submit<M extends HarnessMode>(request: JobRequest<M>): JobHandle<JobReport<M>> {
@@ -118,20 +121,46 @@ export class Runner {
     let handle: JobHandle<JobReport<M>> | null = null;
     handle = this.queue.submit(
       async (signal) => {
-        const outcome = await this.sandbox.run({
-          files: request.files,
-          job,
-          stdin: request.stdin ?? { mode: 'closed' },
-          limits,
-          env: request.env,
-          hidden: request.hidden,
-          // An exclusive run (CPU scaling) has every core perflab gives out; the weight keeps
-          // programs perflab did not start (another user's, a CPU hog) from taking them back.
-          cpuShares: request.exclusive ? EXCLUSIVE_CPU_SHARES : undefined,
-          onOutput: request.onOutput,
-          signal,
-        });
-        return this.report(request.mode, outcome, limits, handle?.timing().queueWaitMs ?? 0);
+        // Only a sampled run has an observer and a gate; any other run is exactly as before.
+        const observer = request.sample
+          ? createPySpyObserver({
+              ...request.sample,
+              wallLimitMs: limits.wallS * 1000,
+              pySpyPath: this.samplerOptions.pySpyPath,
+            })
+          : undefined;
+        const outcome = await this.sandbox
+          .run({
+            files: request.files,
+            job: observer ? { ...job, sampleGate: true } : job,
+            observer,
+            stdin: request.stdin ?? { mode: 'closed' },
+            limits,
+            env: request.env,
+            hidden: request.hidden,
+            // An exclusive run (CPU scaling) has every core perflab gives out; the weight keeps
+            // programs perflab did not start (another user's, a CPU hog) from taking them back.
+            cpuShares: request.exclusive ? EXCLUSIVE_CPU_SHARES : undefined,
+            onOutput: request.onOutput,
+            signal,
+          })
+          // Every sandbox detaches once the run ends; a run rejected before it starts (a bad
+          // job file in the warm pool) may not have: detach is idempotent.
+          .finally(() => observer?.detach());
+        const report = this.report(request.mode, outcome, limits, handle?.timing().queueWaitMs ?? 0);
+        if (observer) {
+          // The sandbox has detached the observer by now: capture() is settled.
+          const captured = await observer.capture().then(
+            (capture) => ({ capture, error: null }),
+            (error: unknown) => ({
+              capture: null,
+              error: error instanceof Error ? error.message : String(error),
+            }),
+          );
+          report.sample = captured.capture;
+          report.sampleError = outcome.sampleError ?? captured.error;
+        }
+        return report;
       },
       { exclusive: request.exclusive },
     );

@@ -13,22 +13,34 @@ import { launchSandbox, type ChildExit, type ExecuteOptions, type LaunchedSandbo
 import { LimitSampler, type LimitListener } from './limit-sampler.js';
 import type { LimitName } from './limits.js';
 import { HarnessDocumentReader, OutputCollector, type ParsedDocument } from './run-output.js';
+import { passSampleGate } from './sample-gate.js';
 import { StackCollector } from './stack-collector.js';
 import { checkJobFiles, fillStaging, removeStaging } from './staging.js';
 import type { SandboxOutcome, SandboxRunSpec } from './types.js';
 
 export async function executeRun(spec: SandboxRunSpec, options: ExecuteOptions): Promise<SandboxOutcome> {
-  // A job that cannot be staged fails before anything is started for it.
-  checkJobFiles(spec.files);
-  const launched = await launchSandbox(options, spec.limits.scratchMb, spec.env ?? {});
+  let launched: LaunchedSandbox;
+  try {
+    // A job that cannot be staged fails before anything is started for it.
+    checkJobFiles(spec.files);
+    launched = await launchSandbox(options, spec.limits.scratchMb, spec.env ?? {});
+  } catch (error) {
+    await spec.observer?.detach().catch(() => undefined);
+    throw error;
+  }
   return dispatchRun(launched, spec);
 }
 
 /** Gives a launched sandbox its job, watches it to the end, and cleans everything up. */
 export async function dispatchRun(launched: LaunchedSandbox, spec: SandboxRunSpec): Promise<SandboxOutcome> {
-  await prepare(launched, spec);
-  const run = await SandboxRun.start(launched, spec);
-  return run.outcome();
+  try {
+    await prepare(launched, spec);
+    const run = await SandboxRun.start(launched, spec);
+    return await run.outcome();
+  } finally {
+    // Exactly once per run, by every path, after the run's processes are gone.
+    await spec.observer?.detach().catch(() => undefined);
+  }
 }
 
 /** Writes the job into the staging folder and applies the cgroup limits, before "go". */
@@ -61,6 +73,8 @@ class SandboxRun implements LimitListener {
   private readonly stacks: StackCollector;
   private readonly wallTimer: NodeJS.Timeout;
   private readonly onAbort = () => this.stop('cancel');
+  /** The sample gate (job.sampleGate), once passed: why sampling failed, or null. */
+  private gate: Promise<string | null> = Promise.resolve(null);
 
   private constructor(
     private readonly launched: LaunchedSandbox,
@@ -111,6 +125,9 @@ class SandboxRun implements LimitListener {
     resultPipe.on('data', run.document.take);
     // "go" releases the waiting harness; hidden material (grading) follows on the same pipe.
     hiddenPipe.end(`go\n${spec.hidden ?? ''}`);
+    if (spec.job.sampleGate && run.rootPid !== undefined) {
+      run.gate = passSampleGate(run.rootPid, spec.observer, () => launched.hasExited);
+    }
 
     if (spec.signal?.aborted) run.onAbort();
     spec.signal?.addEventListener('abort', run.onAbort, { once: true });
@@ -163,6 +180,7 @@ class SandboxRun implements LimitListener {
     // Whatever outlived the main process (daemons, background children) dies with the run.
     await this.kill();
     trace('killed');
+    const sampleError = await this.gate;
     const kernelLimit = await sampler.finalReading();
     this.limit ??= kernelLimit;
     // Removing the cgroup waits for the kernel to reap the processes; nobody needs to wait for
@@ -193,6 +211,7 @@ class SandboxRun implements LimitListener {
       stacks: this.stacks.stacks,
       processes: this.stacks.processes,
       diag: { ...diag.stats },
+      ...(spec.job.sampleGate ? { sampleError } : {}),
     };
   }
 }

@@ -102,6 +102,8 @@ export interface SandboxOutcome {
   processes: ProcessSnapshot[];
   /** What the stack-dump channel accepted from the run (capped; see diag-server.ts). */
   diag: { connections: number; refusedConnections: number; bytesReceived: number; peakBufferedBytes: number };
+  /** With job.sampleGate: why the observer did not attach (null when it did). */
+  sampleError?: string | null;
 }
 
 /** One way of running harness jobs in isolation. Every backend passes src/sandbox/contract.test.ts. */
