@@ -138,6 +138,9 @@ def _stack(record, native, locator, entry_path):
             # called on their own (runpy's pkgutil lookup, say) is not the program's.
             if outermost_python != ("<module>", entry_path):
                 return None
+            # The interpreter's frames between the module and runpy's exec() start it too.
+            while kept and kept[-1]["native"]:
+                kept.pop()
             break
         if not is_native:
             outermost_python = (name, file)

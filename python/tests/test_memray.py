@@ -106,6 +106,16 @@ def test_memray_native_traces_mark_native_frames_below_python_ones(harness):
     native = [frame for frame in frames if frame["native"]]
     assert native and all(frame["origin"] == "builtin" for frame in native)
     assert any(frame["name"] == "hoard" and not frame["native"] for frame in frames)
+    # Innermost first: the allocator's C frames, then the program's; nothing of the
+    # interpreter's start below the module.
+    cache = document["leaks"][0]["frames"]
+    assert cache[0]["native"] and cache[-1] == {
+        "name": "<module>",
+        "file": "main.py",
+        "line": 11,
+        "origin": "user",
+        "native": False,
+    }
 
 
 POOL = """
