@@ -120,10 +120,13 @@ function timeAxis(durationUs: number, indent: number, columns: number): string {
     for (let i = 0; i < text.length; i++) line[from + i] = text[i] as string;
   };
   place('0', indent);
-  const half = formatMs(durationUs / 2000);
-  place(half, indent + Math.floor(columns / 2) - Math.floor(half.length / 2));
   const end = formatMs(durationUs / 1000);
-  place(end, indent + columns - end.length + 1);
+  const endAt = indent + columns - end.length + 1;
+  place(end, endAt);
+  // The middle label only where it leaves a space on both sides (narrow charts have no room).
+  const half = formatMs(durationUs / 2000);
+  const halfAt = indent + Math.floor(columns / 2) - Math.floor(half.length / 2);
+  if (halfAt > indent + 1 && halfAt + half.length < endAt - 1) place(half, halfAt);
   return line.join('').trimEnd();
 }
 
