@@ -17,6 +17,37 @@ export interface PythonDoctorReport {
   interpreterProblems: string[];
   venv: { path: string; exists: boolean; python: string | null };
   packages: PackageStatus[];
+  /** py-spy, which samples runs from the host (`--sample`): its version, or why it cannot. */
+  sampler: { pySpy: string | null; problem: string | null };
+}
+
+/**
+ * Whether the host can run py-spy against a run. As root it has CAP_SYS_PTRACE; otherwise it
+ * reads a bubblewrap run as the owner of its user namespace, which Yama's ptrace_scope 3 (no
+ * attaching at all) forbids; scope 1 still allows it (the owner is capable in that namespace).
+ */
+export function samplerDoctor(pySpy = join(VENV_DIR, 'bin', 'py-spy')): PythonDoctorReport['sampler'] {
+  const probe = spawnSync(pySpy, ['--version'], { encoding: 'utf8', timeout: 10_000 });
+  const version = /py-spy (\S+)/.exec(probe.stdout ?? '')?.[1] ?? null;
+  if (!version) return { pySpy: null, problem: `py-spy does not run at ${pySpy} (run \`npm install\`)` };
+  const scope = (() => {
+    try {
+      return Number(readFileSync('/proc/sys/kernel/yama/ptrace_scope', 'utf8').trim());
+    } catch {
+      return 0; // No Yama: plain ptrace rules.
+    }
+  })();
+  const root = process.getuid?.() === 0;
+  if (!root && scope >= 3) {
+    return {
+      pySpy: version,
+      problem: `kernel.yama.ptrace_scope is ${scope}: no process may read another's memory`,
+    };
+  }
+  if (!root && scope === 2) {
+    return { pySpy: version, problem: 'kernel.yama.ptrace_scope is 2: only root may sample runs' };
+  }
+  return { pySpy: version, problem: null };
 }
 
 export function requiredPackages(): { name: string; wanted: string }[] {
@@ -61,5 +92,6 @@ export function pythonDoctor(): PythonDoctorReport {
     interpreterProblems: found ? [] : tried,
     venv: { path: VENV_DIR, exists: venvExists, python: readStamp()?.version ?? null },
     packages: wanted.map((p) => ({ ...p, installed: installed[p.name] ?? null })),
+    sampler: samplerDoctor(),
   };
 }

@@ -81,6 +81,9 @@ export async function doctorCommand(options: { json?: boolean }): Promise<number
       ? good('sandbox: bubblewrap — runs are isolated (namespaces, read-only system, no network)')
       : bad(`sandbox: process backend — code is NOT isolated from this machine (${bwrap.reason})`),
     `${cgroups ? colour.green('✓') : colour.yellow('·')} limits: ${report.sandbox.kernelLimits}`,
+    python.sampler.problem
+      ? `${colour.yellow('·')} sampling profiler (--sample) unavailable: ${python.sampler.problem}`
+      : good(`sampling profiler: py-spy ${python.sampler.pySpy ?? '?'}, from outside the sandbox`),
     ...developerTools.map((t) =>
       t.installed
         ? good(`${t.command}, for ${t.purpose}`)
