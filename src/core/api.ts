@@ -89,6 +89,15 @@ export const lessonBlockViewSchema = z.discriminatedUnion('kind', [
     slower: z.string(),
     factor: z.number(),
   }),
+  /** A `python profile=…` block: its program is profiled and the claims decided on the result. */
+  z.object({
+    kind: z.literal('profile'),
+    index: z.number().int(),
+    code: z.string(),
+    profiler: z.enum(['sample', 'timeline', 'memray']),
+    /** The claims as written in the lesson. */
+    claims: z.array(z.string()),
+  }),
 ]);
 export type LessonBlockView = z.infer<typeof lessonBlockViewSchema>;
 
@@ -397,6 +406,12 @@ export interface BlockResultView {
   /** What matched or not, or the measured ratio of a compare block. */
   detail: string;
   timeit: TimeitReport | null;
+  /** Profile blocks: which profiler ran, each claim's verdict, and the views to draw. */
+  profiler?: 'sample' | 'timeline' | 'memray';
+  claims?: { text: string; ok: boolean; detail: string }[];
+  sampled?: SampledProfile | null;
+  timeline?: Timeline | null;
+  memray?: Omit<HarnessResultOf<'memray'>, 'captureBase64'> | null;
 }
 
 export type JobResultView =

@@ -87,7 +87,46 @@ export interface CompareBlock {
   factor: number;
 }
 
-export type LessonBlock = RunBlock | CompareBlock;
+/** Profilers a `python profile=…` block can ask for (docs/authoring.md, "Profile blocks"). */
+export const PROFILE_BLOCK_PROFILERS = ['sample', 'timeline', 'memray'] as const;
+export type ProfileBlockProfiler = (typeof PROFILE_BLOCK_PROFILERS)[number];
+
+/**
+ * One claim of a profile block, decided on the structure of the result (which function, which
+ * lanes at once), never on a timing. `text` is the claim as written; `line` its 1-based line in
+ * the lesson file.
+ * - hot: the learner function with the most self samples is `name`, optionally in worker
+ *   threads of the first process, in child processes, or in the main thread.
+ * - concurrency: the most lanes in one state at once is ≤ 1 (serial) or ≥ `atLeast`
+ *   (overlapping); the state is `running` or `waiting-io` (the larger peak) unless named.
+ * - peak-in: at memray's peak, the learner function holding the most bytes (allocated with it
+ *   as the innermost learner frame) is `name`.
+ * - leak-in: the largest never-freed allocation with a learner frame was made in `name`.
+ */
+export type ProfileClaim = { text: string; line: number } & (
+  | { kind: 'hot'; name: string; where: 'threads' | 'processes' | 'main-thread' | null }
+  | {
+      kind: 'concurrency';
+      overlapping: boolean;
+      atLeast: number;
+      state: 'running' | 'waiting-io' | 'waiting-lock' | null;
+    }
+  | { kind: 'peak-in'; name: string }
+  | { kind: 'leak-in'; name: string }
+);
+
+/** A `python profile=sample|timeline|memray` block and the claims its `claims` fence states. */
+export interface ProfileBlock {
+  kind: 'profile';
+  line: number;
+  code: string;
+  profiler: ProfileBlockProfiler;
+  timeoutS: number;
+  files: Record<string, string>;
+  claims: ProfileClaim[];
+}
+
+export type LessonBlock = RunBlock | CompareBlock | ProfileBlock;
 
 /** `key=value` words of a fence's info string (`python run expect=error`, `text file=data.csv`). */
 export function parseInfoOptions(info: string): Record<string, string> {

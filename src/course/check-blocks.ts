@@ -1,14 +1,17 @@
 /**
  * Runs a lesson's blocks in the sandbox: `python run` blocks must print their expected
- * output (and fail or hang when marked so); `python compare` claims must hold.
+ * output (and fail or hang when marked so); `python compare` claims must hold; so must the
+ * claims of `python profile=…` blocks, decided on the profiler's views (profile-claims.ts).
  */
-import { matchOutput, type CompareBlock, type RunBlock } from '../core/course.js';
+import { matchOutput, type CompareBlock, type LessonBlock, type ProfileBlock, type RunBlock } from '../core/course.js';
 import { median } from '../core/stats.js';
+import { runConcurrencyProfile } from '../runner/concurrency-profile.js';
 import type { AnyJobReport, Runner } from '../runner/runner.js';
+import { decideClaim, type ClaimVerdict, type ClaimViews } from './profile-claims.js';
 
 export interface BlockResult {
   line: number;
-  kind: 'run' | 'compare';
+  kind: LessonBlock['kind'];
   ok: boolean;
   /** What happened, for the author: the first mismatching line, or the measured ratio. */
   detail: string;
@@ -18,8 +21,12 @@ export interface BlockResult {
   report: AnyJobReport;
 }
 
+function blockFiles(block: RunBlock | ProfileBlock) {
+  return [{ path: 'main.py', content: block.code }, ...Object.entries(block.files).map(([path, content]) => ({ path, content }))];
+}
+
 export async function checkRunBlock(runner: Runner, block: RunBlock): Promise<BlockResult> {
-  const files = [{ path: 'main.py', content: block.code }, ...Object.entries(block.files).map(([path, content]) => ({ path, content }))];
+  const files = blockFiles(block);
   const report = await runner.run({
     mode: 'run',
     files,
@@ -72,4 +79,41 @@ export async function checkCompareBlock(runner: Runner, block: CompareBlock): Pr
     ratio,
     detail: `${block.slower} took ${ratio.toFixed(1)}× as long as ${block.faster} (the lesson needs ≥ ${block.factor}×)`,
   };
+}
+
+export type ProfileBlockResult = BlockResult & ClaimViews & { claims: ClaimVerdict[] };
+
+/**
+ * Profiles the block's program and decides each claim. A run that did not finish cleanly fails
+ * the block whatever its claims say (a crashed example shows nothing true).
+ */
+export async function checkProfileBlock(runner: Runner, block: ProfileBlock): Promise<ProfileBlockResult> {
+  const result = await runConcurrencyProfile(
+    runner,
+    { files: blockFiles(block), entry: 'main.py', stdin: { mode: 'closed' }, limits: { wallS: block.timeoutS } },
+    block.profiler,
+  );
+  const { report, sampled, timeline, memray } = result;
+  const output = report.outcome.output.map((c) => c.text).join('');
+  const views = { sampled, timeline, memray };
+  const base = { report, line: block.line, kind: 'profile' as const, output, ...views };
+  if (report.status !== 'ok') {
+    return { ...base, ok: false, claims: [], detail: `the profiled run did not finish cleanly: ${report.message}\n${output.slice(-600)}` };
+  }
+  const claims = block.claims.map((claim) => decideClaim(claim, views));
+  const broken = claims.filter((c) => !c.ok);
+  const detail =
+    broken.length === 0
+      ? `${claims.length === 1 ? 'its claim holds' : `all ${claims.length} claims hold`}: ${claims.map((c) => c.detail).join('; ')}`
+      : broken.map((c) => `claim "${c.text}" (line ${c.line}) does not hold: ${c.detail}`).join('; ');
+  return { ...base, ok: broken.length === 0, claims, detail };
+}
+
+/** Any block, by kind: what `perflab check`, `perflab show` and the web app's Run button call. */
+export function checkBlock(runner: Runner, block: LessonBlock): Promise<BlockResult> {
+  return block.kind === 'run'
+    ? checkRunBlock(runner, block)
+    : block.kind === 'compare'
+      ? checkCompareBlock(runner, block)
+      : checkProfileBlock(runner, block);
 }

@@ -23,6 +23,7 @@ import {
 } from '../core/course.js';
 import type { DrillOutput } from '../core/drill-api.js';
 import type { Exercise } from '../core/exercise.js';
+import { parseProfileBlock } from './profile-blocks.js';
 import { ExerciseError, findExerciseDirs, loadExercise } from '../exercises/load.js';
 import { parseYaml } from '../exercises/yaml-errors.js';
 import { attachRecordedOutputs } from './drill-outputs.js';
@@ -121,6 +122,10 @@ export function extractBlocks(body: string, bodyLine: number, file: string, prob
         unordered: hasOutput && /\bunordered\b/.test(nextInfo),
       };
       blocks.push(block);
+    } else if (/^python\b/.test(info) && options.profile !== undefined) {
+      const next = tokens[index + 1];
+      const nextFence = next ? { info: next.info, content: next.content, line: (next.map?.[0] ?? 0) + bodyLine } : null;
+      blocks.push(parseProfileBlock({ info, options, code: token.content, line }, nextFence, textFiles, file, problems));
     } else if (/^python\s+compare\b/.test(info)) {
       const factor = Number(options.factor);
       if (!options.faster || !options.slower) problems.push(`${file}:${line}: a compare block needs faster=NAME and slower=NAME`);

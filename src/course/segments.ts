@@ -1,7 +1,8 @@
 /**
  * Splits a lesson body into Markdown text and runnable blocks, in document order, for readers
  * that render blocks as interactive examples (the web app). A `python run` block's `output`
- * fence is part of the block (its expected output), so it is cut from the text around it.
+ * fence is part of the block (its expected output), so it is cut from the text around it; so is
+ * a profile block's `claims` fence.
  */
 import MarkdownIt from 'markdown-it';
 import type { LessonSegment } from '../core/api.js';
@@ -25,12 +26,14 @@ export function lessonSegments(lesson: Lesson): LessonSegment[] {
     const info = fence.info.trim();
     const isRun = /^python\s+run\b/.test(info);
     const isCompare = /^python\s+compare\b/.test(info);
-    if (!isRun && !isCompare) continue;
+    // Same test as the loader's (load.ts): a python fence with a profile= option.
+    const isProfile = !isRun && /^python\b/.test(info) && /(?:^|\s)profile=/.test(info);
+    if (!isRun && !isCompare && !isProfile) continue;
     const block = lesson.blocks[blockIndex];
     if (!block) break;
     let end = fence.map[1];
     const next = fences[i + 1];
-    if (isRun && next?.map && /^output\b/.test(next.info.trim())) {
+    if (((isRun && /^output\b/.test(next?.info.trim() ?? '')) || (isProfile && /^claims\b/.test(next?.info.trim() ?? ''))) && next?.map) {
       end = next.map[1];
       i++;
     }
@@ -38,7 +41,15 @@ export function lessonSegments(lesson: Lesson): LessonSegment[] {
     segments.push({
       type: 'block',
       block:
-        block.kind === 'run'
+        block.kind === 'profile'
+          ? {
+              kind: 'profile',
+              index: blockIndex,
+              code: block.code,
+              profiler: block.profiler,
+              claims: block.claims.map((c) => c.text),
+            }
+          : block.kind === 'run'
           ? {
               kind: 'run',
               index: blockIndex,

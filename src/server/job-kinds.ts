@@ -18,7 +18,7 @@ import type { PythonRuntime } from '../core/runtime.js';
 import { formatRatio } from '../core/format.js';
 import { buildTimeitReport } from '../core/timeit-report.js';
 import { checkStatus, type VerifyReport } from '../core/verify-report.js';
-import { checkCompareBlock, checkRunBlock } from '../course/check-blocks.js';
+import { checkBlock, checkProfileBlock } from '../course/check-blocks.js';
 import { runProfilePipeline } from '../runner/profile-pipeline.js';
 import type { AnyJobReport, Runner } from '../runner/runner.js';
 import type { ResourceLimits } from '../sandbox/limits.js';
@@ -186,10 +186,13 @@ export function verifyOutcome(report: VerifyReport): JobOutcome {
   return { result: { kind: 'verify', verify: report }, message, passed, failed: false };
 }
 
-/** A lesson's runnable example: run blocks are compared with their expected output. */
+/**
+ * A lesson's runnable example: run blocks are compared with their expected output; profile
+ * blocks also carry their claims' verdicts and the profiler's views to draw.
+ */
 export async function executeBlock(runner: Runner, block: LessonBlock): Promise<JobOutcome> {
-  const checked =
-    block.kind === 'run' ? await checkRunBlock(runner, block) : await checkCompareBlock(runner, block);
+  const profiled = block.kind === 'profile' ? await checkProfileBlock(runner, block) : null;
+  const checked = profiled ?? (await checkBlock(runner, block));
   const report = checked.report;
   const view: BlockResultView = {
     run: runResultView(report),
@@ -200,6 +203,15 @@ export async function executeBlock(runner: Runner, block: LessonBlock): Promise<
       report.mode === 'timeit' && report.document?.candidates.length
         ? buildTimeitReport(report.document.candidates)
         : null,
+    ...(profiled && block.kind === 'profile'
+      ? {
+          profiler: block.profiler,
+          claims: profiled.claims.map(({ text, ok, detail }) => ({ text, ok, detail })),
+          sampled: profiled.sampled,
+          timeline: profiled.timeline,
+          memray: profiled.memray,
+        }
+      : {}),
   };
   return { result: { kind: 'block', ...view }, message: checked.detail, passed: checked.ok, failed: false };
 }

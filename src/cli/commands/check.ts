@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Exercise } from '../../core/exercise.js';
 import type { PythonRuntime } from '../../core/runtime.js';
-import { checkCompareBlock, checkRunBlock } from '../../course/check-blocks.js';
+import { checkBlock } from '../../course/check-blocks.js';
 import { RECORD_FLAG, drillLine } from '../../course/drill-outputs.js';
 import { loadCourse, type Course, type LoadedDrill, type Lesson } from '../../course/load.js';
 import { ExerciseError, findExerciseDirs, loadExercise } from '../../exercises/load.js';
@@ -108,8 +108,8 @@ async function checkLesson(lesson: Lesson, runner: Runner): Promise<LessonRow> {
   let runOk = 0;
   let claimsOk = 0;
   for (const block of lesson.blocks) {
-    const result =
-      block.kind === 'run' ? await checkRunBlock(runner, block) : await checkCompareBlock(runner, block);
+    // Profile blocks count as claims; a broken one names the lesson file, the block's line and the claim.
+    const result = await checkBlock(runner, block);
     if (result.ok) {
       if (block.kind === 'run') runOk++;
       else claimsOk++;

@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { exerciseEntry } from '../../core/exercise-workspace.js';
 import { findLesson } from '../../course/load.js';
-import { checkCompareBlock, checkRunBlock } from '../../course/check-blocks.js';
+import { checkBlock } from '../../course/check-blocks.js';
 import { UsageError } from '../errors.js';
 import { colour, formatMs } from '../format.js';
 import { withSession, type CommonOptions } from '../shared.js';
@@ -222,11 +222,10 @@ export async function showCommand(
       const started = performance.now();
       console.log(
         colour.bold(
-          `\n[${index + 1}] ${block.kind === 'run' ? 'running' : `timing ${block.faster} against ${block.slower}`}…`,
+          `\n[${index + 1}] ${block.kind === 'run' ? 'running' : block.kind === 'compare' ? `timing ${block.faster} against ${block.slower}` : `profiling (${block.profiler})`}…`,
         ),
       );
-      const result =
-        block.kind === 'run' ? await checkRunBlock(runner, block) : await checkCompareBlock(runner, block);
+      const result = await checkBlock(runner, block);
       if (block.kind === 'run') process.stdout.write(result.output ?? '');
       const took = colour.dim(`(${formatMs(performance.now() - started)})`);
       if (result.ok)

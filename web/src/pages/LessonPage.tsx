@@ -1,8 +1,9 @@
 /**
  * The lesson reader: Markdown between runnable examples. Each example runs on the server
  * (real CPython) and streams its output; a run example is then compared with the expected
- * output, a compare example shows the timeit chart. The chart and its views load only when a
- * compare example has a result.
+ * output, a compare example shows the timeit chart, a profile example its claims' verdicts and
+ * the profiler's view (LessonProfileBlock.tsx). The chart and the views load only when an
+ * example has a result.
  */
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { Link } from 'wouter';
@@ -20,6 +21,7 @@ import { Loaded } from '../components/States';
 import { useJob } from '../hooks/useJob';
 import { useCourseTitles } from '../lib/course-titles';
 import { withoutTitle } from '../lib/markdown';
+import { PROFILER_TITLES, ProfileBlockViews, ProfileClaims } from './LessonProfileBlock';
 
 const TimeitChart = lazy(() => import('../views/TimeitChart').then((m) => ({ default: m.TimeitChart })));
 // The lesson's interview questions, after the text: its own chunk, so the lesson never waits for it.
@@ -162,10 +164,15 @@ function RunnableBlock({
   const live = isLive(follow);
   const result = blockResult(follow.job?.result as JobResultView | null | undefined);
   const isCompare = block.kind === 'compare';
+  const isProfile = block.kind === 'profile';
 
   const run = () => jobs.start('block', (id) => api.runBlock(lessonId, block.index, id));
 
-  const label = isCompare ? `Time example ${number}` : `Run example ${number}`;
+  const label = isCompare
+    ? `Time example ${number}`
+    : isProfile
+      ? `Profile example ${number}`
+      : `Run example ${number}`;
   return (
     <section
       className={`runnable card${isCompare ? ' runnable-compare' : ''}`}
@@ -179,6 +186,10 @@ function RunnableBlock({
             <>
               Example {number}: is <code>{block.faster}</code> at least {block.factor}× faster than{' '}
               <code>{block.slower}</code>?
+            </>
+          ) : block.kind === 'profile' ? (
+            <>
+              Example {number}: {PROFILER_TITLES[block.profiler]}
             </>
           ) : (
             <>Example {number}</>
@@ -195,7 +206,15 @@ function RunnableBlock({
             data-testid="run-block-button"
           >
             <span aria-hidden="true">▶</span>{' '}
-            {live || starting ? 'Running…' : jobId ? 'Run again' : isCompare ? 'Time it' : 'Run'}
+            {live || starting
+              ? 'Running…'
+              : jobId
+                ? 'Run again'
+                : isCompare
+                  ? 'Time it'
+                  : isProfile
+                    ? 'Profile'
+                    : 'Run'}
             {/* The accessible name starts with the visible text, then says which example. */}
             <span className="visually-hidden"> example {number}</span>
           </button>
@@ -216,6 +235,7 @@ function RunnableBlock({
           ))}
         </p>
       )}
+      {block.kind === 'profile' && <ProfileClaims block={block} result={result} />}
       <StartError error={jobs.startError} what=" the example" />
       {jobId === null && block.kind === 'run' && block.expectedOutput !== null && (
         <div className="expected-only">
@@ -238,14 +258,20 @@ function RunnableBlock({
               data-ok={result.ok}
             >
               <span aria-hidden="true">{result.ok ? '✓' : '✗'}</span>{' '}
-              {isCompare
+              {isProfile
                 ? result.ok
-                  ? 'Confirmed: '
-                  : 'Not confirmed this time: '
-                : result.ok
-                  ? 'Output matches the expected output.'
-                  : 'Output does not match the expected output: '}
-              {isCompare || !result.ok ? result.detail : null}
+                  ? 'The run shows what the lesson claims.'
+                  : result.claims?.length
+                    ? 'Not every claim held this time (see the claims above).'
+                    : 'Not shown this time: '
+                : isCompare
+                  ? result.ok
+                    ? 'Confirmed: '
+                    : 'Not confirmed this time: '
+                  : result.ok
+                    ? 'Output matches the expected output.'
+                    : 'Output does not match the expected output: '}
+              {(isCompare || !result.ok) && !(isProfile && result.claims?.length) ? result.detail : null}
             </p>
           )}
           {result?.timeit && (
@@ -255,6 +281,7 @@ function RunnableBlock({
               </Suspense>
             </ErrorBoundary>
           )}
+          {result && isProfile && <ProfileBlockViews result={result} />}
           {result?.run &&
             result.run.status !== 'ok' &&
             result.run.exception &&
