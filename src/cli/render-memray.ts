@@ -5,6 +5,7 @@
  * shown, never judged on.
  */
 import Table from 'cli-table3';
+import { topPeakStacks } from '../core/concurrency/memory-flame.js';
 import type { MemoryFrame, MemoryLeak } from '../core/documents.js';
 import { location } from '../core/names.js';
 import type { MemrayView } from '../runner/concurrency-profile.js';
@@ -31,14 +32,8 @@ function stackLines(frames: readonly MemoryFrame[]): string {
   return lines.join('\n');
 }
 
-export interface PeakStack {
-  bytes: number;
-  allocations: number;
-  /** Innermost first. */
-  frames: MemoryFrame[];
-}
-
-function stackTable(rows: readonly (PeakStack | MemoryLeak)[]): string {
+/** Rows of stacks, each with its frames innermost first. */
+function stackTable(rows: readonly MemoryLeak[]): string {
   const table = new Table({
     ...PLAIN_TABLE,
     head: ['size', 'allocations', 'stack (innermost first)'].map((h) => colour.bold(h)),
@@ -51,7 +46,12 @@ function stackTable(rows: readonly (PeakStack | MemoryLeak)[]): string {
   return table.toString();
 }
 
-export function renderMemray(memray: MemrayView, top: number, peakStacks: readonly PeakStack[]): string {
+export function renderMemray(memray: MemrayView, top: number): string {
+  // topPeakStacks gives frames outermost first; the table reads from the allocation outwards.
+  const peakStacks = topPeakStacks(memray.peakTree, top).map((s) => ({
+    ...s,
+    frames: [...s.frames].reverse(),
+  }));
   const out = [
     colour.bold(
       `Memory (memray ${memray.tracer.version}${memray.nativeTraces ? ', native frames included' : ''}): ` +
@@ -60,7 +60,7 @@ export function renderMemray(memray: MemrayView, top: number, peakStacks: readon
     ),
     '',
     'Where the memory at the peak was allocated:',
-    stackTable(peakStacks.slice(0, top)),
+    stackTable(peakStacks),
   ];
   if (memray.leaks.length === 0) {
     out.push('', 'Nothing allocated was left unfreed at exit.');

@@ -4,6 +4,7 @@
  * of that column in. Enough to see ten downloads one after another instead of together, or
  * one pool worker doing all the work; the exact spans are in the trace (`--out x.trace.json`).
  */
+import { describeConcurrency } from '../core/concurrency/timeline-overlap.js';
 import { LANE_STATES, type LaneState, type Timeline } from '../core/concurrency/timeline.js';
 import { colour, formatMs } from './format.js';
 
@@ -177,8 +178,7 @@ export function renderLaneChart(timeline: Timeline, options: LaneChartOptions = 
   return out.join('\n');
 }
 
-/** The lane chart, then one sentence on how much ran at once (null: no sentence). */
-export function renderConcurrency(timeline: Timeline, sentence: string | null): string {
-  const chart = renderLaneChart(timeline);
-  return sentence ? `${chart}\n\n${sentence}` : chart;
+/** The lane chart, then one sentence on how many lanes ran or waited at once. */
+export function renderConcurrency(timeline: Timeline): string {
+  return `${renderLaneChart(timeline)}\n\n${describeConcurrency(timeline)}`;
 }

@@ -193,8 +193,8 @@ export async function profileConcurrency(
     process.stdout.write(JSON.stringify(document, null, 2) + '\n');
   } else {
     if (result.sampled) console.log('\n' + renderSampled(result.sampled, run.top));
-    if (result.timeline) console.log('\n' + renderConcurrency(result.timeline, null));
-    if (result.memray) console.log('\n' + renderMemray(result.memray, Math.min(run.top, 10), []));
+    if (result.timeline) console.log('\n' + renderConcurrency(result.timeline));
+    if (result.memray) console.log('\n' + renderMemray(result.memray, Math.min(run.top, 10)));
     if (!result.sampled && !result.timeline && !result.memray)
       console.log(colour.yellow(`\n${result.message}`));
     if (wrote) console.log(colour.dim(`\n${wrote}`));
