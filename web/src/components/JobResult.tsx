@@ -75,7 +75,9 @@ function ResultBody({
         <>
           <ProfileView
             result={profile as ProfileResultView}
-            artifactsBase={profile.profile ? api.artifactsBase(jobId) : undefined}
+            artifactsBase={
+              profile.profile || (profile.artifacts?.length ?? 0) > 0 ? api.artifactsBase(jobId) : undefined
+            }
             onSelectFunction={onSelectFunction}
           />
           {profile.run.status !== 'ok' && <RunSummary run={profile.run} />}

@@ -14,6 +14,7 @@ import { CodeEditor, type EditorFile } from '../components/CodeEditor';
 import { Console, revealConsole } from '../components/Console';
 import { CodeField, JobToolbar, type RunButtonSpec } from '../components/JobControls';
 import { JobResult } from '../components/JobResult';
+import { ProfilerChoice, useProfilerChoice } from '../components/ProfilerChoice';
 import { Loaded } from '../components/States';
 import { useAutoSave } from '../hooks/useAutoSave';
 import { useJob } from '../hooks/useJob';
@@ -53,6 +54,7 @@ function Workspace({ initial }: { initial: ExerciseView }) {
   const [view, setView] = useState(initial);
   const [progress, setProgress] = useState<ExerciseProgress>(initial.progress);
   const [stdin, setStdin] = useState('');
+  const [profiler, setProfiler] = useProfilerChoice(`exercise:${id}`);
   const [showHeat, setShowHeat] = useState(true);
   const wide = useMediaQuery('(min-width: 960px)');
   const [hints, setHints] = useState<HintState>({ hints: initial.hints, hintsTotal: initial.hintsTotal });
@@ -101,7 +103,13 @@ function Workspace({ initial }: { initial: ExerciseView }) {
     jobs.start(kind, async (jobId) => {
       const { files, settle } = autoSave.handOff();
       try {
-        await api.startExerciseJob(id, { kind, files, stdin: stdin || undefined, jobId });
+        await api.startExerciseJob(id, {
+          kind,
+          files,
+          stdin: stdin || undefined,
+          jobId,
+          profiler: kind === 'profile' ? profiler : undefined,
+        });
       } catch (error) {
         settle(false);
         throw error;
@@ -154,7 +162,9 @@ function Workspace({ initial }: { initial: ExerciseView }) {
           {wide && helpPanels}
         </aside>
         <section className="workspace-main" aria-label="Code" ref={editor.editorSection}>
-          <JobToolbar buttons={BUTTONS} jobs={jobs} onStart={(kind) => void start(kind)} />
+          <JobToolbar buttons={BUTTONS} jobs={jobs} onStart={(kind) => void start(kind)}>
+            <ProfilerChoice value={profiler} onChange={setProfiler} disabled={jobs.busy} />
+          </JobToolbar>
           <HeatLegend
             shown={showHeat}
             hasHeat={editor.heat !== undefined && Object.keys(editor.heat).length > 0}

@@ -11,6 +11,7 @@ import { CodeEditor, type EditorFile } from '../components/CodeEditor';
 import { Console, revealConsole } from '../components/Console';
 import { JobToolbar, type RunButtonSpec } from '../components/JobControls';
 import { JobResult } from '../components/JobResult';
+import { ProfilerChoice, useProfilerChoice } from '../components/ProfilerChoice';
 import { useJob } from '../hooks/useJob';
 import { useJobEditor } from '../hooks/useJobEditor';
 import { useShortcuts } from '../lib/shortcuts';
@@ -31,6 +32,7 @@ export default function WorkbenchPage() {
   const [uploads, setUploads] = useState<Upload[]>([]);
   const [uploadErrors, setUploadErrors] = useState<string[]>([]);
   const [entry, setEntry] = useState(MAIN);
+  const [profiler, setProfiler] = useProfilerChoice('workbench');
   const jobs = useJob<WorkbenchJobKind>({
     memoryKey: 'workbench',
     attachRemembered: true,
@@ -90,6 +92,7 @@ export default function WorkbenchPage() {
         args: splitArgs(args),
         stdin: stdin || undefined,
         candidates: kind === 'timeit' ? names.slice(0, MAX_CANDIDATES) : undefined,
+        profiler: kind === 'profile' ? profiler : undefined,
       }),
     );
   };
@@ -145,6 +148,7 @@ export default function WorkbenchPage() {
       <div className="workspace-grid">
         <section className="workspace-main" aria-label="Script" ref={editor.editorSection}>
           <JobToolbar buttons={BUTTONS} jobs={jobs} onStart={(kind) => void start(kind)}>
+            <ProfilerChoice value={profiler} onChange={setProfiler} disabled={jobs.busy} />
             <span className="toolbar-spacer" />
             <button type="button" className="button button-small button-quiet" onClick={restoreExample}>
               Load the example

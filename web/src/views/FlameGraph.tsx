@@ -11,24 +11,56 @@ import {
   wholeProgram,
   type FlameFrame,
 } from './flame-layout';
-import { formatCount, formatMs, formatPercent } from './format';
+import { formatBytes, formatCount, formatMs, formatPercent } from './format';
 import { ORIGIN_LABELS, type FunctionRef } from './profile-types';
 import { ShowInEditor } from './ShowInEditor';
 
 /** Row height in px; matches .pv-frame's height in styles/profile.css. */
 const ROW_PX = 24;
 
+/**
+ * A function the graph can name: cProfile's (with its call count), py-spy's or memray's
+ * (`native`: a C/C++ frame, marked as such).
+ */
+export type FlameFunction = Pick<ProfiledFunction, 'id' | 'name' | 'file' | 'line' | 'origin'> & {
+  ncalls?: number;
+  native?: boolean;
+};
+
+/** What a node's totalMs/selfMs carry: milliseconds (a profile), or bytes (memory at the peak). */
+export type FlameUnit = 'ms' | 'bytes';
+
 interface FlameGraphProps {
   callTree: readonly CallTreeNode[];
-  functions: readonly ProfiledFunction[];
+  functions: readonly FlameFunction[];
+  unit?: FlameUnit;
   onSelectFunction?: (fn: FunctionRef) => void;
 }
+
+const UNIT_TEXT: Record<
+  FlameUnit,
+  { format: (n: number) => string; of: string; width: string; empty: string }
+> = {
+  ms: {
+    format: formatMs,
+    of: 'of the run',
+    width: 'Width is time.',
+    empty: 'The profile recorded no time, so there is no call tree.',
+  },
+  bytes: {
+    format: formatBytes,
+    of: 'of the peak',
+    width: 'Width is memory in use at the peak.',
+    empty: 'No memory was in use at the peak, so there is no allocation tree.',
+  },
+};
 
 /**
  * An icicle of the call tree: callers above callees, width proportional to time. Frames are
  * buttons with a roving tabindex, so the graph is one Tab stop and arrow keys move inside it.
  */
-export function FlameGraph({ callTree, functions, onSelectFunction }: FlameGraphProps) {
+export function FlameGraph({ callTree, functions, unit = 'ms', onSelectFunction }: FlameGraphProps) {
+  const text = UNIT_TEXT[unit];
   const hintId = useId();
   const root = useMemo(() => wholeProgram(callTree), [callTree]);
   const byId = useMemo(() => new Map(functions.map((f) => [f.id, f])), [functions]);
@@ -38,13 +70,13 @@ export function FlameGraph({ callTree, functions, onSelectFunction }: FlameGraph
   const buttons = useRef(new Map<string, HTMLButtonElement>());
   const frames = useMemo(() => layoutFrames(root, zoomPath), [root, zoomPath]);
 
-  if (root.totalMs <= 0)
-    return <p className="pv-muted">The profile recorded no time, so there is no call tree.</p>;
+  if (root.totalMs <= 0) return <p className="pv-muted">{text.empty}</p>;
 
   const nameOf = (node: CallTreeNode) => {
     const fn = byId.get(node.functionId);
     if (node.functionId === ALL_FUNCTION_ID) return 'all';
-    return fn ? displayName(fn) : `function #${node.functionId}`;
+    if (!fn) return `function #${node.functionId}`;
+    return fn.native ? `${displayName(fn)} [native]` : displayName(fn);
   };
   const active = frames.find((f) => f.key === activeKey) ?? (frames[0] as FlameFrame);
   const described = frames.find((f) => f.key === hoverKey) ?? active;
@@ -77,7 +109,7 @@ export function FlameGraph({ callTree, functions, onSelectFunction }: FlameGraph
   const label = (frame: FlameFrame) => {
     const fn = byId.get(frame.node.functionId);
     const where = fn ? location(fn) : '';
-    return `${nameOf(frame.node)}${where ? ` (${where})` : ''}: ${formatMs(frame.node.totalMs)}, ${formatPercent(frame.node.totalMs / root.totalMs)} of the run`;
+    return `${nameOf(frame.node)}${where ? ` (${where})` : ''}: ${text.format(frame.node.totalMs)}, ${formatPercent(frame.node.totalMs / root.totalMs)} ${text.of}`;
   };
 
   return (
@@ -94,14 +126,14 @@ export function FlameGraph({ callTree, functions, onSelectFunction }: FlameGraph
         </button>
       </div>
       <p id={hintId} className="pv-muted pv-small">
-        Width is time. Click a frame or press Enter to zoom in; Escape zooms out; arrow keys move between
+        {text.width} Click a frame or press Enter to zoom in; Escape zooms out; arrow keys move between
         frames.
       </p>
       <div
         className="pv-flame-graph"
         data-testid="flame-graph"
         role="group"
-        aria-label="Flame graph of the call tree"
+        aria-label={unit === 'bytes' ? 'Flame graph of memory at the peak' : 'Flame graph of the call tree'}
         aria-describedby={hintId}
         style={{ height: depth * ROW_PX }}
         onKeyDown={onKeyDown}
@@ -117,7 +149,7 @@ export function FlameGraph({ callTree, functions, onSelectFunction }: FlameGraph
                 else buttons.current.delete(frame.key);
               }}
               type="button"
-              className={`pv-frame pv-origin-${fn?.origin ?? 'all'}`}
+              className={`pv-frame pv-origin-${fn?.origin ?? 'all'}${fn?.native ? ' pv-frame-native' : ''}`}
               style={{
                 left: `${frame.x * 100}%`,
                 width: `${frame.width * 100}%`,
@@ -142,9 +174,10 @@ export function FlameGraph({ callTree, functions, onSelectFunction }: FlameGraph
         fn={byId.get(described.node.functionId)}
         name={nameOf(described.node)}
         totalMs={root.totalMs}
+        unit={unit}
         onSelectFunction={onSelectFunction}
       />
-      <FlameLegend />
+      <FlameLegend native={functions.some((f) => f.native)} />
     </div>
   );
 }
@@ -184,13 +217,15 @@ function Breadcrumb({ root, zoomPath, nameOf, onZoom }: BreadcrumbProps) {
 
 interface FrameDetailProps {
   frame: FlameFrame;
-  fn: ProfiledFunction | undefined;
+  fn: FlameFunction | undefined;
   name: string;
   totalMs: number;
+  unit: FlameUnit;
   onSelectFunction?: (fn: FunctionRef) => void;
 }
 
-function FrameDetail({ frame, fn, name, totalMs, onSelectFunction }: FrameDetailProps) {
+function FrameDetail({ frame, fn, name, totalMs, unit, onSelectFunction }: FrameDetailProps) {
+  const text = UNIT_TEXT[unit];
   const where = fn ? location(fn) : '';
   const { node } = frame;
   return (
@@ -199,10 +234,10 @@ function FrameDetail({ frame, fn, name, totalMs, onSelectFunction }: FrameDetail
       {where && <span className="pv-code pv-muted">{where}</span>}
       {fn && <span>{ORIGIN_LABELS[fn.origin]}</span>}
       <span>
-        {formatMs(node.totalMs)} ({formatPercent(node.totalMs / totalMs)} of the run)
+        {text.format(node.totalMs)} ({formatPercent(node.totalMs / totalMs)} {text.of})
       </span>
-      {node.functionId !== ALL_FUNCTION_ID && <span>self {formatMs(node.selfMs)}</span>}
-      {fn && (
+      {node.functionId !== ALL_FUNCTION_ID && <span>self {text.format(node.selfMs)}</span>}
+      {fn?.ncalls !== undefined && (
         <span>
           {formatCount(fn.ncalls)} call{fn.ncalls === 1 ? '' : 's'} in the whole run
         </span>
@@ -214,7 +249,7 @@ function FrameDetail({ frame, fn, name, totalMs, onSelectFunction }: FrameDetail
   );
 }
 
-function FlameLegend() {
+function FlameLegend({ native }: { native: boolean }) {
   return (
     <ul className="pv-legend" aria-label="Frame colours">
       {Object.entries(ORIGIN_LABELS).map(([origin, text]) => (
@@ -223,6 +258,12 @@ function FlameLegend() {
           {text}
         </li>
       ))}
+      {native && (
+        <li>
+          <span className="pv-swatch pv-frame-native" aria-hidden="true" />
+          [native] C or C++ code (an extension module or the interpreter)
+        </li>
+      )}
     </ul>
   );
 }

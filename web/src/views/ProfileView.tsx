@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { lazy, Suspense, useMemo } from 'react';
 import type { ProfileResultView } from '../../../src/core/api.js';
 import type { ProfiledFunction } from '../../../src/core/documents.js';
 import { displayName, location } from '../../../src/core/names.js';
@@ -10,6 +10,9 @@ import { Tabs } from './Tabs';
 import { formatMs, formatPercent } from './format';
 import type { FunctionRef } from './profile-types';
 import './views.css';
+
+// py-spy, VizTracer and memray results: their views load only when such a result is shown.
+const ConcurrencyProfileView = lazy(() => import('./ConcurrencyProfileView'));
 
 export type { FunctionRef } from './profile-types';
 
@@ -23,6 +26,24 @@ export interface ProfileViewProps {
 
 export function ProfileView({ result, artifactsBase, onSelectFunction }: ProfileViewProps) {
   const { profile, run } = result;
+  if (result.profiler !== undefined && result.profiler !== 'cprofile') {
+    return (
+      <div className="pv-root pv-profile" data-profiler={result.profiler}>
+        <Suspense fallback={<p className="pv-muted">Loading the view…</p>}>
+          <ConcurrencyProfileView
+            result={result}
+            artifactsBase={artifactsBase}
+            onSelectFunction={onSelectFunction}
+          />
+        </Suspense>
+        {run.status !== 'ok' && (
+          <p className="pv-note" role="note">
+            The program did not finish normally ({run.message}); the profile covers what ran until then.
+          </p>
+        )}
+      </div>
+    );
+  }
   if (!profile) {
     return (
       <div className="pv-root pv-profile">
