@@ -26,9 +26,17 @@ from viztracer.patch import install_all_hooks
 from perflab_harness.paths import is_harness_file
 from perflab_harness.program import run_entry
 
+# Calls shorter than this (µs), Python or C, are not recorded. A timeline spans seconds, so
+# they would not be visible; recording every one (a tight loop's list.append, min, ...) makes
+# VizTracer's buffer and its parse the biggest cost of the mode (measured: a million 1 µs calls
+# took 8 s to parse). Waits worth drawing (sleep, lock acquire, select) are far longer.
+MIN_DURATION_US = 5
 # How long the learner process waits at its end for children still writing their trace.
 CHILD_WAIT_S = 5.0
 CHILD_POLL_S = 0.05
+# The supervisor takes a learner report of up to 64 MB (supervisor.MAX_REPORT_BYTES); the
+# events are kept under this many bytes of JSON so the report always fits. ~300 000 events.
+MAX_EVENTS_BYTES = 40 * 1024 * 1024
 # A child's trace file bigger than this is skipped (a learner-written file, or a runaway).
 MAX_CHILD_FILE_BYTES = 256 * 1024 * 1024
 # "name (/path/file.py:12)": how VizTracer names a Python function; C functions have no file.
@@ -43,7 +51,7 @@ def empty_fields():
 
 def child_arguments(job):
     """`viztracer` command-line options for Python children, the same as the parent's."""
-    arguments = ["--quiet", "--tracer_entries", str(job.timeline_max_events)]
+    arguments = ["--quiet", "--tracer_entries", str(job.timeline_max_events), "--min_duration", f"{MIN_DURATION_US}us"]
     if job.timeline_log_async:
         arguments.append("--log_async")
     return arguments
@@ -56,6 +64,7 @@ def run(context):
         tracer_entries=job.timeline_max_events,
         verbose=0,
         log_async=job.timeline_log_async,
+        min_duration=MIN_DURATION_US,
         pid_suffix=True,
         file_info=False,
         dump_raw=True,
@@ -174,14 +183,32 @@ def _process_exists(pid):
         return False
 
 
-def cap_events(events, max_events):
-    """(the earliest max_events events, how many were cut). Metadata events (process and
-    thread names, no timestamp) come first so every lane kept keeps its name."""
+def cap_events(events, max_events, max_bytes=MAX_EVENTS_BYTES):
+    """(the earliest events, how many were cut): at most max_events of them, and about
+    max_bytes of JSON. Metadata events (process and thread names, no timestamp) come first so
+    every lane kept keeps its name."""
     metadata = [event for event in events if event.get("ph") == "M"]
     timed = [event for event in events if event.get("ph") != "M"]
     timed.sort(key=_timestamp)
-    kept = (metadata + timed)[:max_events]
+    kept = []
+    budget_bytes = max_bytes
+    for event in metadata + timed:
+        if len(kept) >= max_events:
+            break
+        budget_bytes -= _estimated_json_bytes(event)
+        if budget_bytes < 0:
+            break
+        kept.append(event)
     return kept, len(events) - len(kept)
+
+
+def _estimated_json_bytes(event):
+    # The fixed keys and numbers of a VizTracer event come to ~110 bytes; names and args vary.
+    size = 110 + len(event.get("name") or "")
+    args = event.get("args")
+    if args:
+        size += len(repr(args))
+    return size
 
 
 def _timestamp(event):

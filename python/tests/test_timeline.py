@@ -152,15 +152,31 @@ def test_timeline_merges_spawned_pool_workers(harness):
 
 def test_timeline_keeps_the_earliest_events_and_counts_the_rest(harness):
     job = make_job(mode="timeline", timeline={"maxEvents": 1000, "logAsync": False})
+    # Each call sleeps (a C call of ~1 ms, far above the mode's minimum duration).
     program = """
-        def tiny(value):
-            return value + 1
+        import time
 
-        print(sum(tiny(value) for value in range(5000)))
+        def nap():
+            time.sleep(0.0005)
+
+        for _ in range(600):
+            nap()
     """
     result = harness.run({"main.py": program}, job)
     assert result.returncode == 0, result.stderr
     document = result.document
     assert_well_formed(document, "timeline")
-    assert len(document["traceEvents"]) == 1000
+    # 600 naps of two events each: VizTracer's buffer (maxEvents entries) overflows.
+    assert 900 <= len(document["traceEvents"]) <= 1000
     assert document["droppedEvents"] > 0
+
+
+def test_cap_events_keeps_lane_names_and_the_earliest_within_the_byte_budget():
+    from perflab_harness.mode_timeline import cap_events
+
+    names = [{"ph": "M", "name": "thread_name", "pid": 1, "tid": 1, "args": {"name": "MainThread"}}]
+    timed = [{"ph": "X", "name": f"f{index}", "pid": 1, "tid": 1, "ts": 100 - index, "dur": 1} for index in range(100)]
+    kept, cut = cap_events(names + timed, max_events=11)
+    assert kept[0] is names[0] and [event["ts"] for event in kept[1:]] == list(range(1, 11)) and cut == 90
+    kept, cut = cap_events(names + timed, max_events=1000, max_bytes=1200)
+    assert 5 <= len(kept) <= 11 and cut == 101 - len(kept)
