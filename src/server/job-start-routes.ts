@@ -16,14 +16,8 @@ import {
 import { exerciseEntry, learnerTree } from '../core/exercise-workspace.js';
 import type { JobFile, StdinSpec } from '../sandbox/types.js';
 import { HttpError, notFound, type ApiInstance, type ServerContext } from './context.js';
-import {
-  executeBlock,
-  executeProfile,
-  executeRun,
-  executeTimeit,
-  executeVerify,
-  type ProgramSpec,
-} from './job-kinds.js';
+import { executeBlock, executeRun, executeTimeit, executeVerify, type ProgramSpec } from './job-kinds.js';
+import { executeProfileWith } from './profile-kinds.js';
 import { editableOnly, exerciseRequest, idRouteSchema, findExercise, findLessonById } from './lookups.js';
 import { workbenchPathProblem } from './workbench-paths.js';
 
@@ -56,12 +50,12 @@ export function registerJobStartRoutes(api: ApiInstance, context: ServerContext)
       const edits = (await store.getSavedFiles(learnerId, id))?.files ?? {};
       await store.advanceExercise(learnerId, id, 'started', now);
       const stdin = stdinOf(request.body.stdin);
-      const kind = request.body.kind;
+      const { kind, profiler } = request.body;
       const jobId = await jobs.start(
         learnerId,
         kind,
         `exercise:${id}`,
-        { kind, edits },
+        { kind, edits, ...(kind === 'profile' ? { profiler } : {}) },
         async ({ runner, progress, files }) => {
           // The learner's edits waited on disk; the rest of the tree comes from the course.
           const spooled = Object.fromEntries(files.map((f) => [f.path, String(f.content)]));
@@ -73,7 +67,7 @@ export function registerJobStartRoutes(api: ApiInstance, context: ServerContext)
             limits: exercise.meta.limits,
           };
           if (kind === 'run') return executeRun(runner, spec);
-          if (kind === 'profile') return executeProfile(runner, spec, progress);
+          if (kind === 'profile') return executeProfileWith(runner, spec, profiler, progress);
           const outcome = await executeVerify(runner, context.runtime, exercise, spooled, progress);
           await store.advanceExercise(learnerId, id, outcome.passed ? 'solved' : 'attempted', Date.now());
           return outcome;
@@ -153,7 +147,7 @@ export function registerJobStartRoutes(api: ApiInstance, context: ServerContext)
     },
     async (request, reply) => {
       const body = request.body;
-      const { kind, entry, args: argv, candidates = [] } = body;
+      const { kind, entry, args: argv, candidates = [], profiler } = body;
       const stdin = stdinOf(body.stdin);
       const files: JobFile[] = body.files.map((f) => ({
         path: f.path,
@@ -188,6 +182,7 @@ export function registerJobStartRoutes(api: ApiInstance, context: ServerContext)
         'workbench',
         {
           kind: body.kind,
+          ...(kind === 'profile' ? { profiler } : {}),
           entry: body.entry,
           args: body.args,
           candidates: body.candidates,
@@ -203,7 +198,7 @@ export function registerJobStartRoutes(api: ApiInstance, context: ServerContext)
             limits: {},
           };
           if (kind === 'run') return executeRun(runner, spec);
-          if (kind === 'profile') return executeProfile(runner, spec, progress);
+          if (kind === 'profile') return executeProfileWith(runner, spec, profiler, progress);
           return executeTimeit(runner, spec, candidates);
         },
         { clientId: body.jobId, files },
