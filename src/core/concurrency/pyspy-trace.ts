@@ -5,8 +5,9 @@
  * py-spy writes one B/E pair per frame, nested, merging consecutive samples that share a
  * frame (a frame's `line` is the line executing, so a new line opens a new B/E pair). The two
  * outermost frames of every stack are pseudo-frames with an empty file:
- * `process <pid>:"<command line>"` and `thread (<native tid>)` or `thread (<native tid>): <name>`
- * (the name appears once py-spy has read it). Event `tid` is the pthread id, not the native tid;
+ * `process <pid>:"<command line>"` (a child process's stack starts with its parent's too) and
+ * `thread (<native tid>)` or `thread (<native tid>): <name>` (the name appears once py-spy has
+ * read it). Event `tid` is the pthread id, not the native tid;
  * `ts` is µs since py-spy started. Each sample lasts one sampling interval, so a run's length
  * is proportional to the samples in it.
  */
@@ -41,6 +42,31 @@ function frameOf(event: TraceEvent): RawFrame {
   return { name: event.name ?? '', file, line };
 }
 
+/**
+ * The pseudo-frames at the bottom of a stack: with --subprocesses a child's stack starts with
+ * its ancestors' process frames too (`process <parent>`, `process <child>`, `thread (…)`), so
+ * the process is the last process frame before the thread frame.
+ */
+function splitPseudoFrames(stack: readonly RawFrame[]): {
+  pid: number;
+  command: string;
+  nativeTid: number;
+  threadName: string;
+  frames: RawFrame[];
+} | null {
+  const threadAt = stack.findIndex((f) => f.file === '' && THREAD_FRAME.test(f.name));
+  const thread = THREAD_FRAME.exec(stack[threadAt]?.name ?? '');
+  const proc = PROCESS_FRAME.exec(stack[threadAt - 1]?.name ?? '');
+  if (!thread || !proc) return null;
+  return {
+    pid: Number(proc[1]),
+    command: proc[2] ?? '',
+    nativeTid: Number(thread[1]),
+    threadName: thread[2] ?? '',
+    frames: stack.slice(threadAt + 1),
+  };
+}
+
 /** Groups the events by (pid, native tid), in trace order; threads in order of first sample. */
 export function readPySpyTrace(events: readonly TraceEvent[]): SampledThreadTrace[] {
   const open = new Map<string, { frames: RawFrame[]; lastUs: number }>();
@@ -50,28 +76,22 @@ export function readPySpyTrace(events: readonly TraceEvent[]): SampledThreadTrac
     const key = `${String(event.pid)}/${String(event.tid)}`;
     const state = open.get(key) ?? { frames: [], lastUs: event.ts };
     open.set(key, state);
-    // The stack held from the previous event to this one is a run (pseudo-frames are the first two).
-    const [processFrame, threadFrame, ...frames] = state.frames;
-    if (event.ts > state.lastUs && processFrame && threadFrame && frames.length > 0) {
-      const proc = PROCESS_FRAME.exec(processFrame.name);
-      const thread = THREAD_FRAME.exec(threadFrame.name);
-      if (proc && thread) {
-        const pid = Number(proc[1]);
-        const nativeTid = Number(thread[1]);
-        const threadKey = `${pid}/${nativeTid}`;
-        const entry = threads.get(threadKey) ?? {
-          pid,
-          nativeTid,
-          name: '',
-          command: proc[2] ?? '',
-          runs: [],
-        };
-        threads.set(threadKey, entry);
-        if (thread[2]) entry.name = thread[2];
-        const last = entry.runs[entry.runs.length - 1];
-        if (last && last.endUs === state.lastUs && sameFrames(last.frames, frames)) last.endUs = event.ts;
-        else entry.runs.push({ startUs: state.lastUs, endUs: event.ts, frames });
-      }
+    // The stack held from the previous event to this one is a run.
+    const run = event.ts > state.lastUs ? splitPseudoFrames(state.frames) : null;
+    if (run && run.frames.length > 0) {
+      const threadKey = `${run.pid}/${run.nativeTid}`;
+      const entry = threads.get(threadKey) ?? {
+        pid: run.pid,
+        nativeTid: run.nativeTid,
+        name: '',
+        command: run.command,
+        runs: [],
+      };
+      threads.set(threadKey, entry);
+      if (run.threadName) entry.name = run.threadName;
+      const last = entry.runs[entry.runs.length - 1];
+      if (last && last.endUs === state.lastUs && sameFrames(last.frames, run.frames)) last.endUs = event.ts;
+      else entry.runs.push({ startUs: state.lastUs, endUs: event.ts, frames: run.frames });
     }
     state.lastUs = event.ts;
     if (event.ph === 'B') state.frames = [...state.frames, frameOf(event)];

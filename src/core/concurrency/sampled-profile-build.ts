@@ -9,13 +9,14 @@
  *   line seen for it (a location to open, not a definition site).
  * - Harness frames (perflab_harness, runpy) are stripped from the outermost end of every stack;
  *   samples of harness code only (its start-up) are dropped.
- * - GIL: a thread's sample held the GIL when the --gil trace has a sample of the same thread
- *   (pid + native tid) then; per function `gilSamples` counts GIL samples with it on top.
- * - Kernel CPU: joined from capture.threadCpu by (host pid, native tid); idle = lifetime − CPU.
+ * - Threads are cut to their lifetime and their GIL-holding time worked out as pyspy-threads.ts
+ *   explains; per function, `gilSamples` counts the GIL-holding samples with it on top.
+ * - Kernel CPU: the host's /proc reading of the thread; idle = observed lifetime − CPU time.
  */
 import type { CallTreeNode } from '../profile-model.js';
 import { displayFile, originOf, stripHarness, type RawFrame } from './frames.js';
-import { readPySpyTrace, samplesBetween, type SampledThreadTrace } from './pyspy-trace.js';
+import { samplesBetween, type StackRun } from './pyspy-trace.js';
+import { pySpyThreads } from './pyspy-threads.js';
 import {
   SAMPLED_PROFILE_FORMAT,
   type SampleCapture,
@@ -24,7 +25,6 @@ import {
   type SampledProfile,
   type SampledThread,
 } from './sampled-profile.js';
-import { processLabels } from './process-labels.js';
 
 const HOT_LIMIT = 5;
 
@@ -57,13 +57,13 @@ export interface WeightedStack {
 }
 
 export function threadStacks(
-  trace: SampledThreadTrace,
+  runs: readonly StackRun[],
   rateHz: number,
   table: FunctionTable,
 ): WeightedStack[] {
-  const firstUs = trace.runs[0]?.startUs ?? 0;
+  const firstUs = runs[0]?.startUs ?? 0;
   const stacks: WeightedStack[] = [];
-  for (const run of trace.runs) {
+  for (const run of runs) {
     const frames = stripHarness(run.frames);
     const samples = samplesBetween(firstUs, run.startUs, run.endUs, rateHz);
     if (frames.length === 0 || samples <= 0) continue;
@@ -133,28 +133,21 @@ function functionCounts(stacks: readonly WeightedStack[], gilStacks: readonly We
 
 export function buildSampledProfile(capture: SampleCapture): SampledProfile {
   const table = new FunctionTable();
-  const traces = readPySpyTrace(capture.traceEvents);
-  const gilTraces = capture.gilTraceEvents ? readPySpyTrace(capture.gilTraceEvents) : null;
-  const gilByThread = new Map((gilTraces ?? []).map((t) => [`${t.pid}/${t.nativeTid}`, t]));
-  const labels = processLabels(capture, traces);
+  const { threads: sampled, processes: labels } = pySpyThreads(capture);
   const msPerSample = 1000 / capture.rateHz;
 
   const threads: SampledThread[] = [];
-  for (const trace of traces) {
-    const stacks = threadStacks(trace, capture.rateHz, table);
+  for (const thread of sampled) {
+    const stacks = threadStacks(thread.runs, capture.rateHz, table);
     const samples = stacks.reduce((sum, s) => sum + s.samples, 0);
     if (samples === 0) continue;
-    const gilTrace = gilByThread.get(`${trace.pid}/${trace.nativeTid}`);
-    const gilStacks = gilTraces ? (gilTrace ? threadStacks(gilTrace, capture.rateHz, table) : []) : null;
-    const reading = capture.threadCpu.find((r) => r.hostPid === trace.pid && r.hostTid === trace.nativeTid);
-    const process = labels.get(trace.pid);
-    const pid = process?.pid ?? trace.pid;
-    const tid = reading?.innerTid ?? trace.nativeTid;
+    const gilStacks = thread.gilRuns ? threadStacks(thread.gilRuns, capture.rateHz, table) : null;
+    const { reading } = thread;
     threads.push({
-      key: `p${pid}/t${tid}`,
-      processKey: `p${pid}`,
-      tid,
-      name: trace.name || reading?.comm || `thread ${tid}`,
+      key: `p${thread.pid}/t${thread.tid}`,
+      processKey: `p${thread.pid}`,
+      tid: thread.tid,
+      name: thread.name,
       samples,
       sampledMs: samples * msPerSample,
       gilSamples: gilStacks ? gilStacks.reduce((sum, s) => sum + s.samples, 0) : null,

@@ -4,14 +4,14 @@
  *
  * State of a sample, in this order:
  * 1. its innermost frame is a known wait (wait-kinds.ts) → waiting-lock / waiting-io;
- * 2. with --gil data: the --gil trace has a sample of this thread within one sampling interval
- *    → running; otherwise idle (off the GIL in no known wait: a blocking C call such as
+ * 2. with --gil data: the thread held the GIL then, give or take one sampling interval
+ *    (pyspy-threads.ts) → running; otherwise idle (off the GIL in no known wait: a blocking C call such as
  *    time.sleep, which py-spy shows only as the Python line calling it, or waiting for the GIL);
  * 3. without --gil data: running, which then means only "not known to wait".
  */
-import { readPySpyTrace, type SampledThreadTrace } from './pyspy-trace.js';
 import { spanFrames, stripHarness } from './frames.js';
-import { processLabels } from './process-labels.js';
+import { pySpyThreads } from './pyspy-threads.js';
+import type { StackRun } from './pyspy-trace.js';
 import type { SampleCapture } from './sampled-profile.js';
 import { finishTimeline } from './timeline-finish.js';
 import type { LaneState, Timeline, TimelineLane, TimelineSpan } from './timeline.js';
@@ -19,10 +19,10 @@ import { waitKindOf } from './wait-kinds.js';
 
 type Interval = [startUs: number, endUs: number];
 
-/** The times a thread held the GIL, widened by `slackUs` each side and merged; sorted. */
-function gilIntervals(trace: SampledThreadTrace | undefined, slackUs: number): Interval[] {
+/** GIL-holding runs widened by `slackUs` each side (one sampling interval) and merged; sorted. */
+function gilIntervals(runs: readonly StackRun[], slackUs: number): Interval[] {
   const merged: Interval[] = [];
-  for (const run of trace?.runs ?? []) {
+  for (const run of [...runs].sort((a, b) => a.startUs - b.startUs)) {
     const last = merged[merged.length - 1];
     const start = run.startUs - slackUs;
     const end = run.endUs + slackUs;
@@ -32,7 +32,7 @@ function gilIntervals(trace: SampledThreadTrace | undefined, slackUs: number): I
   return merged;
 }
 
-/** [start, end) cut into pieces inside (running) and outside (idle) the GIL intervals. */
+/** [start, end) cut into pieces inside (held) and outside the GIL intervals. */
 function splitByGil(
   start: number,
   end: number,
@@ -53,18 +53,15 @@ function splitByGil(
 }
 
 export function timelineFromPySpy(capture: SampleCapture): Timeline {
-  const traces = readPySpyTrace(capture.traceEvents);
-  const gilTraces = capture.gilTraceEvents ? readPySpyTrace(capture.gilTraceEvents) : null;
-  const gilByThread = new Map((gilTraces ?? []).map((t) => [`${t.pid}/${t.nativeTid}`, t]));
+  const { threads, processes } = pySpyThreads(capture);
   const intervalUs = 1e6 / capture.rateHz;
-  const labels = processLabels(capture, traces);
   const lanes: TimelineLane[] = [];
   const spans: TimelineSpan[] = [];
 
-  for (const [hostPid, info] of [...labels.entries()]) {
-    const own = traces.filter((t) => t.pid === hostPid && t.runs.length > 0);
+  for (const [hostPid, info] of processes) {
+    const own = threads.filter((t) => t.hostPid === hostPid);
     if (own.length === 0) continue;
-    const processLane: TimelineLane = {
+    lanes.push({
       id: `p${info.pid}`,
       kind: 'process',
       label: info.label,
@@ -73,26 +70,21 @@ export function timelineFromPySpy(capture: SampleCapture): Timeline {
       tid: null,
       startUs: Math.min(...own.map((t) => t.runs[0]?.startUs ?? 0)),
       endUs: Math.max(...own.map((t) => t.runs[t.runs.length - 1]?.endUs ?? 0)),
-    };
-    lanes.push(processLane);
-    for (const trace of own) {
-      const reading = capture.threadCpu.find((r) => r.hostPid === hostPid && r.hostTid === trace.nativeTid);
-      const tid = reading?.innerTid ?? trace.nativeTid;
+    });
+    for (const thread of own) {
       const lane = lanes.length;
       lanes.push({
-        id: `p${info.pid}/t${tid}`,
+        id: `p${info.pid}/t${thread.tid}`,
         kind: 'thread',
-        label: trace.name || reading?.comm || `thread ${tid}`,
+        label: thread.name,
         pid: info.pid,
         processLabel: info.label,
-        tid,
-        startUs: trace.runs[0]?.startUs ?? 0,
-        endUs: trace.runs[trace.runs.length - 1]?.endUs ?? 0,
+        tid: thread.tid,
+        startUs: thread.runs[0]?.startUs ?? 0,
+        endUs: thread.runs[thread.runs.length - 1]?.endUs ?? 0,
       });
-      const gil = gilTraces
-        ? gilIntervals(gilByThread.get(`${trace.pid}/${trace.nativeTid}`), intervalUs)
-        : null;
-      for (const run of trace.runs) {
+      const gil = thread.gilRuns ? gilIntervals(thread.gilRuns, intervalUs) : null;
+      for (const run of thread.runs) {
         const frames = stripHarness(run.frames);
         if (frames.length === 0) continue;
         const { stack, label } = spanFrames(frames);
@@ -108,6 +100,7 @@ export function timelineFromPySpy(capture: SampleCapture): Timeline {
     }
   }
   const notes = [...capture.errors];
-  if (!gilTraces) notes.push('No GIL data: "running" means only that the thread was not seen waiting.');
+  if (!capture.gilTraceEvents)
+    notes.push('No GIL data: "running" means only that the thread was not seen waiting.');
   return finishTimeline({ source: 'py-spy', sampleRateHz: capture.rateHz, lanes, spans, notes });
 }
