@@ -5,6 +5,8 @@ import {
   type VerifyReport,
 } from '../../../src/core/verify-report.js';
 import { NotIsolatedBadge, StatusMark } from './Badges';
+import { CheckViewsPanel } from './CheckViewsPanel';
+import { splitCheckViews } from './check-views';
 import { EvidenceList } from './EvidenceList';
 import { GrowthPlot } from './GrowthPlot';
 import { HangEvidenceView } from './HangEvidenceView';
@@ -89,6 +91,7 @@ function CheckItem({ check }: { check: CheckResult }) {
       </h4>
       <p className="pv-check-sentence">{check.sentence}</p>
       <CheckEvidence check={check} />
+      <CheckViewsOf evidence={check.evidence} />
     </li>
   );
 }
@@ -113,5 +116,11 @@ function CheckEvidence({ check }: { check: CheckResult }) {
     const hang = readHangEvidence(check.evidence);
     if (hang) return <HangEvidenceView evidence={hang} />;
   }
-  return <EvidenceList evidence={check.evidence} />;
+  return <EvidenceList evidence={splitCheckViews(check.evidence).rest} />;
+}
+
+/** A concurrency check's timeline or a memory check's flame graph at the peak, when it has one. */
+function CheckViewsOf({ evidence }: { evidence: Record<string, unknown> }) {
+  const { views } = splitCheckViews(evidence);
+  return views ? <CheckViewsPanel views={views} /> : null;
 }

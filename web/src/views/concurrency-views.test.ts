@@ -6,6 +6,7 @@ import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import type { ProfileResultView } from '../../../src/core/api.js';
+import type { CheckResult, VerifyReport } from '../../../src/core/verify-report.js';
 import { ConcurrencyProfileView } from './ConcurrencyProfileView';
 import {
   denseTimeline,
@@ -24,6 +25,7 @@ import {
 } from './sampled-rows';
 import { SampledProfileView } from './SampledProfileView';
 import { TimelineView } from './TimelineView';
+import { VerifyReportView } from './VerifyReportView';
 
 const text = (html: string) =>
   html
@@ -171,5 +173,75 @@ describe('ConcurrencyProfileView', () => {
     } as unknown as ProfileResultView;
     const html = renderToStaticMarkup(createElement(ConcurrencyProfileView, { result }));
     expect(text(html)).toBe('No timeline was recorded: The program was stopped after 10 s.');
+  });
+});
+
+describe('a verification check with a timeline or a flame graph at the peak', () => {
+  const report: VerifyReport = {
+    schema: 'perflab.verify/2',
+    exercise: 'blocking-in-async',
+    graded: 'your code',
+    passed: false,
+    status: 'failed',
+    sandbox: 'bwrap',
+    isolated: true,
+    wallMs: 4200,
+    checks: [
+      {
+        id: 'overlap',
+        kind: 'overlap',
+        title: 'The fetches overlap',
+        passed: false,
+        status: 'failed',
+        sentence: 'Ten fetches took 1.02 s: one after another.',
+        evidence: {
+          wallS: 1.02,
+          timeline: serialFetchTimeline(),
+          concurrency: 'Of 10 tasks, at most 1 was waiting on I/O at once.',
+          timelineSource: 'the judged run, sampled at 100 Hz',
+        },
+      } as CheckResult,
+      {
+        id: 'memory',
+        kind: 'memory-per-instance',
+        title: 'Records are small',
+        passed: false,
+        status: 'failed',
+        sentence: 'Each record takes 312 bytes.',
+        evidence: {
+          bytesPerInstance: 312,
+          memoryPeak: { peakBytes: hoardMemray().peakBytes, tree: hoardMemray().peakTree },
+        },
+      } as CheckResult,
+      {
+        id: 'race',
+        kind: 'race',
+        title: 'No lost updates',
+        passed: true,
+        status: 'passed',
+        sentence: 'Every run counted to 400 000.',
+        evidence: { runs: 5, timelineMissing: 'py-spy saw no call of worker.' },
+      } as CheckResult,
+    ],
+  };
+  const html = renderToStaticMarkup(createElement(VerifyReportView, { report }));
+  const checks = html.split('data-testid="verify-check"').slice(1);
+
+  it('shows the concurrency sentence and the timeline in place of their raw fields', () => {
+    expect(text(checks[0]!)).toContain('Of 10 tasks, at most 1 was waiting on I/O at once.');
+    expect(checks[0]).toContain('data-testid="check-timeline"');
+    expect(text(checks[0]!)).toContain('Timeline of the run (the judged run, sampled at 100 Hz)');
+    expect(text(checks[0]!)).not.toContain('timeline source');
+    expect(text(checks[0]!)).toContain('wall (s)');
+  });
+
+  it('draws a memory check’s peak as a flame graph in bytes', () => {
+    expect(checks[1]).toContain('data-testid="check-memory-peak"');
+    expect(checks[1]).toContain('data-name="hoard"');
+    expect(text(checks[1]!)).toContain('Memory at the peak: 42.0 MiB');
+  });
+
+  it('says why a view is missing', () => {
+    expect(text(checks[2]!)).toContain('No timeline: py-spy saw no call of worker.');
   });
 });
