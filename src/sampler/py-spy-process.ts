@@ -90,6 +90,43 @@ function limitedCommand(launch: PySpyLaunch): { command: string; args: string[] 
 }
 
 /** A started py-spy: `ready` once it samples, `ended` when it has exited (never rejects). */
+/**
+ * A Chrome trace file read with a size cap and checked against the trace-event schema; every
+ * way it can be wrong is a PySpyError naming `label`, never a crash.
+ */
+export async function readTraceFile(
+  path: string,
+  capBytes: number,
+  label: string,
+  whyMissing: () => string = () => 'no message',
+): Promise<TraceEvent[]> {
+  const size = await stat(path).then(
+    (s) => s.size,
+    () => null,
+  );
+  if (size === null) throw new PySpyError(`${label} wrote no output: ${whyMissing()}`);
+  if (size > capBytes) {
+    throw new PySpyError(
+      `${label} wrote more than the ${formatBytes(capBytes)} cap on its output: no capture (lower the sampling rate or shorten the run)`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new PySpyError(`${label} wrote output that is not JSON: ${(error as Error).message}`);
+  }
+  // py-spy 0.4 writes a bare array; the Chrome format also allows { traceEvents: [...] }.
+  const list = Array.isArray(json) ? json : (json as { traceEvents?: unknown } | null)?.traceEvents;
+  const parsed = z.array(traceEventSchema).safeParse(list);
+  if (!parsed.success) {
+    throw new PySpyError(
+      `${label} wrote an unexpected trace: ${parsed.error.issues[0]?.message ?? 'not a list'}`,
+    );
+  }
+  return parsed.data;
+}
+
 export class PySpyProcess {
   readonly ready: Promise<void>;
   readonly ended: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -153,35 +190,14 @@ export class PySpyProcess {
   }
 
   /** The trace events py-spy wrote; throws PySpyError with a sentence when there are none to read. */
-  async readEvents(): Promise<TraceEvent[]> {
+  readEvents(): Promise<TraceEvent[]> {
     const { outputPath, outputCapBytes, kind } = this.launch;
-    const size = await stat(outputPath).then(
-      (s) => s.size,
-      () => null,
+    return readTraceFile(
+      outputPath,
+      outputCapBytes,
+      `py-spy (${kind})`,
+      () => this.lastMessage() || 'no message',
     );
-    if (size === null) {
-      throw new PySpyError(`py-spy (${kind}) wrote no output: ${this.lastMessage() || 'no message'}`);
-    }
-    if (size > outputCapBytes) {
-      throw new PySpyError(
-        `py-spy (${kind}) wrote more than the ${formatBytes(outputCapBytes)} cap on its output: no capture (lower the sampling rate or shorten the run)`,
-      );
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(await readFile(outputPath, 'utf8'));
-    } catch (error) {
-      throw new PySpyError(`py-spy (${kind}) wrote output that is not JSON: ${(error as Error).message}`);
-    }
-    // py-spy 0.4 writes a bare array; the Chrome format also allows { traceEvents: [...] }.
-    const list = Array.isArray(json) ? json : (json as { traceEvents?: unknown } | null)?.traceEvents;
-    const parsed = z.array(traceEventSchema).safeParse(list);
-    if (!parsed.success) {
-      throw new PySpyError(
-        `py-spy (${kind}) wrote an unexpected trace: ${parsed.error.issues[0]?.message ?? ''}`,
-      );
-    }
-    return parsed.data;
   }
 
   /** From py-spy's last words, "Wrote chrome trace to '…'. Samples: N Errors: M": M. */

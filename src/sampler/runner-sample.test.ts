@@ -5,10 +5,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createMemoryQueue } from '../queue/memory-queue.js';
 import { Runner } from '../runner/runner.js';
-import { mainPyJob, requireBwrap } from '../test-support/sandboxes.js';
+import type { RunObserver } from '../sandbox/types.js';
+import { job, mainPyJob, program, requireBwrap, stdoutOf } from '../test-support/sandboxes.js';
+import { createPySpyObserver } from './py-spy-observer.js';
 
 const queue = createMemoryQueue({ concurrency: 1 });
-const runner = new Runner(requireBwrap(), queue);
+const sandbox = requireBwrap();
+const runner = new Runner(sandbox, queue);
 afterAll(() => queue.close());
 
 const BURN = `
@@ -70,32 +73,51 @@ describe.runIf(process.env.PERFLAB_MEASURE_SAMPLER)('sampling overhead (measurem
     async () => {
       const rounds = Number(process.env.PERFLAB_MEASURE_ROUNDS ?? 12);
       // The program times its own work: the sampler's cost on the program, apart from the
-      // run's fixed costs (py-spy starting while the learner process waits at the gate).
+      // run's fixed costs (py-spy starting while the learner process waits at the gate, and
+      // noticing the exit afterwards), which attachMs and detachMs show.
       const source =
         'import time\n\ndef work():\n    total = 0\n    for i in range(6_000_000):\n        total += i * i\n    return total\n\n' +
         'start = time.perf_counter()\nwork()\nprint((time.perf_counter() - start) * 1000)\n';
-      const arms = {
-        plain: undefined,
-        idle: { rateHz: 100, gil: false },
-        'idle+gil': { rateHz: 100, gil: true },
-      } as const;
-      const walls: Record<string, { runMs: number[]; programMs: number[] }> = {};
+      const arms = { plain: null, idle: false, 'idle+gil': true } as const;
+      const figures: Record<string, Record<'runMs' | 'programMs' | 'attachMs' | 'detachMs', number[]>> = {};
       for (let round = 0; round < rounds; round += 1) {
-        for (const [arm, sample] of Object.entries(arms)) {
-          const report = await runner.run({ ...mainPyJob('run', source), sample });
-          expect(report.status).toBe('ok');
-          if (sample) expect(report.sampleError).toBeNull();
-          const entry = (walls[arm] ??= { runMs: [], programMs: [] });
-          entry.runMs.push(report.outcome.wallMs);
-          entry.programMs.push(Number(report.outcome.output.map((c) => c.text).join('')));
+        for (const [arm, gil] of Object.entries(arms)) {
+          const entry = (figures[arm] ??= { runMs: [], programMs: [], attachMs: [], detachMs: [] });
+          let observer: RunObserver | undefined;
+          if (gil !== null) {
+            const inner = createPySpyObserver({ rateHz: 100, gil, wallLimitMs: 60_000 });
+            observer = {
+              attach: async (pid) => {
+                const t0 = performance.now();
+                await inner.attach(pid);
+                entry.attachMs.push(performance.now() - t0);
+              },
+              detach: async () => {
+                const t0 = performance.now();
+                await inner.detach();
+                entry.detachMs.push(performance.now() - t0);
+              },
+            };
+          }
+          const spec = program(source, { limits: { wallS: 60 } });
+          const outcome = await sandbox.run({
+            ...spec,
+            job: job('run', { sampleGate: observer !== undefined }),
+            observer,
+          });
+          expect(outcome.exitCode).toBe(0);
+          entry.runMs.push(outcome.wallMs + (entry.detachMs.at(-1) ?? 0));
+          entry.programMs.push(Number(stdoutOf(outcome)));
         }
       }
-      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-      const base = walls.plain as { runMs: number[]; programMs: number[] };
-      for (const [arm, { runMs, programMs }] of Object.entries(walls)) {
+      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+      const base = figures.plain as Record<string, number[]>;
+      for (const [arm, f] of Object.entries(figures)) {
+        const ratio = (name: 'runMs' | 'programMs') =>
+          (median(f[name]) / median(base[name] ?? [])).toFixed(3);
         process.stdout.write(
-          `${arm}: run wall median ${median(runMs).toFixed(0)} ms (×${(median(runMs) / median(base.runMs)).toFixed(3)}), ` +
-            `program wall median ${median(programMs).toFixed(0)} ms (×${(median(programMs) / median(base.programMs)).toFixed(3)})\n`,
+          `${arm}: run ${median(f.runMs).toFixed(0)} ms (×${ratio('runMs')}), program ${median(f.programMs).toFixed(0)} ms (×${ratio('programMs')}), ` +
+            `attach ${median(f.attachMs).toFixed(0)} ms, detach ${median(f.detachMs).toFixed(0)} ms (medians of ${rounds})\n`,
         );
       }
     },
