@@ -147,13 +147,23 @@ def test_no_rlimits_means_inherited_limits():
     contract_validator("perflab.job/1")(make_job(rlimits=dict(NO_RLIMITS)))
 
 
-def _sample(schema, every_field):
+def _result_definitions():
+    return json.loads((SCHEMA_DIR / "result.schema.json").read_text(encoding="utf-8")).get("definitions", {})
+
+
+def _sample(schema, every_field, depth=0):
     """A value the schema accepts: every required field (and, with every_field, every optional
-    one) filled with a plain value of its type, one item per list."""
+    one) filled with a plain value of its type, one item per list. A recursive type (the memray
+    tree) is followed twice, then its lists are left empty."""
+    if "$ref" in schema:
+        schema = _result_definitions()[schema["$ref"].rsplit("/", 1)[-1]]
+        depth += 1
+    if isinstance(schema.get("type"), list):
+        schema = {**schema, "type": schema["type"][0]}
     for key in ("anyOf", "oneOf"):
         if key in schema:
             options = [option for option in schema[key] if option.get("type") != "null"]
-            return _sample(options[0], every_field)
+            return _sample(options[0], every_field, depth)
     if "const" in schema:
         return schema["const"]
     if "enum" in schema:
@@ -161,9 +171,9 @@ def _sample(schema, every_field):
     kind = schema.get("type")
     if kind == "object":
         names = schema.get("properties", {}) if every_field else schema.get("required", [])
-        return {name: _sample(schema["properties"][name], every_field) for name in names}
+        return {name: _sample(schema["properties"][name], every_field, depth) for name in names}
     if kind == "array":
-        return [_sample(schema["items"], every_field)]
+        return [_sample(schema["items"], every_field, depth)] if depth < 2 else []
     return {"string": "x", "integer": 1, "number": 1.5, "boolean": True}[kind]
 
 
