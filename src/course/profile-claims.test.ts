@@ -4,6 +4,7 @@ import type { ProfileClaim } from '../core/course.js';
 import type { SampledProfile } from '../core/concurrency/sampled-profile.js';
 import { TIMELINE_FORMAT, type LaneState, type Timeline } from '../core/concurrency/timeline.js';
 import type { MemoryFrame, MemoryTreeNode } from '../core/documents.js';
+import { timelineFromVizTracer } from '../core/concurrency/timeline-viztracer.js';
 import { decideClaim, type ClaimViews } from './profile-claims.js';
 import { parseClaim } from './profile-blocks.js';
 
@@ -138,5 +139,17 @@ describe('profile claims', () => {
     expect(decideClaim(claim('leak-in: remember'), { ...none, memray: memray() })).toMatchObject({ ok: true, detail: 'the largest memory never freed was allocated in remember' });
     expect(decideClaim(claim('leak-in: build_index'), { ...none, memray: memray() }).ok).toBe(false);
     expect(decideClaim(claim('leak-in: remember'), { ...none, memray: { ...memray(), leaks: [] } }).ok).toBe(false);
+  });
+});
+
+describe('claims on a VizTracer trace', () => {
+  it('counts a thread whose trace ends inside its sleep as waiting, not running', () => {
+    // Two threads sleeping at once; neither records a call after its sleep (the trace just ends).
+    const events = [3, 4].flatMap((tid) => [
+      { ph: 'X', pid: 1, tid, ts: 1000, dur: 100_000, name: 'fetch (main.py:4)' },
+      { ph: 'X', pid: 1, tid, ts: 1001, dur: 99_998, name: 'time.sleep' },
+    ]);
+    const timeline = timelineFromVizTracer(events, { droppedEvents: 0 });
+    expect(decideClaim(claim('concurrency: overlapping 2 in waiting-io'), { ...none, timeline })).toMatchObject({ ok: true });
   });
 });

@@ -69,15 +69,17 @@ function flatten(calls: Call[], lane: number): TimelineSpan[] {
     // Rounding in the trace can leave a child a fraction of a µs past its parent.
     open.push(parent ? { ...call, endUs: Math.min(call.endUs, parent.endUs) } : call);
   }
-  for (let top = open.pop(); top; top = open.pop()) {
+  // Emit before popping: emitTo draws the innermost open call, which must still be on the stack.
+  for (let top = open[open.length - 1]; top; top = open[open.length - 1]) {
     emitTo(top.endUs);
+    open.pop();
   }
   return spans;
 }
 
 export function timelineFromVizTracer(
   events: readonly TraceEvent[],
-  options: { droppedEvents: number },
+  options: { droppedEvents: number; maxSpans?: number },
 ): Timeline {
   const threadNames = new Map<string, string>();
   const processNames = new Map<number, string>();
@@ -160,5 +162,5 @@ export function timelineFromVizTracer(
           `VizTracer left out ${options.droppedEvents} events (its buffer filled): parts of the run are missing.`,
         ]
       : [];
-  return finishTimeline({ source: 'viztracer', sampleRateHz: null, lanes, spans, notes });
+  return finishTimeline({ source: 'viztracer', sampleRateHz: null, lanes, spans, notes, maxSpans: options.maxSpans });
 }
