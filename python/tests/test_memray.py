@@ -141,3 +141,25 @@ def test_memray_adds_forked_pool_workers(harness):
     fills = [node for node in _walk(document["peakTree"]) if node["frame"] and node["frame"]["name"] == "fill"]
     # Each worker's peak holds one 3 MB block, allocated in fill() - only the workers ran it.
     assert fills and sum(node["bytes"] for node in fills) >= 3_000_000
+
+
+def test_the_supervisor_rejects_a_forged_memray_report():
+    from perflab_harness import learner_report
+    from perflab_harness.mode_memray import empty_fields
+
+    def check(fields):
+        report = {"exception": None, "setupError": None, "modeFields": fields, "childrenMaxRssKb": 0}
+        return learner_report.check_report(report, "memray")
+
+    assert check(empty_fields()) is not None
+    negative = empty_fields()
+    negative["peakTree"]["children"] = [{"frame": None, "bytes": -1, "allocations": 0, "children": []}]
+    assert check(negative) is None
+    # A tree deeper than any recursion limit is walked without recursion, and refused past the cap.
+    deep = empty_fields()
+    node = deep["peakTree"]
+    for _ in range(learner_report.MAX_MEMORY_TREE_NODES + 1):
+        child = {"frame": None, "bytes": 0, "allocations": 0, "children": []}
+        node["children"].append(child)
+        node = child
+    assert check(deep) is None
