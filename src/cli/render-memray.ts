@@ -46,12 +46,34 @@ function stackTable(rows: readonly MemoryLeak[]): string {
   return table.toString();
 }
 
+/** Stacks below this share of the whole are summed into one line: they are noise next to the big ones. */
+const MIN_SHARE = 0.01;
+
+/** The rows worth reading (at most `top`, each ≥ 1% of `wholeBytes`) and a line for the rest. */
+function significant<T extends { bytes: number }>(
+  rows: readonly T[],
+  wholeBytes: number,
+  top: number,
+): { shown: T[]; rest: string | null } {
+  const shown = rows.filter((r, i) => i === 0 || r.bytes >= wholeBytes * MIN_SHARE).slice(0, top);
+  const others = rows.slice(shown.length);
+  const restBytes = others.reduce((sum, r) => sum + r.bytes, 0);
+  const rest =
+    others.length > 0
+      ? colour.dim(
+          `and ${others.length} smaller stack${others.length === 1 ? '' : 's'}, ${formatBytes(restBytes)} together`,
+        )
+      : null;
+  return { shown, rest };
+}
+
 export function renderMemray(memray: MemrayView, top: number): string {
   // topPeakStacks gives frames outermost first; the table reads from the allocation outwards.
-  const peakStacks = topPeakStacks(memray.peakTree, top).map((s) => ({
+  const peakStacks = topPeakStacks(memray.peakTree, Number.MAX_SAFE_INTEGER).map((s) => ({
     ...s,
     frames: [...s.frames].reverse(),
   }));
+  const peak = significant(peakStacks, memray.peakBytes, top);
   const out = [
     colour.bold(
       `Memory (memray ${memray.tracer.version}${memray.nativeTraces ? ', native frames included' : ''}): ` +
@@ -60,16 +82,19 @@ export function renderMemray(memray: MemrayView, top: number): string {
     ),
     '',
     'Where the memory at the peak was allocated:',
-    stackTable(peakStacks),
+    stackTable(peak.shown),
   ];
+  if (peak.rest) out.push(peak.rest);
   if (memray.leaks.length === 0) {
     out.push('', 'Nothing allocated was left unfreed at exit.');
   } else {
+    const leaks = significant(memray.leaks, memray.leakedBytes, top);
     out.push(
       '',
-      `Never freed: ${formatBytes(memray.leakedBytes)} (${memray.leaks.length} stack${memray.leaks.length === 1 ? '' : 's'}, largest first)`,
-      stackTable(memray.leaks.slice(0, top)),
+      `Never freed before exit: ${formatBytes(memray.leakedBytes)} (largest first)`,
+      stackTable(leaks.shown),
     );
+    if (leaks.rest) out.push(leaks.rest);
   }
   return out.join('\n');
 }

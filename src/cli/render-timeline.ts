@@ -165,9 +165,9 @@ export function renderLaneChart(timeline: Timeline, options: LaneChartOptions = 
       .join('');
     out.push(`${fit(labels[row] ?? '', labelWidth)} ${glyphs.edge}${cells}${glyphs.edge}`);
   });
-  const hidden = timeline.lanes.length - drawn.length;
-  if (hidden > 0)
-    out.push(colour.dim(`… ${hidden} more lane${hidden === 1 ? '' : 's'} not drawn (the least active)`));
+  const left = timeline.lanes.filter((lane, i) => lane.kind !== 'process' && !drawn.includes(i)).length;
+  if (left > 0)
+    out.push(colour.dim(`… ${left} more lane${left === 1 ? '' : 's'} not drawn (the least active)`));
   out.push(colour.dim(timeAxis(timeline.durationUs, labelWidth + 2, columns)));
   const legend = LANE_STATES.map((state) =>
     state === 'idle' ? '(blank) idle' : `${colourOf[state](glyphs.state[state])} ${STATE_WORDS[state]}`,

@@ -60,6 +60,9 @@ const OUT_KINDS: Record<
   ],
 };
 
+/** Endings of files some profiler writes; with another profiler they are a mistake, not ".json". */
+const OTHER_ENDINGS = ['.prof', '.trace.json', '.speedscope.json', '.bin'];
+
 /**
  * The profiler the flags ask for, or null for cProfile. Flags that do not go together are a
  * usage error naming them; so are --rate/--no-gil without --sample and --native without --memray.
@@ -93,7 +96,11 @@ export function concurrencyOut(
   path: string,
 ): { path: string; artifact: ArtifactName | null } {
   const kinds = OUT_KINDS[profiler];
-  const kind = kinds.find((k) => path.endsWith(k.suffix));
+  // Longest ending first: "x.trace.json" is a trace, never perflab's ".json" document.
+  const ending = OTHER_ENDINGS.concat(kinds.map((k) => k.suffix))
+    .sort((a, b) => b.length - a.length)
+    .find((suffix) => path.endsWith(suffix));
+  const kind = kinds.find((k) => k.suffix === ending);
   if (!kind)
     throw new UsageError(
       `with --${profiler}, --out must end in ${kinds.map((k) => `${k.suffix} (${k.what})`).join(', ')}; not "${path}"`,
