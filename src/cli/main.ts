@@ -131,7 +131,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
       'instead of cProfile: sample every thread and child process with py-spy (per-thread tables, GIL, timeline)',
     )
     .option('--rate <Hz>', 'with --sample: samples per second per thread, 1-1000 (default 100)')
-    .option('--no-gil', 'with --sample: skip the second py-spy pass that records which thread held the GIL')
+    .option(
+      '--no-gil',
+      'with --sample: skip the second py-spy instance that records which thread held the GIL',
+    )
     .option(
       '--timeline',
       'instead of cProfile: trace every call with VizTracer and draw threads, processes and asyncio tasks over time',
