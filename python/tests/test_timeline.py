@@ -140,14 +140,18 @@ def test_timeline_merges_fork_pool_workers_and_a_python_subprocess(harness):
     assert len(squares) == 8
     worker_pids = {event["pid"] for event in squares}
     learner_pid = _complete_events(document, "<module> (main.py:1)")[0]["pid"]
-    assert len(worker_pids) == 2 and learner_pid not in worker_pids
+    # Which of the two workers gets which task is the pool's business (on a loaded machine one
+    # may do them all); every task ran in a worker, traced there.
+    assert 1 <= len(worker_pids) <= 2 and learner_pid not in worker_pids
     child = _complete_events(document, "child_work (child.py:")
     assert len(child) == 1 and child[0]["pid"] not in worker_pids | {learner_pid}
 
 
 def test_timeline_merges_spawned_pool_workers(harness):
-    squares = _complete_events(_pool_run(harness, "spawn"), "square (main.py:")
-    assert len(squares) == 8 and len({event["pid"] for event in squares}) == 2
+    document = _pool_run(harness, "spawn")
+    squares = _complete_events(document, "square (main.py:")
+    learner_pid = _complete_events(document, "<module> (main.py:1)")[0]["pid"]
+    assert len(squares) == 8 and learner_pid not in {event["pid"] for event in squares}
 
 
 def test_timeline_keeps_the_earliest_events_and_counts_the_rest(harness):
