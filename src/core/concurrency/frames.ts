@@ -50,12 +50,16 @@ export function displayFile(file: string): string {
 /**
  * Drops the harness's frames from the outermost end of a stack (outermost first): the learner
  * process runs the program through perflab_harness → runpy, and those frames are never the
- * learner's. A stack that is harness code only (the harness starting up) becomes empty.
+ * learner's. A stack that starts in the harness and does not go on into the learner's code
+ * (the harness's own start-up imports, its exit) is the harness's work: it becomes empty.
+ * Stacks that do not start in the harness (threads, spawned workers) are kept whole.
  */
 export function stripHarness<T extends { file: string }>(stack: readonly T[]): T[] {
   let first = 0;
   while (first < stack.length && isHarnessFile((stack[first] as T).file)) first += 1;
-  return stack.slice(first);
+  if (first === 0) return [...stack];
+  const next = stack[first];
+  return next && originOf(next.file) === 'user' ? stack.slice(first) : [];
 }
 
 /**

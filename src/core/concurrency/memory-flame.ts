@@ -4,7 +4,8 @@
  *
  * Units: here CallTreeNode.totalMs and selfMs carry BYTES, not milliseconds (a node's bytes
  * with its callees' / without them). Function ids are per (name, file, native); the line is
- * the first seen.
+ * the first seen; nodes of one function under the same parent (memray keeps one per line) are
+ * merged.
  */
 import type { MemoryFrame, MemoryTreeNode } from '../documents.js';
 import type { CallTreeNode } from '../profile-model.js';
@@ -26,8 +27,24 @@ export function memoryFlame(tree: MemoryTreeNode): {
     }
     return id;
   };
+  // memray's tree keeps one node per line; the flame graph merges a function's nodes under one parent.
+  const mergeSiblings = (nodes: CallTreeNode[]): CallTreeNode[] => {
+    const byId = new Map<number, CallTreeNode>();
+    for (const node of nodes) {
+      const known = byId.get(node.functionId);
+      if (!known) byId.set(node.functionId, { ...node, children: [...node.children] });
+      else {
+        known.totalMs += node.totalMs;
+        known.selfMs += node.selfMs;
+        known.children.push(...node.children);
+      }
+    }
+    return [...byId.values()]
+      .map((node) => ({ ...node, children: mergeSiblings(node.children) }))
+      .sort((a, b) => b.totalMs - a.totalMs);
+  };
   const convert = (node: MemoryTreeNode): CallTreeNode[] => {
-    const children = node.children.flatMap(convert).sort((a, b) => b.totalMs - a.totalMs);
+    const children = node.children.flatMap(convert);
     if (!node.frame) return children;
     const childBytes = children.reduce((sum, c) => sum + c.totalMs, 0);
     return [
@@ -39,7 +56,7 @@ export function memoryFlame(tree: MemoryTreeNode): {
       },
     ];
   };
-  return { functions, callTree: convert(tree) };
+  return { functions, callTree: mergeSiblings(convert(tree)) };
 }
 
 export interface PeakStack {

@@ -7,7 +7,8 @@
  * same thread id, or when it writes the file):
  * - Lifetime: a thread's last stack stays open after the thread has ended, until its pthread
  *   id is reused or sampling stops. Where the host saw the thread in /proc, its runs are cut at
- *   its last sighting plus LIFETIME_SLACK_MS (the /proc poll interval and clock offset).
+ *   its last sighting: early by up to one /proc poll interval (25 ms), never late, so threads
+ *   that ran one after another do not appear to overlap.
  * - GIL: the --gil trace samples only the thread holding the GIL, so each thread's frames stay
  *   open while others hold it. A process's GIL goes to the thread sampled last: each --gil
  *   sample (a B or E event) holds it until the next sample of any thread of the process, at
@@ -17,8 +18,6 @@
 import { processLabels, threadReading, type SampledProcessInfo } from './process-labels.js';
 import { readPySpyTrace, type SampledThreadTrace, type StackRun } from './pyspy-trace.js';
 import type { SampleCapture, ThreadCpuReading } from './sampled-profile.js';
-
-export const LIFETIME_SLACK_MS = 50;
 
 export interface PySpyThread {
   hostPid: number;
@@ -69,7 +68,7 @@ export function pySpyThreads(capture: SampleCapture): {
   const threads: PySpyThread[] = [];
   for (const trace of traces) {
     const reading = threadReading(capture, trace.pid, trace.nativeTid);
-    const lifetimeEndUs = reading ? (reading.lastSeenMs + LIFETIME_SLACK_MS) * 1000 : Infinity;
+    const lifetimeEndUs = reading ? reading.lastSeenMs * 1000 : Infinity;
     const runs = cutAt(trace.runs, lifetimeEndUs);
     if (runs.length === 0) continue;
     const process = processes.get(trace.pid) as SampledProcessInfo;

@@ -52,7 +52,7 @@ function splitByGil(
   return pieces;
 }
 
-export function timelineFromPySpy(capture: SampleCapture): Timeline {
+export function timelineFromPySpy(capture: SampleCapture, options: { maxSpans?: number } = {}): Timeline {
   const { threads, processes } = pySpyThreads(capture);
   const intervalUs = 1e6 / capture.rateHz;
   const lanes: TimelineLane[] = [];
@@ -102,5 +102,5 @@ export function timelineFromPySpy(capture: SampleCapture): Timeline {
   const notes = [...capture.errors];
   if (!capture.gilTraceEvents)
     notes.push('No GIL data: "running" means only that the thread was not seen waiting.');
-  return finishTimeline({ source: 'py-spy', sampleRateHz: capture.rateHz, lanes, spans, notes });
+  return finishTimeline({ source: 'py-spy', sampleRateHz: capture.rateHz, lanes, spans, notes, ...options });
 }

@@ -159,8 +159,15 @@ export function timelineFromVizTracer(
   const notes =
     options.droppedEvents > 0
       ? [
-          `VizTracer left out ${options.droppedEvents} events (its buffer filled): parts of the run are missing.`,
+          `${options.droppedEvents} events of the trace were left out (over the event cap or a full tracer buffer): parts of the run are missing.`,
         ]
       : [];
-  return finishTimeline({ source: 'viztracer', sampleRateHz: null, lanes, spans, notes, maxSpans: options.maxSpans });
+  return finishTimeline({
+    source: 'viztracer',
+    sampleRateHz: null,
+    lanes,
+    spans,
+    notes,
+    maxSpans: options.maxSpans,
+  });
 }
