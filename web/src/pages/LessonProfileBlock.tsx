@@ -37,7 +37,7 @@ export function ProfileClaims({
               {verdict && (
                 <>
                   <span aria-hidden="true">{verdict.ok ? '✓' : '✗'}</span>
-                  <span className="visually-hidden">{verdict.ok ? 'holds: ' : 'does not hold: '}</span>{' '}
+                  <span className="visually-hidden">{verdict.ok ? 'holds:' : 'does not hold:'}</span>{' '}
                 </>
               )}
               <code>{text}</code>
