@@ -132,11 +132,22 @@ async function main(): Promise<void> {
   };
   const medianMs = (i: number, mode: Mode, key: 'endToEndMs' | 'programWallMs') =>
     median((results[i]?.get(mode) ?? []).map((m) => m[key]));
-  const rows = list.map((program, i) => {
-    const cells = MODES.slice(1).map(
-      (mode) =>
-        `${ratio(pairedRatio(i, mode, 'endToEndMs'))} (${ratio(pairedRatio(i, mode, 'programWallMs'))})`,
+  // The time a profiler adds, in ms: a fixed cost (attaching, reading the output) shows as the
+  // same added time on short and long programs; a slowed-down program as a growing one.
+  const addedMs = (i: number, mode: Mode): number => {
+    const plain = results[i]?.get('plain') ?? [];
+    return median(
+      (results[i]?.get(mode) ?? []).map((m, r) => m.endToEndMs - (plain[r]?.endToEndMs ?? Number.NaN)),
     );
+  };
+  const rows = list.map((program, i) => {
+    const cells = MODES.slice(1).map((mode) => {
+      const added = addedMs(i, mode);
+      return (
+        `${ratio(pairedRatio(i, mode, 'endToEndMs'))} (${ratio(pairedRatio(i, mode, 'programWallMs'))}), ` +
+        `${added >= 0 ? '+' : '−'}${Math.abs(added).toFixed(0)} ms`
+      );
+    });
     const plain = `${(medianMs(i, 'plain', 'endToEndMs') / 1000).toFixed(2)} s (${(medianMs(i, 'plain', 'programWallMs') / 1000).toFixed(2)} s)`;
     return `| ${program.label} | ${plain} | ${cells.join(' | ')} |`;
   });
@@ -160,7 +171,8 @@ async function main(): Promise<void> {
     `## Overhead of the concurrency profilers (\`npm run bench:concurrency\`)\n\n` +
     `Measured ${date} on ${machine}; ${rounds} interleaved rounds, every program in every mode per round.\n\n` +
     `Each cell: the median over the rounds of (profiled ÷ the same round's unprofiled run), end to end as ` +
-    `\`perflab profile\` waits for it, and in brackets the program's own wall time as the sandbox measured it.\n\n` +
+    `\`perflab profile\` waits for it; in brackets the same ratio of the program's own wall time as the sandbox ` +
+    `measured it; then the median time the profiler added end to end.\n\n` +
     `${table}\n` +
     (failures.length > 0
       ? `\nRuns that did not end cleanly:\n${failures.map((f) => `- ${f}`).join('\n')}\n`
