@@ -53,6 +53,29 @@ def main():
 main()
 `;
 
+/** Three threads crunching numbers while the main thread waits in join. */
+const CRUNCHERS = `import threading
+
+
+def crunch(n):
+    total = 0
+    for i in range(n):
+        total += i * i % 7
+    return total
+
+
+def main():
+    workers = [threading.Thread(target=crunch, args=(1_500_000,), name=f"cruncher-{k}") for k in range(3)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    print("done")
+
+
+main()
+`;
+
 describe.skipIf(!HAVE_CHROMIUM)('concurrency views in Chromium', () => {
   it('draws the timeline of blocking-in-async: a lane per task, the call on hover, the trace download', async () => {
     const page = await newPage(browser, 1400, 1000);
@@ -118,6 +141,35 @@ describe.skipIf(!HAVE_CHROMIUM)('concurrency views in Chromium', () => {
     await page.reload();
     await page.getByTestId('exercise').waitFor();
     expect(await page.getByTestId('profiler-select').inputValue()).toBe('timeline');
+  }, 180_000);
+
+  it("samples every thread with py-spy: the hot function in the worker threads, a thread's flame graph", async () => {
+    const page = await newPage(browser, 1400, 1000);
+    await page.goto(`${server.url}/workbench`);
+    await page.getByTestId('workbench').waitFor();
+    await replaceEditorText(page, CRUNCHERS);
+    await page.getByTestId('profiler-select').selectOption('sample');
+    await page.getByTestId('profile-button').click();
+
+    const view = page.getByTestId('sampled-profile');
+    await view.waitFor({ timeout: 120_000 });
+    const headline = (await page.getByTestId('sampled-headline').textContent()) ?? '';
+    expect(headline).toContain('crunch');
+    expect(headline).toMatch(/cruncher-\d/);
+    expect(await page.getByTestId('sampled-rate').textContent()).toMatch(/py-spy [\d.]+, 100 samples\/s/);
+    const threads = await page
+      .getByTestId('sampled-thread')
+      .evaluateAll((buttons) => buttons.map((b) => b.getAttribute('data-thread') ?? ''));
+    expect(threads.filter((t) => t.startsWith('cruncher-')).length).toBe(3);
+    expect(threads).toContain('MainThread');
+    // Choosing the main thread shows where it waited: in join, not in crunch.
+    await page.locator('[data-testid="sampled-thread"][data-thread="MainThread"]').click();
+    const detail = page.getByTestId('sampled-thread-detail');
+    await expect.poll(() => detail.getByTestId('sampled-functions').textContent()).toContain('join');
+    await shot(page, 'workbench-sampled');
+    await expectAccessible(page, 'the workbench with a sampled profile');
+    await page.getByRole('tab', { name: 'Timeline' }).click();
+    await page.getByTestId('timeline-chart').waitFor();
   }, 180_000);
 
   it('draws the memory flame graph of the peak with memray, and its capture downloads', async () => {

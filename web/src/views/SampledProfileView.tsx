@@ -108,8 +108,8 @@ function SampledHeadline({ sampled }: { sampled: SampledProfile }) {
   return (
     <p className="pv-headline" data-testid="sampled-headline">
       Your hottest function is <strong className="pv-code">{displayName(hottest.fn)}</strong>
-      {where && <span className="pv-code pv-muted"> ({where})</span>}: {formatMs(hottest.selfMs)} of samples
-      on its own lines, in {hottest.threads.length === 1 ? 'thread' : 'threads'}{' '}
+      {where && <span className="pv-code pv-muted"> ({where})</span>}: on top of the stack for{' '}
+      {formatMs(hottest.selfMs)} of thread time, in {hottest.threads.length === 1 ? 'thread' : 'threads'}{' '}
       <strong>{nameList(hottest.threads.map((t) => t.name))}</strong>.
     </p>
   );
