@@ -3,13 +3,17 @@
  * samples, VizTracer's timeline and memray, run on real Python in the real sandbox and stored
  * in real SQLite; their downloads, and who may fetch them.
  */
+import type { FastifyRequest } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import type { JobView, ProfileResultView } from '../core/api.js';
+import { runtime } from '../test-support/sandboxes.js';
+import { buildApp } from './app.js';
 import { parseSse } from './requests.test-support.js';
-import { app, useTestApp } from './server.test-support.js';
+import { app, course, runner, store, useTestApp } from './server.test-support.js';
 
 // Several learners: who asks comes from a header (the seam accounts will replace).
-useTestApp({ learnerOf: (request) => String(request.headers['x-test-learner'] ?? 'local') });
+const learnerOf = (request: FastifyRequest) => String(request.headers['x-test-learner'] ?? 'local');
+useTestApp({ learnerOf });
 
 const THREADED = `import threading
 
@@ -129,6 +133,18 @@ describe('profile jobs with a concurrency profiler', () => {
       `attachment; filename="perflab-${id.slice(0, 8)}.memray.bin"`,
     );
     expect(bin.rawPayload.length).toBeGreaterThan(100);
+    // After a restart (a new server over the same store) the file is still there.
+    const restarted = await buildApp({ course, store, runner, runtime, learnerOf });
+    try {
+      const again = await restarted.app.inject({
+        url: `/api/jobs/${id}/artifacts/memray.bin`,
+        headers: { 'x-test-learner': 'alice' },
+      });
+      expect(again.rawPayload).toEqual(bin.rawPayload);
+    } finally {
+      await restarted.jobs.close(0);
+      await restarted.app.close();
+    }
     // Another learner: the same 404 as an unknown job.
     expect((await download(id, 'memray.bin', 'bob')).statusCode).toBe(404);
     expect(
