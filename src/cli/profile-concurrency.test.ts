@@ -18,10 +18,11 @@ const threaded = write(
 
 
 def crunch(n):
-    total = 0
-    for i in range(n):
-        total += i * i
-    return total
+    acc = 0
+    while n:
+        acc ^= n * 31
+        n -= 1
+    return acc
 
 
 def keep():
@@ -30,7 +31,7 @@ def keep():
 
 
 kept = keep()
-workers = [threading.Thread(target=crunch, args=(1_500_000,), name=f"cruncher-{i}") for i in range(2)]
+workers = [threading.Thread(target=crunch, args=(1_000_000,), name=f"cruncher-{i}") for i in range(2)]
 for w in workers:
     w.start()
 for w in workers:
