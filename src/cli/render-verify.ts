@@ -6,7 +6,10 @@ import {
   type CheckStatus,
   type VerifyReport,
 } from '../core/verify-report.js';
+import type { MemoryTreeNode } from '../core/documents.js';
+import { formatBytes } from '../core/memory-report.js';
 import { colour, formatMs } from './format.js';
+import { renderLaneChart } from './render-timeline.js';
 
 /** A mark and a word per status, so colour is never the only signal (NO_COLOR, screen readers). */
 const MARK: Record<CheckStatus, string> = {
@@ -14,6 +17,54 @@ const MARK: Record<CheckStatus, string> = {
   failed: colour.red('✗'),
   undecided: colour.yellow('? undecided:'),
 };
+
+/**
+ * The stack that holds most of the memory at the peak, named by its innermost frame of the
+ * learner's code ("make_record (record_factory.py:31)"), or its innermost frame.
+ */
+function heaviestStack(root: MemoryTreeNode): string | null {
+  let named: string | null = null;
+  for (let node: MemoryTreeNode | undefined = root; node;) {
+    const frame = node.frame;
+    if (frame && (frame.origin === 'user' || named === null))
+      named = `${frame.name} (${frame.file}:${frame.line})`;
+    node = [...node.children].sort((a, b) => b.bytes - a.bytes)[0];
+  }
+  return named;
+}
+
+/** A line per view attached to the evidence (display only: the timeline, the memory flame graph). */
+function viewLines(check: CheckResult): string[] {
+  const lines: string[] = [];
+  if (check.kind === 'overlap' || check.kind === 'cpu-scaling' || check.kind === 'race') {
+    const { concurrency, timelineSource, timelineMissing } = check.evidence;
+    if (concurrency) lines.push(`    ${concurrency}`);
+    const { timeline } = check.evidence;
+    // A compact chart: enough to see the lanes one after another or together.
+    if (timeline && timeline.lanes.length > 0)
+      lines.push(
+        ...renderLaneChart(timeline, { columns: 48, maxLanes: 8 })
+          .split('\n')
+          .map((l) => `    ${l}`),
+      );
+    if (timelineSource) lines.push(colour.dim(`    timeline: ${timelineSource}`));
+    if (timelineMissing) lines.push(colour.dim(`    ${timelineMissing}`));
+  }
+  if (check.kind === 'memory-per-instance') {
+    const { memoryPeak, memoryPeakMissing } = check.evidence;
+    if (memoryPeak) {
+      const where = heaviestStack(memoryPeak.tree);
+      lines.push(
+        colour.dim(
+          `    memory at the peak: ${formatBytes(memoryPeak.peakBytes)}${where ? `, most under ${where}` : ''}` +
+            ` (${memoryPeak.source ?? 'memray'}; the flame graph is in the web app and --json)`,
+        ),
+      );
+    }
+    if (memoryPeakMissing) lines.push(colour.dim(`    ${memoryPeakMissing}`));
+  }
+  return lines;
+}
 
 /** The lines under a check that show its evidence: what a learner needs to see what went wrong. */
 function evidenceLines(check: CheckResult): string[] {
@@ -60,7 +111,7 @@ export function renderVerifyReport(report: VerifyReport): string {
           `    measured ${extras.attempts} time${extras.attempts === 1 ? '' : 's'}, waiting ${formatMs(extras.waitedMs)} in between; not counted as failed, and not yet passed`,
         ),
       );
-    lines.push(...evidenceLines(check));
+    lines.push(...evidenceLines(check), ...viewLines(check));
   }
   const passed = report.checks.filter((c) => checkStatus(c) === 'passed').length;
   const undecided = report.checks.filter((c) => checkStatus(c) === 'undecided').length;

@@ -14,6 +14,8 @@ import { combinedStatus, withStatus, type CheckResult, type VerifyReport } from 
 import type { PythonRuntime } from '../core/runtime.js';
 import type { Runner } from '../runner/runner.js';
 import { runGrade, toGradeCheck } from './grade-job.js';
+import { attachConcurrencyViews } from './concurrency-evidence.js';
+import { attachMemoryPeaks } from './memory-flame-evidence.js';
 import { programCheck } from './program-checks.js';
 
 export type { CheckResult, VerifyReport };
@@ -215,6 +217,10 @@ export async function verifyExercise(
     results.set(check.id, await programCheck(check, exercise, files, { ...options, seed }));
   });
   await Promise.all([gradeTask, ...programTasks]);
+  // Display-only views, after every verdict is decided (their runs can change none): the
+  // timeline of each concurrency check, the memory flame graph of each per-instance check.
+  await attachConcurrencyViews(exercise, files, results, options.runner, options.onProgress);
+  await attachMemoryPeaks(exercise, files, results, options.runner, options.onProgress);
 
   const checks = exercise.meta.checks.map((c) => withStatus(results.get(c.id) as CheckResult));
   const status = combinedStatus(checks.map((c) => c.status));
