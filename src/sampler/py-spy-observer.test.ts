@@ -11,6 +11,7 @@ import { ProcessSandbox } from '../sandbox/process-backend.js';
 import type { Sandbox, SandboxOutcome } from '../sandbox/types.js';
 import { job, program, requireBwrap, runtime, stdoutOf } from '../test-support/sandboxes.js';
 import { createPySpyObserver, type PySpyObserverOptions } from './py-spy-observer.js';
+import { BURN_FUNCTION } from './programs.test-support.js';
 
 const bwrap = requireBwrap();
 const processBackend = new ProcessSandbox({ runtime });
@@ -77,21 +78,11 @@ function unbalanced(events: TraceEvent[]): string[] {
 }
 
 const THREE_BURNERS = `
-import threading, time
-
-def burn(seconds):
-    end = time.monotonic() + seconds
-    total = 0
-    while time.monotonic() < end:
-        for i in range(2000):
-            total += i * i
-    return total
-
+import threading
+${BURN_FUNCTION}
 threads = [threading.Thread(target=burn, args=(1.5,), name=f"worker-{i}") for i in range(3)]
-for t in threads:
-    t.start()
-for t in threads:
-    t.join()
+for t in threads: t.start()
+for t in threads: t.join()
 print("done")
 `;
 

@@ -51,6 +51,8 @@ export function createPySpyObserver(options: PySpyObserverOptions): PySpyObserve
   let poller: ThreadCpuPoller | null = null;
   let instances: PySpyProcess[] = [];
   let attachError: Error | null = null;
+  /** Sentences for the capture's `errors` from attaching (a --gil instance that failed). */
+  const warnings: string[] = [];
   let detaching: Promise<SampleCapture> | null = null;
 
   const attach = async (learnerHostPid: number): Promise<void> => {
@@ -77,7 +79,14 @@ export function createPySpyObserver(options: PySpyObserverOptions): PySpyObserve
             deadlineMs,
           }),
       );
-      await Promise.all(instances.map((instance) => instance.ready));
+      // Both start before the program does; only the first is essential: without GIL samples
+      // the capture still has every thread's stacks (gilTraceEvents null, and a sentence why).
+      const [idle, gil] = await Promise.allSettled(instances.map((instance) => instance.ready));
+      if (idle?.status === 'rejected') throw idle.reason;
+      if (gil?.status === 'rejected') {
+        warnings.push((gil.reason as Error).message);
+        instances = instances.slice(0, 1);
+      }
     } catch (error) {
       attachError = error instanceof Error ? error : new Error(String(error));
       throw attachError;
@@ -90,7 +99,7 @@ export function createPySpyObserver(options: PySpyObserverOptions): PySpyObserve
     if (attachError) throw attachError;
     if (instances.length === 0) throw new PySpyError('the sampler was never attached (the run ended first)');
     const [idle, gil] = instances as [PySpyProcess, PySpyProcess | undefined];
-    const errors: string[] = [];
+    const errors: string[] = [...warnings];
     const traceEvents: TraceEvent[] = repairPySpyTrace(await idle.readEvents());
     let gilTraceEvents: TraceEvent[] | null = null;
     if (gil) {

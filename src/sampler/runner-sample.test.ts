@@ -8,22 +8,14 @@ import { Runner } from '../runner/runner.js';
 import type { RunObserver } from '../sandbox/types.js';
 import { job, mainPyJob, program, requireBwrap, stdoutOf } from '../test-support/sandboxes.js';
 import { createPySpyObserver } from './py-spy-observer.js';
+import { BURN_FUNCTION } from './programs.test-support.js';
 
 const queue = createMemoryQueue({ concurrency: 1 });
 const sandbox = requireBwrap();
 const runner = new Runner(sandbox, queue);
 afterAll(() => queue.close());
 
-const BURN = `
-def burn(seconds):
-    import time
-    end = time.monotonic() + seconds
-    total = 0
-    while time.monotonic() < end:
-        for i in range(2000):
-            total += i * i
-    return total
-
+const BURN = `${BURN_FUNCTION}
 burn(SECONDS)
 print("done")
 `;
