@@ -4,23 +4,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { captureFrom } from './fixtures.test-support.js';
 import { buildSampledProfile } from './sampled-profile-build.js';
 import type { SampleCapture, SampledProfile, SampledThread } from './sampled-profile.js';
 
-export function loadCapture(name: string, overrides: Partial<SampleCapture> = {}): SampleCapture {
-  const fixture = JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8'));
-  return {
-    tool: { name: 'py-spy', version: '0.4.3' },
-    rateHz: fixture.rateHz,
-    traceEvents: fixture.traceEvents,
-    gilTraceEvents: fixture.gilTraceEvents,
-    threadCpu: fixture.threadCpu,
-    processes: fixture.processes,
-    durationMs: fixture.durationMs,
-    errors: [],
-    ...overrides,
-  };
-}
+const loadCapture = (name: string, overrides: Partial<SampleCapture> = {}) =>
+  captureFrom(
+    JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8')),
+    overrides,
+  );
 
 const hottest = (profile: SampledProfile, thread: SampledThread) =>
   profile.functions[thread.functions[0]?.functionId ?? -1]?.name;

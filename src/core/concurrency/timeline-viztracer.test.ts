@@ -5,13 +5,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from '../documents.js';
+import { eventsFrom } from './fixtures.test-support.js';
 import { TIMELINE_MAX_STACK, type Timeline } from './timeline.js';
 import { peakConcurrency } from './timeline-overlap.js';
 import { timelineFromVizTracer } from './timeline-viztracer.js';
 
-export function loadTrace(name: string): TraceEvent[] {
-  return JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8')).traceEvents;
-}
+const loadTrace = (name: string): TraceEvent[] =>
+  eventsFrom(JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8')));
 
 const laneOf = (timeline: Timeline, label: string) => timeline.lanes.findIndex((l) => l.label === label);
 const summaryOf = (timeline: Timeline, label: string) => timeline.summary[laneOf(timeline, label)];
