@@ -92,6 +92,7 @@ describe('perflab profile: flags that do not go together', () => {
     [['--sample', '--rate', '5000'], /--rate must be between 1 and 1000 Hz/],
     [['--memray', '--out', 'x.trace.json'], /with --memray, --out must end in \.bin .*\.json/],
     [['--timeline', '--out', 'x.prof'], /with --timeline, --out must end in \.trace\.json/],
+    [['--out', 'x.trace.json'], /cProfile writes no \.trace\.json: add --timeline \(or --sample\)/],
     [['--sample', '--out', 'x.bin'], /with --sample, --out must end in \.trace\.json .*\.speedscope\.json/],
   ])('%j is a usage error (exit 2) that says why', (flags, message) => {
     const result = perflab(...flags);

@@ -29,6 +29,10 @@ export interface ProfileOptions extends shared.CommonOptions, ConcurrencyFlags {
 const SORT_KEYS: ProfileSortKey[] = ['cumulative', 'tottime', 'calls'];
 
 function outKind(path: string): 'prof' | 'speedscope' | 'json' {
+  if (path.endsWith('.trace.json') || path.endsWith('.bin'))
+    throw new UsageError(
+      `cProfile writes no ${path.endsWith('.bin') ? '.bin' : '.trace.json'}: add --${path.endsWith('.bin') ? 'memray' : 'timeline (or --sample)'} for that file, or use .prof, .speedscope.json or .json`,
+    );
   if (path.endsWith('.prof')) return 'prof';
   if (path.endsWith('.speedscope.json')) return 'speedscope';
   if (path.endsWith('.json')) return 'json';
