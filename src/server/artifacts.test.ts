@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
-  artifactIn,
+  keepArtifacts,
   packArtifacts,
-  packedOf,
+  storedArtifact,
   withArtifacts,
   withoutArtifacts,
   withoutNames,
@@ -18,15 +18,15 @@ describe('a job’s downloads', () => {
     const view = { kind: 'profile', artifacts: ['trace.json', 'memray.bin'] };
     // What the store keeps, as JSON, then read back.
     const stored = JSON.parse(JSON.stringify(withArtifacts(view, packed))) as unknown;
-    expect(await artifactIn(stored, packedOf(stored), 'trace.json')).toEqual(trace);
-    expect(await artifactIn(stored, packedOf(stored), 'memray.bin')).toEqual(bin);
-    expect(await artifactIn(stored, packedOf(stored), 'profile.prof')).toBeNull();
+    expect(await storedArtifact(stored, 'trace.json')).toEqual(trace);
+    expect(await storedArtifact(stored, 'memray.bin')).toEqual(bin);
+    expect(await storedArtifact(stored, 'profile.prof')).toBeNull();
     expect(withoutArtifacts(stored as Record<string, unknown>)).toEqual(view);
   });
 
   it('reads pstats stored before there were several downloads', async () => {
     const stored = { kind: 'profile', pstatsBase64: Buffer.from('pstats!').toString('base64') };
-    expect((await artifactIn(stored, packedOf(stored), 'profile.prof'))?.toString()).toBe('pstats!');
+    expect((await storedArtifact(stored, 'profile.prof'))?.toString()).toBe('pstats!');
     expect(withoutArtifacts(stored)).toEqual({ kind: 'profile' });
   });
 
@@ -43,5 +43,16 @@ describe('a job’s downloads', () => {
     expect(dropped[0]?.sentence).toMatch(/memray\.bin .*not kept for download.*at most 1000 B/);
     const view = withoutNames({ artifacts: Object.keys(files) }, ['memray.bin']);
     expect(view).toEqual({ artifacts: ['trace.json', 'sampled.speedscope.json'] });
+  });
+
+  it('a finished job keeps what fits under 24 MB and its view stops offering the rest', async () => {
+    const big = randomBytes(25 * 1024 * 1024);
+    const kept = await keepArtifacts(
+      { artifacts: ['memray.bin', 'trace.json'] },
+      { 'memray.bin': big, 'trace.json': Buffer.from('{}') },
+    );
+    expect(kept.view).toEqual({ artifacts: ['trace.json'] });
+    expect(Object.keys(kept.packed)).toEqual(['trace.json']);
+    expect(kept.notes).toEqual([expect.stringMatching(/^memray\.bin \(25\.0 MiB.*at most 24\.0 MiB/)]);
   });
 });

@@ -86,23 +86,32 @@ export function withoutNames(result: unknown, names: ArtifactName[]): unknown {
   return { ...(result as object), artifacts: listed.filter((n) => !names.includes(n as ArtifactName)) };
 }
 
-/** The packed files of a stored result (a legacy result's pstats become profile.prof). */
-export function packedOf(result: unknown): PackedArtifacts | null {
-  if (typeof result !== 'object' || result === null) return null;
-  const stored = (result as Record<string, unknown>)[ARTIFACTS_KEY];
-  if (typeof stored === 'object' && stored !== null) return stored as PackedArtifacts;
-  return null;
+/**
+ * A finished job's files packed for keeping, and its view without the names of files left
+ * out for size; `notes` say which and why (the job's progress lines show them).
+ */
+export async function keepArtifacts<V>(
+  view: V,
+  files: ArtifactFiles,
+): Promise<{ view: V; packed: PackedArtifacts; notes: string[] }> {
+  const { packed, dropped } = await packArtifacts(files);
+  const names = dropped.map((d) => d.name);
+  return { view: withoutNames(view, names) as V, packed, notes: dropped.map((d) => d.sentence) };
 }
 
-/** One file of a stored result, ungzipped; null when it has none by that name. */
-export async function artifactIn(
-  result: unknown,
-  packed: PackedArtifacts | null,
-  name: ArtifactName,
-): Promise<Buffer | null> {
+/** One packed file, ungzipped; null when there is none by that name. */
+export async function artifactIn(packed: PackedArtifacts | null, name: ArtifactName): Promise<Buffer | null> {
   const file = packed?.[name];
-  if (file) return gunzipAsync(Buffer.from(file.gzipBase64, 'base64'));
-  const legacy = (result as Record<string, unknown> | null)?.[LEGACY_PSTATS_KEY];
-  if (name === 'profile.prof' && typeof legacy === 'string') return Buffer.from(legacy, 'base64');
-  return null;
+  return file ? gunzipAsync(Buffer.from(file.gzipBase64, 'base64')) : null;
+}
+
+/** One file of a stored result (a legacy result's pstats are profile.prof); null when it has none. */
+export async function storedArtifact(result: unknown, name: ArtifactName): Promise<Buffer | null> {
+  if (typeof result !== 'object' || result === null) return null;
+  const fields = result as Record<string, unknown>;
+  const packed = fields[ARTIFACTS_KEY];
+  const found = await artifactIn(typeof packed === 'object' ? (packed as PackedArtifacts) : null, name);
+  const legacy = fields[LEGACY_PSTATS_KEY];
+  if (!found && name === 'profile.prof' && typeof legacy === 'string') return Buffer.from(legacy, 'base64');
+  return found;
 }

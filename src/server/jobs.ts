@@ -20,10 +20,9 @@ import type { JobOutcome } from './job-kinds.js';
 import { jobView, queuedRecord, replay, stateEvent } from './job-views.js';
 import {
   artifactIn,
-  packArtifacts,
-  packedOf,
+  keepArtifacts,
+  storedArtifact,
   withArtifacts,
-  withoutNames,
   type PackedArtifacts,
 } from './artifacts.js';
 import { IdWaiters } from './id-waiters.js';
@@ -207,14 +206,10 @@ export class JobManager {
       record.message = job.abort.signal.aborted ? 'cancelled' : outcome.message;
       record.passed = outcome.passed;
       if (outcome.artifacts) {
-        const { packed, dropped } = await packArtifacts(outcome.artifacts);
-        // A file left out for size is no longer offered, and the job says why.
-        record.result = withoutNames(
-          record.result,
-          dropped.map((d) => d.name),
-        ) as typeof record.result;
-        for (const { sentence } of dropped) this.progress(job, sentence);
-        this.artifacts.set(record.id, { learnerId: record.learnerId, packed });
+        const kept = await keepArtifacts(record.result, outcome.artifacts);
+        record.result = kept.view;
+        for (const note of kept.notes) this.progress(job, note);
+        this.artifacts.set(record.id, { learnerId: record.learnerId, packed: kept.packed });
       }
     } catch (error) {
       if (job.abort.signal.aborted) {
@@ -375,10 +370,10 @@ export class JobManager {
   /** A download of a job of `learnerId` (see artifacts.ts); null when the job has no such file or is another learner's. */
   async artifactOf(learnerId: string, id: string, name: ArtifactName): Promise<Buffer | null> {
     const cached = this.artifacts.get(id);
-    if (cached) return cached.learnerId === learnerId ? artifactIn(null, cached.packed, name) : null;
+    if (cached) return cached.learnerId === learnerId ? artifactIn(cached.packed, name) : null;
     const record = await this.options.store.getJob(id);
     if (!record || record.learnerId !== learnerId) return null;
-    return artifactIn(record.result, packedOf(record.result), name);
+    return storedArtifact(record.result, name);
   }
 
   runningCount(): number {
