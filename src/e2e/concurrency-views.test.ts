@@ -5,37 +5,38 @@
  * starter (the panels fetched one after another) and the workbench's memory flame graph of a
  * program that hoards strings; screenshots in test-artifacts/screenshots.
  */
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../server/serve.js';
-import {
-  expectAccessible,
-  HAVE_CHROMIUM,
-  launchChromium,
-  newPage,
-  replaceEditorText,
-  requireChromiumInCi,
-  serveTemporaryDataDir,
-  shot,
-  type ServedDataDir,
-} from './browser-support.js';
+import type { Profiler } from '../core/api.js';
+import * as e2e from './browser-support.js';
+import { expectAccessible, shot } from './browser-support.js';
 
-requireChromiumInCi();
+e2e.requireChromiumInCi();
 
-let served: ServedDataDir;
-let server: RunningServer;
 let browser: Browser;
+let served: e2e.ServedDataDir;
+const baseUrl = () => served.server.url;
 
 beforeAll(async () => {
-  served = await serveTemporaryDataDir('perflab-e2e-concurrency');
-  server = served.server;
-  browser = await launchChromium();
+  [served, browser] = await Promise.all([
+    e2e.serveTemporaryDataDir('perflab-e2e-concurrency'),
+    e2e.launchChromium(),
+  ]);
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await served?.close();
-});
+afterAll(() => Promise.all([browser?.close(), served?.close()]));
+
+/** The workbench with `script` in the editor, profiled with `profiler`; waits for `viewTestId`. */
+async function profileInWorkbench(script: string, profiler: Profiler, viewTestId: string): Promise<Page> {
+  const page = await e2e.newPage(browser, 1400, 1000);
+  await page.goto(`${baseUrl()}/workbench`);
+  await page.getByTestId('workbench').waitFor();
+  await e2e.replaceEditorText(page, script);
+  await page.getByTestId('profiler-select').selectOption(profiler);
+  await page.getByTestId('profile-button').click();
+  await page.getByTestId(viewTestId).waitFor({ timeout: 120_000 });
+  return page;
+}
 
 /** Keeps about 20 MB of strings alive in hoard() until the end, so it owns the peak. */
 const HOARDER = `def hoard(n):
@@ -54,32 +55,31 @@ main()
 `;
 
 /** Three threads crunching numbers while the main thread waits in join. */
-const CRUNCHERS = `import threading
+const CRUNCHERS = `from threading import Thread
 
 
-def crunch(n):
-    total = 0
-    for i in range(n):
-        total += i * i % 7
-    return total
+def crunch(rounds):
+    acc = 1
+    while rounds:
+        acc = (acc * 31 + rounds) % 1_000_003
+        rounds -= 1
+    return acc
 
 
 def main():
-    workers = [threading.Thread(target=crunch, args=(1_500_000,), name=f"cruncher-{k}") for k in range(3)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
+    team = [Thread(target=crunch, args=(1_200_000,), name="cruncher-%d" % k) for k in range(3)]
+    [t.start() for t in team]
+    [t.join() for t in team]
     print("done")
 
 
 main()
 `;
 
-describe.skipIf(!HAVE_CHROMIUM)('concurrency views in Chromium', () => {
+describe.skipIf(!e2e.HAVE_CHROMIUM)('concurrency views in Chromium', () => {
   it('draws the timeline of blocking-in-async: a lane per task, the call on hover, the trace download', async () => {
-    const page = await newPage(browser, 1400, 1000);
-    await page.goto(`${server.url}/exercises/blocking-in-async`);
+    const page = await e2e.newPage(browser, 1400, 1000);
+    await page.goto(`${baseUrl()}/exercises/blocking-in-async`);
     await page.getByTestId('exercise').waitFor();
     await page.getByTestId('profiler-select').selectOption('timeline');
     await page.getByTestId('profile-button').click();
@@ -144,15 +144,7 @@ describe.skipIf(!HAVE_CHROMIUM)('concurrency views in Chromium', () => {
   }, 180_000);
 
   it("samples every thread with py-spy: the hot function in the worker threads, a thread's flame graph", async () => {
-    const page = await newPage(browser, 1400, 1000);
-    await page.goto(`${server.url}/workbench`);
-    await page.getByTestId('workbench').waitFor();
-    await replaceEditorText(page, CRUNCHERS);
-    await page.getByTestId('profiler-select').selectOption('sample');
-    await page.getByTestId('profile-button').click();
-
-    const view = page.getByTestId('sampled-profile');
-    await view.waitFor({ timeout: 120_000 });
+    const page = await profileInWorkbench(CRUNCHERS, 'sample', 'sampled-profile');
     const headline = (await page.getByTestId('sampled-headline').textContent()) ?? '';
     expect(headline).toContain('crunch');
     expect(headline).toMatch(/cruncher-\d/);
@@ -173,15 +165,8 @@ describe.skipIf(!HAVE_CHROMIUM)('concurrency views in Chromium', () => {
   }, 180_000);
 
   it('draws the memory flame graph of the peak with memray, and its capture downloads', async () => {
-    const page = await newPage(browser, 1400, 1000);
-    await page.goto(`${server.url}/workbench`);
-    await page.getByTestId('workbench').waitFor();
-    await replaceEditorText(page, HOARDER);
-    await page.getByTestId('profiler-select').selectOption('memray');
-    await page.getByTestId('profile-button').click();
-
+    const page = await profileInWorkbench(HOARDER, 'memray', 'memray-view');
     const view = page.getByTestId('memray-view');
-    await view.waitFor({ timeout: 120_000 });
     await expect.poll(() => page.getByTestId('memray-headline').textContent()).toContain('hoard');
     const frame = view.locator('[data-testid="flame-frame"][data-name="hoard"]');
     await frame.first().waitFor();

@@ -8,6 +8,7 @@ import { MemrayView } from './MemrayView';
 import type { FunctionRef } from './profile-types';
 import { SampledProfileView } from './SampledProfileView';
 import { TimelineView } from './TimelineView';
+import './views.css';
 
 export interface ConcurrencyProfileViewProps {
   result: ProfileResultView;

@@ -56,14 +56,7 @@ export function MemrayView({
           {
             id: 'peak',
             label: 'Flame graph at the peak',
-            content: (
-              <FlameGraph
-                callTree={flame.callTree}
-                functions={flame.functions}
-                unit="bytes"
-                onSelectFunction={onSelectFunction}
-              />
-            ),
+            content: <FlameGraph {...flame} unit="bytes" onSelectFunction={onSelectFunction} />,
           },
           {
             id: 'leaks',
@@ -139,15 +132,13 @@ function LeakTable({ leaks }: { leaks: readonly MemoryLeak[] }) {
                 <td className="pv-num">{formatBytes(leak.bytes)}</td>
                 <td className="pv-num">{formatCount(leak.allocations)}</td>
                 <td>
-                  {top ? <FrameText frame={top} /> : <span className="pv-muted">no stack recorded</span>}
+                  {top ? frameText(top) : <span className="pv-muted">no stack recorded</span>}
                   {rest.length > 0 && (
                     <details>
                       <summary className="pv-small">{rest.length} more frames</summary>
                       <ol className="pv-stack">
                         {rest.map((frame, j) => (
-                          <li key={j}>
-                            <FrameText frame={frame} />
-                          </li>
+                          <li key={j}>{frameText(frame)}</li>
                         ))}
                       </ol>
                     </details>
@@ -162,7 +153,7 @@ function LeakTable({ leaks }: { leaks: readonly MemoryLeak[] }) {
   );
 }
 
-function FrameText({ frame }: { frame: MemoryLeak['frames'][number] }) {
+function frameText(frame: MemoryLeak['frames'][number]) {
   return (
     <span className={frame.origin === 'user' ? 'pv-strong' : undefined}>
       <span className="pv-code">

@@ -16,22 +16,15 @@ import {
 } from './concurrency-fixtures';
 import { peakOwners } from './memray-summary';
 import { MemrayView } from './MemrayView';
-import {
-  defaultThreadKey,
-  hottestFunction,
-  nameList,
-  threadFunctionRows,
-  threadsByProcess,
-} from './sampled-rows';
+import * as sampledRows from './sampled-rows';
 import { SampledProfileView } from './SampledProfileView';
 import { TimelineView } from './TimelineView';
 import { VerifyReportView } from './VerifyReportView';
 
+const ENTITIES: Record<string, string> = { '&#x27;': "'", '&quot;': '"', '&amp;': '&' };
+/** The text a learner reads in rendered HTML. */
 const text = (html: string) =>
-  html
-    .replace(/<[^>]+>/g, '')
-    .replace(/&#x27;/g, "'")
-    .replace(/&quot;/g, '"');
+  html.replace(/<[^>]+>/g, '').replace(/&#x27;|&quot;|&amp;/g, (e) => ENTITIES[e] ?? e);
 
 describe('TimelineView', () => {
   const html = renderToStaticMarkup(
@@ -73,20 +66,20 @@ describe('sampled profile helpers', () => {
   const profile = threadsSampledProfile();
 
   it('groups threads under their process, busiest first', () => {
-    const [group] = threadsByProcess(profile);
+    const [group] = sampledRows.threadsByProcess(profile);
     expect(group?.threads.map((t) => t.name)).toHaveLength(5);
   });
 
   it('finds the hottest learner function and every thread it ran in', () => {
-    const hottest = hottestFunction(profile);
+    const hottest = sampledRows.hottestFunction(profile);
     expect(hottest?.fn.name).toBe('crunch');
     expect(hottest?.threads.map((t) => t.name)).toEqual(['worker-1', 'worker-2', 'worker-3', 'worker-4']);
     expect(hottest?.selfMs).toBe(((99 + 98 + 97 + 96) * 1000) / 100);
-    expect(defaultThreadKey(profile)).toBe('p1/t2');
+    expect(sampledRows.defaultThreadKey(profile)).toBe('p1/t2');
   });
 
   it("tabulates a thread's functions in ms, most self time first", () => {
-    const rows = threadFunctionRows(profile, profile.threads[0]!);
+    const rows = sampledRows.threadFunctionRows(profile, profile.threads[0]!);
     expect(rows.map((r) => [r.fn.name, r.selfMs, r.totalMs])).toEqual([
       ['join', 1000, 1000],
       ['<module>', 0, 1000],
@@ -95,9 +88,9 @@ describe('sampled profile helpers', () => {
   });
 
   it('lists names as a sentence', () => {
-    expect(nameList(['a'])).toBe('a');
-    expect(nameList(['a', 'b'])).toBe('a and b');
-    expect(nameList(['a', 'b', 'c', 'd', 'e'])).toBe('a, b, c and 2 more');
+    expect(sampledRows.nameList(['a'])).toBe('a');
+    expect(sampledRows.nameList(['a', 'b'])).toBe('a and b');
+    expect(sampledRows.nameList(['a', 'b', 'c', 'd', 'e'])).toBe('a, b, c and 2 more');
   });
 });
 
@@ -177,14 +170,15 @@ describe('ConcurrencyProfileView', () => {
 });
 
 describe('a verification check with a timeline or a flame graph at the peak', () => {
+  // A failed report of three checks: one with a timeline, one with a peak, one saying why it has none.
   const report: VerifyReport = {
-    schema: 'perflab.verify/2',
     exercise: 'blocking-in-async',
-    graded: 'your code',
-    passed: false,
-    status: 'failed',
-    sandbox: 'bwrap',
+    schema: 'perflab.verify/2',
     isolated: true,
+    sandbox: 'bwrap',
+    status: 'failed',
+    passed: false,
+    graded: 'your code',
     wallMs: 4200,
     checks: [
       {

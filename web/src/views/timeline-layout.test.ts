@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { denseTimeline, serialFetchTimeline } from './concurrency-fixtures';
-import {
-  drawLane,
-  formatTickUs,
-  spanForKey,
-  spansByLane,
-  timeTicks,
-  timelineRows,
-  windowBetween,
-  zoomWindow,
-} from './timeline-layout';
+import * as layout from './timeline-layout';
 
 describe('timelineRows', () => {
   it('keeps one process without a heading, its thread before its tasks', () => {
-    const rows = timelineRows(serialFetchTimeline());
+    const rows = layout.timelineRows(serialFetchTimeline());
     expect(rows.every((r) => r.kind === 'lane')).toBe(true);
     expect(rows[0]).toMatchObject({ kind: 'lane', lane: 0, label: 'MainThread' });
     expect(rows).toHaveLength(11);
@@ -30,7 +21,7 @@ describe('timelineRows', () => {
       startUs: 0,
       endUs: 1,
     });
-    const rows = timelineRows({
+    const rows = layout.timelineRows({
       lanes: [
         lane(1, 'thread', 'MainThread'),
         lane(2, 'thread', 'worker'),
@@ -44,25 +35,25 @@ describe('timelineRows', () => {
 
 describe('timeTicks', () => {
   it('steps by 1, 2 or 5 × 10^k inside the window', () => {
-    expect(timeTicks({ startUs: 0, endUs: 1_000_000 }, 5)).toEqual([
+    expect(layout.timeTicks({ startUs: 0, endUs: 1_000_000 }, 5)).toEqual([
       0, 200_000, 400_000, 600_000, 800_000, 1_000_000,
     ]);
-    expect(timeTicks({ startUs: 130, endUs: 480 }, 4)).toEqual([200, 300, 400]);
-    expect(timeTicks({ startUs: 5, endUs: 5 }, 4)).toEqual([]);
+    expect(layout.timeTicks({ startUs: 130, endUs: 480 }, 4)).toEqual([200, 300, 400]);
+    expect(layout.timeTicks({ startUs: 5, endUs: 5 }, 4)).toEqual([]);
   });
 
   it('labels in the unit that suits the window', () => {
-    expect(formatTickUs(1_500_000, 3_000_000)).toBe('1.5 s');
-    expect(formatTickUs(12_500, 50_000)).toBe('12.5 ms');
-    expect(formatTickUs(250, 1000)).toBe('250 µs');
+    expect(layout.formatTickUs(1_500_000, 3_000_000)).toBe('1.5 s');
+    expect(layout.formatTickUs(12_500, 50_000)).toBe('12.5 ms');
+    expect(layout.formatTickUs(250, 1000)).toBe('250 µs');
   });
 });
 
 describe('drawLane', () => {
   it('draws wide spans one by one at their place', () => {
     const timeline = serialFetchTimeline();
-    const byLane = spansByLane(timeline);
-    const drawn = drawLane(timeline.spans, byLane[3] ?? [], { startUs: 0, endUs: 1_020_000 }, 1020);
+    const byLane = layout.spansByLane(timeline);
+    const drawn = layout.drawLane(timeline.spans, byLane[3] ?? [], { startUs: 0, endUs: 1_020_000 }, 1020);
     // Task 3 (lane 3): idle from 10 ms to 210 ms, then waiting on I/O for 100 ms.
     expect(drawn.map((d) => [d.state, Math.round(d.xPx), Math.round(d.widthPx)])).toEqual([
       ['idle', 10, 200],
@@ -72,8 +63,8 @@ describe('drawLane', () => {
 
   it('leaves out spans outside the window and clips the ones across its edges', () => {
     const timeline = serialFetchTimeline();
-    const byLane = spansByLane(timeline);
-    const drawn = drawLane(timeline.spans, byLane[0] ?? [], { startUs: 5_000, endUs: 15_000 }, 100);
+    const byLane = layout.spansByLane(timeline);
+    const drawn = layout.drawLane(timeline.spans, byLane[0] ?? [], { startUs: 5_000, endUs: 15_000 }, 100);
     expect(drawn.map((d) => [d.state, d.xPx, d.widthPx])).toEqual([
       ['running', 0, 50],
       ['idle', 50, 50],
@@ -82,10 +73,10 @@ describe('drawLane', () => {
 
   it('merges spans thinner than a pixel, so 20 000 spans draw as at most a rectangle per pixel per lane', () => {
     const timeline = denseTimeline(20_000);
-    const byLane = spansByLane(timeline);
+    const byLane = layout.spansByLane(timeline);
     const full = { startUs: 0, endUs: timeline.durationUs };
     const started = performance.now();
-    const rects = byLane.flatMap((lane) => drawLane(timeline.spans, lane, full, 800));
+    const rects = byLane.flatMap((lane) => layout.drawLane(timeline.spans, lane, full, 800));
     const elapsedMs = performance.now() - started;
     expect(rects.length).toBeLessThanOrEqual(4 * 800);
     expect(rects.reduce((n, r) => n + r.count, 0)).toBe(20_000);
@@ -96,8 +87,8 @@ describe('drawLane', () => {
 
   it('zoomed in, shows the same spans unmerged', () => {
     const timeline = denseTimeline(20_000);
-    const byLane = spansByLane(timeline);
-    const drawn = drawLane(timeline.spans, byLane[1] ?? [], { startUs: 1000, endUs: 1500 }, 500);
+    const byLane = layout.spansByLane(timeline);
+    const drawn = layout.drawLane(timeline.spans, byLane[1] ?? [], { startUs: 1000, endUs: 1500 }, 500);
     expect(drawn).toHaveLength(10);
     expect(drawn.every((d) => d.count === 1 && d.widthPx === 50)).toBe(true);
   });
@@ -105,30 +96,36 @@ describe('drawLane', () => {
 
 describe('zooming', () => {
   it('zooms around a point and stays inside the trace', () => {
-    expect(zoomWindow({ startUs: 0, endUs: 1000 }, 0.5, 500, 1000)).toEqual({ startUs: 250, endUs: 750 });
-    expect(zoomWindow({ startUs: 0, endUs: 1000 }, 0.5, 0, 1000)).toEqual({ startUs: 0, endUs: 500 });
-    expect(zoomWindow({ startUs: 400, endUs: 600 }, 100, 500, 1000)).toEqual({ startUs: 0, endUs: 1000 });
+    expect(layout.zoomWindow({ startUs: 0, endUs: 1000 }, 0.5, 500, 1000)).toEqual({
+      startUs: 250,
+      endUs: 750,
+    });
+    expect(layout.zoomWindow({ startUs: 0, endUs: 1000 }, 0.5, 0, 1000)).toEqual({ startUs: 0, endUs: 500 });
+    expect(layout.zoomWindow({ startUs: 400, endUs: 600 }, 100, 500, 1000)).toEqual({
+      startUs: 0,
+      endUs: 1000,
+    });
   });
 
   it('makes a window of a drag either way', () => {
-    expect(windowBetween(700, 300, 1000)).toEqual({ startUs: 300, endUs: 700 });
+    expect(layout.windowBetween(700, 300, 1000)).toEqual({ startUs: 300, endUs: 700 });
   });
 });
 
 describe('spanForKey', () => {
   const timeline = serialFetchTimeline();
-  const byLane = spansByLane(timeline);
-  const order = timelineRows(timeline).flatMap((r) => (r.kind === 'lane' ? [r.lane] : []));
+  const byLane = layout.spansByLane(timeline);
+  const order = layout.timelineRows(timeline).flatMap((r) => (r.kind === 'lane' ? [r.lane] : []));
   const fetch3 = timeline.spans.findIndex((s) => s.lane === 3 && s.state === 'waiting-io');
 
   it('moves along a lane and to the span of the next lane running at the same moment', () => {
-    const idle3 = spanForKey(timeline, byLane, order, fetch3, 'ArrowLeft') as number;
+    const idle3 = layout.spanForKey(timeline, byLane, order, fetch3, 'ArrowLeft') as number;
     expect(timeline.spans[idle3]).toMatchObject({ lane: 3, state: 'idle' });
-    expect(spanForKey(timeline, byLane, order, fetch3, 'ArrowRight')).toBeNull();
-    const below = spanForKey(timeline, byLane, order, fetch3, 'ArrowDown') as number;
+    expect(layout.spanForKey(timeline, byLane, order, fetch3, 'ArrowRight')).toBeNull();
+    const below = layout.spanForKey(timeline, byLane, order, fetch3, 'ArrowDown') as number;
     // Task 4 was still idle while task 3 waited.
     expect(timeline.spans[below]).toMatchObject({ lane: 4, state: 'idle' });
-    const above = spanForKey(timeline, byLane, order, fetch3, 'ArrowUp') as number;
+    const above = layout.spanForKey(timeline, byLane, order, fetch3, 'ArrowUp') as number;
     expect(timeline.spans[above]).toMatchObject({ lane: 2, state: 'waiting-io', startUs: 110_000 });
   });
 });
