@@ -1,7 +1,8 @@
 import { lazy, Suspense, useMemo } from 'react';
-import type { ProfileResultView } from '../../../src/core/api.js';
+import type { ArtifactName, ProfileResultView } from '../../../src/core/api.js';
 import type { ProfiledFunction } from '../../../src/core/documents.js';
 import { displayName, location } from '../../../src/core/names.js';
+import { ArtifactDownloads } from './ArtifactDownloads';
 import { FlameGraph } from './FlameGraph';
 import { FunctionTable } from './FunctionTable';
 import { LineTimings } from './LineTimings';
@@ -98,7 +99,12 @@ export function ProfileView({ result, artifactsBase, onSelectFunction }: Profile
           },
         ]}
       />
-      {artifactsBase !== undefined && <Downloads base={artifactsBase} />}
+      {artifactsBase !== undefined && (
+        <ArtifactDownloads
+          base={artifactsBase}
+          names={CPROFILE_DOWNLOADS.filter((name) => result.artifacts?.includes(name) ?? true)}
+        />
+      )}
     </div>
   );
 }
@@ -137,18 +143,5 @@ function Headline({ result, functions, totalMs }: HeadlineProps) {
   );
 }
 
-function Downloads({ base }: { base: string }) {
-  return (
-    <p className="pv-downloads">
-      Download:{' '}
-      <a href={`${base}/profile.prof`} download>
-        profile.prof
-      </a>{' '}
-      <span className="pv-muted">(pstats, for snakeviz or python -m pstats)</span> ·{' '}
-      <a href={`${base}/profile.speedscope.json`} download>
-        profile.speedscope.json
-      </a>{' '}
-      <span className="pv-muted">(open at speedscope.app)</span>
-    </p>
-  );
-}
+/** cProfile's downloads: those the job lists, or both for results stored before jobs listed them. */
+const CPROFILE_DOWNLOADS: readonly ArtifactName[] = ['profile.prof', 'profile.speedscope.json'];
