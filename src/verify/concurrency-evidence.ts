@@ -15,9 +15,10 @@ import { describeConcurrency, peakConcurrency } from '../core/concurrency/timeli
 import { callWindow, sliceTimeline } from '../core/concurrency/timeline-slice.js';
 import { timelineFromPySpy } from '../core/concurrency/timeline-pyspy.js';
 import type { AuthoredCheck, Exercise } from '../core/exercise.js';
-import type { CheckResult, ConcurrencyViews } from '../core/verify-report.js';
+import type { ConcurrencyViews } from '../core/verify-report.js';
 import type { JobReport, JobRequest, Runner } from '../runner/runner.js';
 import type { JobFile } from '../sandbox/types.js';
+import type { Viewer } from './evidence-views.js';
 
 /** py-spy's rate for evidence runs (samples per second): ~20 samples in the shortest call (~0.2 s). */
 export const EVIDENCE_SAMPLE_RATE_HZ = 100;
@@ -73,17 +74,19 @@ const inSelector = (span: Timeline['spans'][number]) =>
   span.stack.some((frame) => frame.file.endsWith('selectors.py'));
 
 /**
- * How many lanes were blocked in a call at once at most: waiting on I/O, or off the GIL in a
- * call py-spy cannot name (`idle`: a blocking C call such as a socket read or a sleep), leaving
- * out event loops waiting in their selector for the requests they started.
+ * How many lanes were busy in a call at once at most — running it or blocked inside it,
+ * whichever the sampler could tell — leaving out pool threads waiting for work or results
+ * (waiting-lock), event loops waiting in their selector for the requests they started, and
+ * gaps with no stack. Independent of how a blocking C call is classified (py-spy sees only
+ * the Python line that made it).
  */
-export function peakBlocked(timeline: Timeline): number {
+export function peakBusy(timeline: Timeline): number {
   const spans = timeline.spans.flatMap((span) =>
-    (span.state === 'waiting-io' || span.state === 'idle') && !inSelector(span)
-      ? [{ ...span, state: 'waiting-io' as const }]
+    span.state !== 'waiting-lock' && span.stack.length > 0 && !inSelector(span)
+      ? [{ ...span, state: 'running' as const }]
       : [],
   );
-  return peakConcurrency({ ...timeline, spans }, 'waiting-io').lanes;
+  return peakConcurrency({ ...timeline, spans }, 'running').lanes;
 }
 
 /** One sentence read off the timeline of a call, for the kind of check. */
@@ -92,8 +95,8 @@ export function describeCallTimeline(check: CallCheck, timeline: Timeline): stri
   const name = functionOf(check.call);
   if (check.kind === 'overlap')
     return (
-      `the timeline of ${name} shows at most ${peakBlocked(timeline)} of its ${plural(threads, 'thread')} ` +
-      `blocked in a call at once (${plural(check.requests, 'request')} to make)`
+      `the timeline of ${name} shows at most ${peakBusy(timeline)} of its ${plural(threads, 'thread')} ` +
+      `busy in a call at once (${plural(check.requests, 'request')} to make)`
     );
   const processes = new Set(timeline.lanes.map((l) => l.pid)).size;
   return (
@@ -186,30 +189,14 @@ export async function concurrencyViews(
   }
 }
 
-/** The result with the views in its evidence (kinds that attach none are returned unchanged). */
-export function withConcurrencyViews(result: CheckResult, views: ConcurrencyViews): CheckResult {
-  if (result.kind !== 'overlap' && result.kind !== 'cpu-scaling' && result.kind !== 'race') return result;
-  return { ...result, evidence: { ...result.evidence, ...views } } as CheckResult;
-}
-
-/** Every concurrency check gets the timeline of its evidence run (one run each, after every verdict). */
-export async function attachConcurrencyViews(
+/** The timeline of each concurrency check's evidence run (one run each, after every verdict). */
+export const concurrencyViewer = (
+  runner: Runner,
   exercise: Exercise,
   files: JobFile[],
-  results: Map<string, CheckResult>,
-  runner: Runner,
-  onProgress?: (line: string) => void,
-): Promise<void> {
-  for (const check of exercise.meta.checks) {
-    const result = results.get(check.id);
-    if (!result || (check.kind !== 'overlap' && check.kind !== 'cpu-scaling' && check.kind !== 'race'))
-      continue;
-    onProgress?.(`sampling ${check.id} for its timeline (py-spy, display only)`);
-    // A fresh seed per run: the evidence input is never one of the verification's hidden ones.
-    const seed = Math.floor(Math.random() * 2 ** 31);
-    results.set(
-      check.id,
-      withConcurrencyViews(result, await concurrencyViews(runner, exercise, files, check, seed)),
-    );
-  }
-}
+): Viewer<'overlap' | 'cpu-scaling' | 'race'> => ({
+  kinds: ['overlap', 'cpu-scaling', 'race'],
+  // A fresh seed per run: the evidence input is never one of the verification's hidden ones.
+  build: (check) => concurrencyViews(runner, exercise, files, check, Math.floor(Math.random() * 2 ** 31)),
+  progress: (check) => `sampling ${check.id} for its timeline (py-spy, display only)`,
+});

@@ -148,6 +148,14 @@ function expectHotIn(profile: SampledProfile, hot: string, caller: string, where
   }
 }
 
+/** `name` was sampled only in the program's main thread, so never twice at once. */
+function expectOneAtATimeOnMainThread({ profile, timeline }: Sampled, name: string) {
+  const threads = threadsRunning(profile, name);
+  expect(threads, `${name} in one thread`).toHaveLength(1);
+  expect(isMainThread(profile, threads[0] as SampledThread)).toBe(true);
+  expect(peakLanesIn(timeline, name)).toBe(1);
+}
+
 describe('sampled profiles and timelines of the concurrency exercises (bubblewrap, py-spy on the host)', () => {
   const runs = new Map<string, Sampled>();
   const of = (id: string, side: 'starter' | 'solution') => runs.get(`${id}/${side}`) as Sampled;
@@ -173,10 +181,7 @@ describe('sampled profiles and timelines of the concurrency exercises (bubblewra
 
   it('blocking-in-async: the blocking fetch on the event loop thread, one at a time; on the fix in threads at once', () => {
     const starter = of('blocking-in-async', 'starter');
-    const onLoop = threadsRunning(starter.profile, 'blocking_fetch');
-    expect(onLoop).toHaveLength(1);
-    expect(isMainThread(starter.profile, onLoop[0] as SampledThread)).toBe(true);
-    expect(peakLanesIn(starter.timeline, 'blocking_fetch')).toBe(1);
+    expectOneAtATimeOnMainThread(starter, 'blocking_fetch');
     const fix = of('blocking-in-async', 'solution');
     const inThreads = threadsRunning(fix.profile, 'blocking_fetch');
     expect(inThreads.length).toBeGreaterThanOrEqual(2);
@@ -194,10 +199,7 @@ describe('sampled profiles and timelines of the concurrency exercises (bubblewra
 
   it('import-pipeline: downloads one after another and the filter on one CPU; on the fix downloads at once and the filter in worker processes', () => {
     const starter = of('import-pipeline', 'starter');
-    const fetching = threadsRunning(starter.profile, 'blocking_fetch');
-    expect(fetching).toHaveLength(1);
-    expect(isMainThread(starter.profile, fetching[0] as SampledThread)).toBe(true);
-    expect(peakLanesIn(starter.timeline, 'blocking_fetch')).toBe(1);
+    expectOneAtATimeOnMainThread(starter, 'blocking_fetch');
     expect(peakLanesIn(starter.timeline, 'flag_chunk')).toBe(1);
     const fix = of('import-pipeline', 'solution');
     expect(peakLanesIn(fix.timeline, 'blocking_fetch')).toBeGreaterThanOrEqual(2);

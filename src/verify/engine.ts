@@ -6,7 +6,7 @@
  * build the grade jobs, run them, measure again until every check is decided, or wait and retry.
  */
 import type { GradeCheck, Measurement } from '../core/documents.js';
-import type { AuthoredCheck, Exercise, FileTree } from '../core/exercise.js';
+import type { AuthoredCheck, CheckKind, Exercise, FileTree } from '../core/exercise.js';
 import { learnerTree } from '../core/exercise-workspace.js';
 import { decideFunctionCheck, isFunctionLevel, unmeasured } from '../core/checks/function-level.js';
 import { MAX_SPEED_ROUNDS } from '../core/checks/speed.js';
@@ -14,8 +14,9 @@ import { combinedStatus, withStatus, type CheckResult, type VerifyReport } from 
 import type { PythonRuntime } from '../core/runtime.js';
 import type { Runner } from '../runner/runner.js';
 import { runGrade, toGradeCheck } from './grade-job.js';
-import { attachConcurrencyViews } from './concurrency-evidence.js';
-import { attachMemoryPeaks } from './memory-flame-evidence.js';
+import { concurrencyViewer } from './concurrency-evidence.js';
+import { attachViews, type Viewer } from './evidence-views.js';
+import { memoryPeakViewer } from './memory-flame-evidence.js';
 import { programCheck } from './program-checks.js';
 
 export type { CheckResult, VerifyReport };
@@ -219,8 +220,9 @@ export async function verifyExercise(
   await Promise.all([gradeTask, ...programTasks]);
   // Display-only views, after every verdict is decided (their runs can change none): the
   // timeline of each concurrency check, the memory flame graph of each per-instance check.
-  await attachConcurrencyViews(exercise, files, results, options.runner, options.onProgress);
-  await attachMemoryPeaks(exercise, files, results, options.runner, options.onProgress);
+  const views = [concurrencyViewer, memoryPeakViewer] as const;
+  for (const viewer of views.map((make) => make(options.runner, exercise, files) as Viewer<CheckKind>))
+    await attachViews(exercise, results, viewer, options.onProgress);
 
   const checks = exercise.meta.checks.map((c) => withStatus(results.get(c.id) as CheckResult));
   const status = combinedStatus(checks.map((c) => c.status));

@@ -10,9 +10,10 @@
  */
 import type { MemoryTreeNode } from '../core/documents.js';
 import type { AuthoredCheck, Exercise } from '../core/exercise.js';
-import type { CheckResult, MemoryPeakView } from '../core/verify-report.js';
+import type { MemoryPeakView } from '../core/verify-report.js';
 import type { Runner } from '../runner/runner.js';
 import type { JobFile } from '../sandbox/types.js';
+import type { Viewer } from './evidence-views.js';
 
 /** Nodes of the peak tree kept in the report (the largest; each node's bytes include its children's). */
 export const MEMORY_EVIDENCE_MAX_NODES = 300;
@@ -109,27 +110,13 @@ export async function memoryPeakEvidence(
   }
 }
 
-/** A memory-per-instance result with its flame graph (other kinds are returned unchanged). */
-export function withMemoryPeak(
-  result: CheckResult,
-  views: { memoryPeak: MemoryPeakView } | { memoryPeakMissing: string },
-): CheckResult {
-  if (result.kind !== 'memory-per-instance') return result;
-  return { ...result, evidence: { ...result.evidence, ...views } } as CheckResult;
-}
-
-/** Every memory-per-instance check gets the flame graph of its evidence run (one run each, after grading). */
-export async function attachMemoryPeaks(
+/** The flame graph at the peak of each memory-per-instance check's evidence run. */
+export const memoryPeakViewer = (
+  runner: Runner,
   exercise: Exercise,
   files: JobFile[],
-  results: Map<string, CheckResult>,
-  runner: Runner,
-  onProgress?: (line: string) => void,
-): Promise<void> {
-  for (const check of exercise.meta.checks) {
-    const result = results.get(check.id);
-    if (check.kind !== 'memory-per-instance' || !result) continue;
-    onProgress?.(`drawing the memory flame graph of ${check.id} (memray, display only)`);
-    results.set(check.id, withMemoryPeak(result, await memoryPeakEvidence(runner, exercise, files, check)));
-  }
-}
+): Viewer<'memory-per-instance'> => ({
+  kinds: ['memory-per-instance'],
+  build: (check) => memoryPeakEvidence(runner, exercise, files, check),
+  progress: (check) => `drawing the memory flame graph of ${check.id} (memray, display only)`,
+});
