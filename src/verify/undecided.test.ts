@@ -48,7 +48,10 @@ describe('verification with a busy machine (fake grader, no sandbox)', () => {
     let gradeJobs = 0;
     const runner = {
       sandbox: { name: 'fake', isolated: true },
-      run: async () => {
+      run: async (request: { mode: string }) => {
+        // The timeline's evidence run after the verdict (display only) is no grade job.
+        if (request.mode !== 'grade')
+          return { message: 'not sampled', sample: null, sampleError: 'fake runner' };
         const capacity = capacities[Math.min(gradeJobs, capacities.length - 1)] as number;
         gradeJobs++;
         return {
