@@ -78,7 +78,8 @@ main()
 
 describe.skipIf(!e2e.HAVE_CHROMIUM)('concurrency views in Chromium', () => {
   it('draws the timeline of blocking-in-async: a lane per task, the call on hover, the trace download', async () => {
-    const page = await e2e.newPage(browser, 1400, 1000);
+    // Dark theme here (the workbench cases are light): axe checks the state colours in both.
+    const page = await e2e.newPage(browser, 1400, 1000, 'dark');
     await page.goto(`${baseUrl()}/exercises/blocking-in-async`);
     await page.getByTestId('exercise').waitFor();
     await page.getByTestId('profiler-select').selectOption('timeline');
