@@ -3,12 +3,13 @@
  * to the earliest lane start, gaps inside a lane filled with `idle`, equal neighbours merged,
  * the span count capped, and the per-lane summary.
  *
- * Cap: while over TIMELINE_MAX_SPANS, spans shorter than a threshold (doubling from 1 µs) are
- * folded into their longer neighbour of the same lane — the shortest go first, and the
- * neighbour keeps its state and label — and the timeline says it was truncated.
+ * Cap: while over TIMELINE_MAX_SPANS, runs of spans shorter than a threshold (doubling) are
+ * folded into groups about that long, each taking its longest span's state and label — the
+ * shortest go first, long waits and runs stay exact — and the timeline says it was truncated.
  */
 import {
   TIMELINE_FORMAT,
+  type LaneState,
   type LaneSummary,
   type Timeline,
   type TimelineLane,
@@ -56,18 +57,46 @@ function fillLane(lane: TimelineLane, index: number, spans: TimelineSpan[]): Tim
   return out;
 }
 
-/** Folds spans shorter than `minUs` into a neighbour; the longer of the two keeps its identity. */
-function foldShort(spans: TimelineSpan[], minUs: number): TimelineSpan[] {
+/**
+ * Folds runs of spans shorter than `minUs` into groups of about `minUs` each. A group takes the
+ * state it spent most time in, and the label and stack of its longest span in that state.
+ * Spans of `minUs` or longer stay as they are.
+ */
+function foldShort(spans: readonly TimelineSpan[], minUs: number): TimelineSpan[] {
+  const out: TimelineSpan[] = [];
+  let group: TimelineSpan[] = [];
+  const close = () => {
+    const first = group[0];
+    const last = group[group.length - 1];
+    if (!first || !last) return;
+    const byState = new Map<LaneState, number>();
+    for (const span of group) byState.set(span.state, (byState.get(span.state) ?? 0) + span.durUs);
+    const state = [...byState.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? first.state;
+    const longest = group.filter((s) => s.state === state).sort((a, b) => b.durUs - a.durUs)[0] ?? first;
+    out.push({ ...longest, startUs: first.startUs, durUs: last.startUs + last.durUs - first.startUs });
+    group = [];
+  };
+  for (const span of spans) {
+    if (span.durUs >= minUs) {
+      close();
+      out.push(span);
+      continue;
+    }
+    group.push(span);
+    const first = group[0] as TimelineSpan;
+    if (span.startUs + span.durUs - first.startUs >= minUs) close();
+  }
+  close();
+  return out;
+}
+
+/** Joins neighbours of the same state and label (the first one's stack is kept). */
+function joinEqual(spans: readonly TimelineSpan[]): TimelineSpan[] {
   const out: TimelineSpan[] = [];
   for (const span of spans) {
     const last = out[out.length - 1];
-    if (last && (span.durUs < minUs || last.durUs < minUs)) {
-      const keep = last.durUs >= span.durUs ? last : span;
-      out[out.length - 1] = {
-        ...keep,
-        startUs: last.startUs,
-        durUs: span.startUs + span.durUs - last.startUs,
-      };
+    if (last && sameSpan(last, span) && last.startUs + last.durUs >= span.startUs - 1e-6) {
+      out[out.length - 1] = { ...last, durUs: span.startUs + span.durUs - last.startUs };
     } else out.push(span);
   }
   return out;
@@ -97,15 +126,21 @@ export function finishTimeline(draft: TimelineDraft): Timeline {
   const originUs = draft.lanes.length > 0 ? Math.min(...draft.lanes.map((l) => l.startUs)) : 0;
   const byLane = draft.lanes.map(() => [] as TimelineSpan[]);
   for (const span of draft.spans) byLane[span.lane]?.push(span);
-  let perLane = draft.lanes.map((lane, i) => fillLane(lane, i, byLane[i] ?? []));
+  const filled = draft.lanes.map((lane, i) => fillLane(lane, i, byLane[i] ?? []));
+  const count = (lanes: TimelineSpan[][]) => lanes.reduce((sum, spans) => sum + spans.length, 0);
+  let perLane = filled;
   const notes = [...draft.notes];
-  let truncated = false;
-  const count = () => perLane.reduce((sum, spans) => sum + spans.length, 0);
-  for (let minUs = 1; count() > maxSpans; minUs *= 2) {
-    truncated = true;
-    perLane = perLane.map((spans) => foldShort(spans, minUs));
-    if (minUs > 1e12) break;
+  // Start where the lanes' total time cut into maxSpans pieces would be; double until it fits.
+  const totalUs = filled.reduce((sum, spans) => sum + spans.reduce((s, span) => s + span.durUs, 0), 0);
+  // (Past the total time every lane is one group: the loop ends even with more lanes than spans.)
+  for (
+    let minUs = Math.max(1, totalUs / maxSpans / 4);
+    count(perLane) > maxSpans && minUs <= 2 * totalUs;
+    minUs *= 2
+  ) {
+    perLane = filled.map((spans) => joinEqual(foldShort(spans, minUs)));
   }
+  const truncated = perLane !== filled;
   if (truncated)
     notes.push(
       `Spans shorter than a threshold were merged into their neighbours to keep the timeline under ${maxSpans} spans.`,

@@ -119,6 +119,30 @@ describe('timelineFromVizTracer', () => {
     ).toBe(true);
   });
 
+  it("draws the innermost call to the end when a lane's trace ends inside nested calls", () => {
+    const events: TraceEvent[] = [
+      { ph: 'X', pid: 3, tid: 3, ts: 0, dur: 100_000, name: 'fetch (app.py:4)' },
+      { ph: 'X', pid: 3, tid: 3, ts: 10, dur: 99_990, name: 'time.sleep' },
+    ];
+    const timeline = timelineFromVizTracer(events, { droppedEvents: 0 });
+    expect(timeline.spans.map((s) => [s.state, s.label, s.durUs])).toEqual([
+      ['running', 'fetch', 10],
+      ['waiting-io', 'fetch', 99_990],
+    ]);
+  });
+
+  it('gives a merged group the state it spent most time in, not the state of its longest span', () => {
+    // Every 15 µs: 5 µs running, then three 3 µs sleeps 0.5 µs apart — 9 µs waiting, 6 running.
+    const events: TraceEvent[] = [{ ph: 'X', pid: 3, tid: 3, ts: 0, dur: 15_000, name: 'poll (app.py:9)' }];
+    for (let i = 0; i < 1000; i += 1)
+      for (const offset of [5, 8.5, 12])
+        events.push({ ph: 'X', pid: 3, tid: 3, ts: i * 15 + offset, dur: 3, name: 'time.sleep' });
+    const timeline = timelineFromVizTracer(events, { droppedEvents: 0, maxSpans: 10 });
+    expect(timeline.truncated).toBe(true);
+    expect(timeline.spans.length).toBeLessThanOrEqual(10);
+    expect(timeline.summary[1]?.waitingIoUs).toBeGreaterThan(0.9 * 15_000);
+  });
+
   it('keeps the innermost TIMELINE_MAX_STACK frames of a deep stack, and notes dropped events', () => {
     const depth = TIMELINE_MAX_STACK + 10;
     const events: TraceEvent[] = Array.from({ length: depth }, (_, i) => ({

@@ -12,7 +12,7 @@
 import type { TraceEvent } from '../documents.js';
 import { spanFrames, stripHarness, type RawFrame } from './frames.js';
 import { finishTimeline } from './timeline-finish.js';
-import type { LaneState, Timeline, TimelineLane, TimelineSpan } from './timeline.js';
+import type { LaneState, Timeline, TimelineFrame, TimelineLane, TimelineSpan } from './timeline.js';
 import { waitKindOf } from './wait-kinds.js';
 
 /** Linux's largest possible pid/tid: VizTracer's asyncio task ids lie above it. */
@@ -29,6 +29,18 @@ interface Call {
   startUs: number;
   endUs: number;
   frame: RawFrame;
+  /** What a span has while this call is the innermost (its stack is fixed while it is open);
+   * null for harness-only stacks, undefined until first needed. */
+  view?: { state: LaneState; label: string; stack: TimelineFrame[] } | null;
+}
+
+function viewOf(open: readonly Call[]): Call['view'] {
+  const innermost = open[open.length - 1] as Call;
+  if (innermost.view !== undefined) return innermost.view;
+  const frames = stripHarness(open.map((c) => c.frame));
+  innermost.view =
+    frames.length === 0 ? null : { state: waitKindOf(innermost.frame) ?? 'running', ...spanFrames(frames) };
+  return innermost.view;
 }
 
 /** The innermost call at each instant of one lane, as spans (equal neighbours merged). */
@@ -39,23 +51,17 @@ function flatten(calls: Call[], lane: number): TimelineSpan[] {
   let cursor = calls[0]?.startUs ?? 0;
   const emitTo = (untilUs: number) => {
     if (untilUs <= cursor) return;
-    const innermost = open[open.length - 1];
-    if (innermost) {
-      const state: LaneState = waitKindOf(innermost.frame) ?? 'running';
+    const view = open.length > 0 ? viewOf(open) : null;
+    if (view) {
       const last = spans[spans.length - 1];
-      const frames = stripHarness(open.map((c) => c.frame));
-      const label = frames.length === 0 ? '' : null;
-      if (label === null) {
-        const built = spanFrames(frames);
-        if (
-          last &&
-          last.startUs + last.durUs === cursor &&
-          last.state === state &&
-          last.label === built.label
-        ) {
-          last.durUs = untilUs - last.startUs;
-        } else spans.push({ lane, startUs: cursor, durUs: untilUs - cursor, state, ...built });
-      }
+      if (
+        last &&
+        last.startUs + last.durUs === cursor &&
+        last.state === view.state &&
+        last.label === view.label
+      ) {
+        last.durUs = untilUs - last.startUs;
+      } else spans.push({ lane, startUs: cursor, durUs: untilUs - cursor, ...view });
     }
     cursor = untilUs;
   };
@@ -67,7 +73,8 @@ function flatten(calls: Call[], lane: number): TimelineSpan[] {
     emitTo(call.startUs);
     const parent = open[open.length - 1];
     // Rounding in the trace can leave a child a fraction of a µs past its parent.
-    open.push(parent ? { ...call, endUs: Math.min(call.endUs, parent.endUs) } : call);
+    if (parent && call.endUs > parent.endUs) call.endUs = parent.endUs;
+    open.push(call);
   }
   // Emit before popping: emitTo draws the innermost open call, which must still be on the stack.
   for (let top = open[open.length - 1]; top; top = open[open.length - 1]) {
@@ -84,6 +91,7 @@ export function timelineFromVizTracer(
   const threadNames = new Map<string, string>();
   const processNames = new Map<number, string>();
   const calls = new Map<string, { pid: number; tid: number; calls: Call[] }>();
+  const frames = new Map<string, RawFrame>();
   for (const event of events) {
     const pid = Number(event.pid);
     const tid = Number(event.tid);
@@ -98,7 +106,13 @@ export function timelineFromVizTracer(
       continue;
     const entry = calls.get(key) ?? { pid, tid, calls: [] };
     calls.set(key, entry);
-    entry.calls.push({ startUs: event.ts, endUs: event.ts + event.dur, frame: frameOf(event.name) });
+    // Names repeat (every call of a function): parse each once.
+    let frame = frames.get(event.name);
+    if (!frame) {
+      frame = frameOf(event.name);
+      frames.set(event.name, frame);
+    }
+    entry.calls.push({ startUs: event.ts, endUs: event.ts + event.dur, frame });
   }
 
   const groups = [...calls.values()].filter((g) => g.calls.length > 0);
