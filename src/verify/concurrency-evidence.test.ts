@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TIMELINE_FORMAT } from '../core/concurrency/timeline.js';
+import { TIMELINE_FORMAT, type Timeline } from '../core/concurrency/timeline.js';
 import type { MemoryTreeNode } from '../core/documents.js';
 import type { Exercise } from '../core/exercise.js';
 import { learnerTree } from '../core/exercise-workspace.js';
@@ -16,7 +16,7 @@ import { PROJECT_ROOT } from '../pyenv/paths.js';
 import { createMemoryQueue } from '../queue/memory-queue.js';
 import { Runner } from '../runner/runner.js';
 import { requireBwrap, runtime } from '../test-support/sandboxes.js';
-import { callEntry } from './concurrency-evidence.js';
+import { callEntry, peakRunningProcesses } from './concurrency-evidence.js';
 import { verifyExercise } from './engine.js';
 import { memoryPeakEvidence, trimTree } from './memory-flame-evidence.js';
 
@@ -141,6 +141,41 @@ describe('pure helpers', () => {
     expect(tree.children.map((c) => c.frame?.name)).toEqual(['big']);
     expect(tree.children[0]?.children.map((c) => c.frame?.name)).toEqual(['big-child']);
     expect(trimTree(root, 10)).toEqual({ tree: root, trimmedNodes: 0 });
+  });
+
+  it('peakRunningProcesses counts processes running at once, not threads of one process', () => {
+    const lane = (pid: number, tid: number) => ({
+      id: `p${pid}/t${tid}`,
+      kind: 'thread' as const,
+      label: `t${tid}`,
+      pid,
+      processLabel: `p${pid}`,
+      tid,
+      startUs: 0,
+      endUs: 100,
+    });
+    const running = (laneIndex: number, startUs: number) => ({
+      lane: laneIndex,
+      startUs,
+      durUs: 50,
+      state: 'running' as const,
+      label: 'denoise',
+      stack: [],
+    });
+    const timeline = (lanes: ReturnType<typeof lane>[]): Timeline => ({
+      format: TIMELINE_FORMAT,
+      source: 'py-spy',
+      sampleRateHz: 100,
+      durationUs: 100,
+      lanes,
+      spans: [running(0, 0), running(1, 25)],
+      summary: [],
+      truncated: false,
+      notes: [],
+    });
+    // Two threads of one process overlapping (the GIL sampler's slack): one process at a time.
+    expect(peakRunningProcesses(timeline([lane(1, 1), lane(1, 2)]))).toBe(1);
+    expect(peakRunningProcesses(timeline([lane(1, 1), lane(2, 2)]))).toBe(2);
   });
 
   it('callEntry calls the check’s function once on an input from its input function and a given seed', () => {

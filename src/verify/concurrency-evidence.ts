@@ -89,6 +89,39 @@ export function peakBusy(timeline: Timeline): number {
   return peakConcurrency({ ...timeline, spans }, 'running').lanes;
 }
 
+/**
+ * How many processes ran Python at once at most: what CPU scaling needs, since the threads of
+ * one process take turns on its GIL. Each process's running spans are merged first (the GIL
+ * sampler's slack can make two threads of one process look running together).
+ */
+export function peakRunningProcesses(timeline: Timeline): number {
+  const byPid = new Map<number, [number, number][]>();
+  for (const span of timeline.spans) {
+    const pid = timeline.lanes[span.lane]?.pid;
+    if (span.state !== 'running' || pid === undefined) continue;
+    byPid.set(pid, [...(byPid.get(pid) ?? []), [span.startUs, span.startUs + span.durUs]]);
+  }
+  const spans = [...byPid.values()].flatMap((intervals, lane) => {
+    intervals.sort((x, y) => x[0] - y[0]);
+    const merged: [number, number][] = [];
+    for (const [start, end] of intervals) {
+      const last = merged[merged.length - 1];
+      if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+      else merged.push([start, end]);
+    }
+    return merged.map(([startUs, endUs]) => ({
+      lane,
+      startUs,
+      durUs: endUs - startUs,
+      state: 'running' as const,
+    }));
+  });
+  return peakConcurrency(
+    { ...timeline, spans: spans.map((x) => ({ ...x, label: '', stack: [] })) },
+    'running',
+  ).lanes;
+}
+
 /** One sentence read off the timeline of a call, for the kind of check. */
 export function describeCallTimeline(check: CallCheck, timeline: Timeline): string {
   const threads = timeline.lanes.filter((l) => l.kind !== 'process').length;
@@ -100,8 +133,9 @@ export function describeCallTimeline(check: CallCheck, timeline: Timeline): stri
     );
   const processes = new Set(timeline.lanes.map((l) => l.pid)).size;
   return (
-    `the timeline of ${name} shows at most ${peakConcurrency(timeline, 'running').lanes} of its ` +
-    `${plural(threads, 'thread')} in ${plural(processes, 'process', 'processes')} running Python at once`
+    `the timeline of ${name} shows at most ${peakRunningProcesses(timeline)} of its ` +
+    `${plural(processes, 'process', 'processes')} running Python at once (${plural(threads, 'thread')} in all; ` +
+    'the threads of one process take turns on its GIL)'
   );
 }
 
