@@ -143,6 +143,18 @@ describe('timelineFromVizTracer', () => {
     expect(timeline.summary[1]?.waitingIoUs).toBeGreaterThan(0.9 * 15_000);
   });
 
+  it('takes a lane of 200 000 calls (more spans than a function call takes arguments) down to the cap', () => {
+    const events: TraceEvent[] = [
+      { ph: 'X', pid: 5, tid: 5, ts: 0, dur: 2_000_000, name: 'loop (app.py:1)' },
+    ];
+    for (let i = 0; i < 200_000; i += 1)
+      events.push({ ph: 'X', pid: 5, tid: 5, ts: i * 10 + 2, dur: 5, name: 'time.sleep' });
+    const timeline = timelineFromVizTracer(events, { droppedEvents: 0 });
+    expect(timeline.spans.length).toBeLessThanOrEqual(20_000);
+    const lane = timeline.summary[1];
+    expect((lane?.runningUs ?? 0) + (lane?.waitingIoUs ?? 0)).toBeCloseTo(2_000_000, 0);
+  });
+
   it('keeps the innermost TIMELINE_MAX_STACK frames of a deep stack, and notes dropped events', () => {
     const depth = TIMELINE_MAX_STACK + 10;
     const events: TraceEvent[] = Array.from({ length: depth }, (_, i) => ({

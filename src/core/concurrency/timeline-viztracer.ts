@@ -115,15 +115,17 @@ export function timelineFromVizTracer(
     entry.calls.push({ startUs: event.ts, endUs: event.ts + event.dur, frame });
   }
 
-  const groups = [...calls.values()].filter((g) => g.calls.length > 0);
-  // reduce, not Math.min(...): a lane can hold more calls than a call's argument limit.
-  const startOf = (g: { calls: Call[] }) => g.calls.reduce((min, c) => Math.min(min, c.startUs), Infinity);
-  const endOf = (g: { calls: Call[] }) => g.calls.reduce((max, c) => Math.max(max, c.endUs), -Infinity);
-  const pids = [...new Set(groups.map((g) => g.pid))].sort(
-    (a, b) =>
-      Math.min(...groups.filter((g) => g.pid === a).map(startOf)) -
-      Math.min(...groups.filter((g) => g.pid === b).map(startOf)),
-  );
+  // Each lane's first start and last end, by reduce: a lane can hold more calls than a
+  // function call takes arguments (Math.min(...calls) would throw).
+  const groups = [...calls.values()]
+    .filter((g) => g.calls.length > 0)
+    .map((g) => ({
+      ...g,
+      startUs: g.calls.reduce((min, c) => Math.min(min, c.startUs), Infinity),
+      endUs: g.calls.reduce((max, c) => Math.max(max, c.endUs), -Infinity),
+    }));
+  const firstStart = (pid: number) => Math.min(...groups.filter((g) => g.pid === pid).map((g) => g.startUs));
+  const pids = [...new Set(groups.map((g) => g.pid))].sort((a, b) => firstStart(a) - firstStart(b));
   const lanes: TimelineLane[] = [];
   const spans: TimelineSpan[] = [];
   pids.forEach((pid, index) => {
@@ -136,8 +138,8 @@ export function timelineFromVizTracer(
       pid,
       processLabel,
       tid: null,
-      startUs: Math.min(...own.map(startOf)),
-      endUs: Math.max(...own.map(endOf)),
+      startUs: Math.min(...own.map((g) => g.startUs)),
+      endUs: Math.max(...own.map((g) => g.endUs)),
     });
     // Threads first (the main thread, whose tid is the pid, leading), then tasks.
     const isTask = (g: { tid: number; pid: number }) =>
@@ -146,7 +148,7 @@ export function timelineFromVizTracer(
       (a, b) =>
         Number(isTask(a)) - Number(isTask(b)) ||
         Number(b.tid === pid) - Number(a.tid === pid) ||
-        startOf(a) - startOf(b),
+        a.startUs - b.startUs,
     );
     for (const group of own) {
       const lane = lanes.length;
@@ -154,9 +156,11 @@ export function timelineFromVizTracer(
       const laneSpans = flatten(group.calls, lane);
       const name = threadNames.get(`${pid}/${group.tid}`) ?? (task ? 'Task' : `thread ${group.tid}`);
       // A task's name says only its number: add the learner coroutine it runs.
-      const coroutine = task
-        ? laneSpans.flatMap((s) => s.stack).find((f) => f.origin === 'user')?.name
-        : undefined;
+      let coroutine: string | undefined;
+      for (const span of task ? laneSpans : []) {
+        coroutine = span.stack.find((f) => f.origin === 'user')?.name;
+        if (coroutine) break;
+      }
       lanes.push({
         id: task ? `p${pid}/task${group.tid}` : `p${pid}/t${group.tid}`,
         kind: task ? 'task' : 'thread',
@@ -164,10 +168,11 @@ export function timelineFromVizTracer(
         pid,
         processLabel,
         tid: task ? null : group.tid,
-        startUs: startOf(group),
-        endUs: endOf(group),
+        startUs: group.startUs,
+        endUs: group.endUs,
       });
-      spans.push(...laneSpans);
+      // A loop, not push(...laneSpans): a lane can have more spans than a call takes arguments.
+      for (const span of laneSpans) spans.push(span);
     }
   });
   const notes =
