@@ -28,9 +28,10 @@ import type { AnyJobReport, Runner } from '../runner/runner.js';
 import { openSession } from '../runner/session.js';
 
 const EXERCISES = ['threads-for-cpu', 'blocking-in-async', 'lost-worker-results', 'import-pipeline'];
-const MODES = ['plain', 'sample', 'timeline', 'memray'] as const;
+/** sample-no-gil: `--sample --no-gil`, one py-spy instead of two, to show what the GIL pass costs. */
+const MODES = ['plain', 'sample', 'sample-no-gil', 'timeline', 'memray'] as const;
 type Mode = (typeof MODES)[number];
-const TARGETS: Partial<Record<Mode, number>> = { sample: 1.1, timeline: 1.5 };
+const TARGETS: Partial<Record<Mode, number>> = { sample: 1.1, 'sample-no-gil': 1.1, timeline: 1.5 };
 
 interface Program {
   label: string;
@@ -75,11 +76,12 @@ async function measure(runner: Runner, program: Program, mode: Mode): Promise<Me
     report = await runner.run({ ...program.request, mode: 'run' });
   } else {
     // The CLI's defaults: py-spy at 100 Hz with the GIL pass, memray without native frames.
-    const result = await runConcurrencyProfile(runner, program.request, mode, {
-      rateHz: DEFAULT_SAMPLE_RATE_HZ,
-      gil: true,
-      nativeTraces: false,
-    });
+    const result = await runConcurrencyProfile(
+      runner,
+      program.request,
+      mode === 'sample-no-gil' ? 'sample' : mode,
+      { rateHz: DEFAULT_SAMPLE_RATE_HZ, gil: mode !== 'sample-no-gil', nativeTraces: false },
+    );
     report = result.report;
     if (!result.sampled && !result.timeline && !result.memray) note = result.message;
   }
@@ -162,8 +164,8 @@ async function main(): Promise<void> {
   const date = new Date().toISOString().slice(0, 10);
   const machine = `${cpuModel}, ${availableParallelism()} CPUs available, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${release()}, Node ${process.version}, Python ${session.runtime.version}, sandbox ${session.sandbox.name}`;
   const table = [
-    '| program | unprofiled: end to end (program wall) | --sample (py-spy, 100 Hz, GIL) | --timeline (VizTracer) | --memray |',
-    '| --- | --- | --- | --- | --- |',
+    '| program | unprofiled: end to end (program wall) | --sample (py-spy, 100 Hz, GIL) | --sample --no-gil | --timeline (VizTracer) | --memray |',
+    '| --- | --- | --- | --- | --- | --- |',
     ...rows,
     `| **median over the programs** | | ${overall.join(' | ')} |`,
   ].join('\n');
