@@ -57,6 +57,11 @@ describe('timelineFromPySpy', () => {
     expect(runningUs).toBeLessThan(1.5 * busiest);
   });
 
+  it('never shows two threads of one process running at once when the GIL was sampled', () => {
+    // The lesson of threads-for-cpu is read off this figure: one GIL, one runner at a time.
+    expect(peakConcurrency(timeline, 'running').lanes).toBe(1);
+  });
+
   it('calls every sample running without --gil data, and says what that means', () => {
     const noGil = timelineFromPySpy(loadCapture('pyspy-threads-burn', { gilTraceEvents: null }));
     for (const lane of lanesLabelled(noGil, 'burner-'))

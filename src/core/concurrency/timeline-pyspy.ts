@@ -19,7 +19,14 @@ import { waitKindOf } from './wait-kinds.js';
 
 type Interval = [startUs: number, endUs: number];
 
-/** GIL-holding runs widened by `slackUs` each side (one sampling interval) and merged; sorted. */
+const GIL_SLACK_US = 0;
+
+/**
+ * GIL-holding runs, widened by `slackUs` each side and merged; sorted. The slack is 0 for the
+ * timeline: pyspy-threads.ts gives each process's GIL to one thread at a time, so unwidened
+ * runs of two threads of one process never overlap — "at most 1 running at once" in a
+ * GIL-bound process is exactly what a learner must be able to read off the timeline.
+ */
 function gilIntervals(runs: readonly StackRun[], slackUs: number): Interval[] {
   const merged: Interval[] = [];
   for (const run of [...runs].sort((a, b) => a.startUs - b.startUs)) {
@@ -83,7 +90,7 @@ export function timelineFromPySpy(capture: SampleCapture, options: { maxSpans?: 
         startUs: thread.runs[0]?.startUs ?? 0,
         endUs: thread.runs[thread.runs.length - 1]?.endUs ?? 0,
       });
-      const gil = thread.gilRuns ? gilIntervals(thread.gilRuns, intervalUs) : null;
+      const gil = thread.gilRuns ? gilIntervals(thread.gilRuns, GIL_SLACK_US) : null;
       for (const run of thread.runs) {
         const frames = stripHarness(run.frames);
         if (frames.length === 0) continue;
