@@ -61,7 +61,6 @@ function splitByGil(
 
 export function timelineFromPySpy(capture: SampleCapture, options: { maxSpans?: number } = {}): Timeline {
   const { threads, processes } = pySpyThreads(capture);
-  const intervalUs = 1e6 / capture.rateHz;
   const lanes: TimelineLane[] = [];
   const spans: TimelineSpan[] = [];
 
