@@ -10,8 +10,8 @@
  * gets. So the judged runs stay unsampled, and no verdict can depend on sampling; the evidence
  * text says which run the timeline shows. Display only: a failed sampler leaves `timelineMissing`.
  */
-import type { Timeline } from '../core/concurrency/timeline.js';
-import { describeConcurrency, peakConcurrency } from '../core/concurrency/timeline-overlap.js';
+import type { Timeline, TimelineSpan } from '../core/concurrency/timeline.js';
+import { describeConcurrency } from '../core/concurrency/timeline-overlap.js';
 import { callWindow, sliceTimeline } from '../core/concurrency/timeline-slice.js';
 import { timelineFromPySpy } from '../core/concurrency/timeline-pyspy.js';
 import type { AuthoredCheck, Exercise } from '../core/exercise.js';
@@ -70,57 +70,58 @@ function inputFile(exercise: Exercise, check: CallCheck): JobFile[] {
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** An event loop (or any selector) waiting for its tasks, not for one request. */
-const inSelector = (span: Timeline['spans'][number]) =>
-  span.stack.some((frame) => frame.file.endsWith('selectors.py'));
+const inSelector = (span: TimelineSpan) => span.stack.some((frame) => frame.file.endsWith('selectors.py'));
+
+/**
+ * Most lanes (or processes, `by: 'pid'`) at once with a span that passes `keep`. Each span is
+ * widened to one sampling interval — a sample stands for the time until the next one; py-spy
+ * 0.4.3 ends a forked worker's stacks at its sibling's next sample, microseconds later — and
+ * intervals are merged per lane (or process) first, so widening never counts one twice.
+ */
+export function peakAtOnce(
+  timeline: Timeline,
+  keep: (span: TimelineSpan) => boolean,
+  by: 'lane' | 'pid' = 'lane',
+): number {
+  const minUs = timeline.sampleRateHz ? 1e6 / timeline.sampleRateHz : 0;
+  const perKey = new Map<number, [number, number][]>();
+  for (const span of timeline.spans) {
+    if (!keep(span)) continue;
+    const key = by === 'lane' ? span.lane : (timeline.lanes[span.lane]?.pid ?? -1);
+    perKey.set(key, [...(perKey.get(key) ?? []), [span.startUs, span.startUs + Math.max(span.durUs, minUs)]]);
+  }
+  const edges: [number, number][] = [];
+  for (const intervals of perKey.values()) {
+    intervals.sort((x, y) => x[0] - y[0]);
+    let current: [number, number] | null = null;
+    for (const [start, end] of intervals) {
+      if (current && start <= current[1]) current[1] = Math.max(current[1], end);
+      else {
+        if (current) edges.push([current[0], 1], [current[1], -1]);
+        current = [start, end];
+      }
+    }
+    if (current) edges.push([current[0], 1], [current[1], -1]);
+  }
+  edges.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  let now = 0;
+  let peak = 0;
+  for (const [, delta] of edges) peak = Math.max(peak, (now += delta));
+  return peak;
+}
 
 /**
  * How many lanes were busy in a call at once at most — running it or blocked inside it,
  * whichever the sampler could tell — leaving out pool threads waiting for work or results
  * (waiting-lock), event loops waiting in their selector for the requests they started, and
- * gaps with no stack. Independent of how a blocking C call is classified (py-spy sees only
- * the Python line that made it).
+ * gaps with no stack.
  */
-export function peakBusy(timeline: Timeline): number {
-  const spans = timeline.spans.flatMap((span) =>
-    span.state !== 'waiting-lock' && span.stack.length > 0 && !inSelector(span)
-      ? [{ ...span, state: 'running' as const }]
-      : [],
-  );
-  return peakConcurrency({ ...timeline, spans }, 'running').lanes;
-}
+export const peakBusy = (timeline: Timeline): number =>
+  peakAtOnce(timeline, (span) => span.state !== 'waiting-lock' && span.stack.length > 0 && !inSelector(span));
 
-/**
- * How many processes ran Python at once at most: what CPU scaling needs, since the threads of
- * one process take turns on its GIL. Each process's running spans are merged first (the GIL
- * sampler's slack can make two threads of one process look running together).
- */
-export function peakRunningProcesses(timeline: Timeline): number {
-  const byPid = new Map<number, [number, number][]>();
-  for (const span of timeline.spans) {
-    const pid = timeline.lanes[span.lane]?.pid;
-    if (span.state !== 'running' || pid === undefined) continue;
-    byPid.set(pid, [...(byPid.get(pid) ?? []), [span.startUs, span.startUs + span.durUs]]);
-  }
-  const spans = [...byPid.values()].flatMap((intervals, lane) => {
-    intervals.sort((x, y) => x[0] - y[0]);
-    const merged: [number, number][] = [];
-    for (const [start, end] of intervals) {
-      const last = merged[merged.length - 1];
-      if (last && start <= last[1]) last[1] = Math.max(last[1], end);
-      else merged.push([start, end]);
-    }
-    return merged.map(([startUs, endUs]) => ({
-      lane,
-      startUs,
-      durUs: endUs - startUs,
-      state: 'running' as const,
-    }));
-  });
-  return peakConcurrency(
-    { ...timeline, spans: spans.map((x) => ({ ...x, label: '', stack: [] })) },
-    'running',
-  ).lanes;
-}
+/** How many processes ran Python at once at most: the threads of one process take turns on its GIL. */
+export const peakRunningProcesses = (timeline: Timeline): number =>
+  peakAtOnce(timeline, (span) => span.state === 'running', 'pid');
 
 /** One sentence read off the timeline of a call, for the kind of check. */
 export function describeCallTimeline(check: CallCheck, timeline: Timeline): string {
