@@ -111,6 +111,28 @@ describe('the memory flame graph at the peak of a memory-per-instance check', ()
     walk(tree);
     expect(names).toContain('make_record');
     expect(source).toMatch(/memray.*100000 instances through record_factory\.make_record.*display only/);
+    // The terminal names the stack that holds most of it, in the learner's code.
+    const printed = renderVerifyReport({
+      schema: 'perflab.verify/2',
+      exercise: 'import-pipeline',
+      graded: 'starter',
+      passed: false,
+      checks: [
+        {
+          id: check.id,
+          kind: 'memory-per-instance',
+          title: 'compact',
+          passed: false,
+          status: 'failed',
+          sentence: 'too big',
+          evidence: views.memoryPeak ? { memoryPeak: views.memoryPeak } : {},
+        },
+      ],
+      sandbox: 'bubblewrap',
+      isolated: true,
+      wallMs: 1,
+    });
+    expect(printed).toMatch(/memory at the peak: [\d.]+ MiB, most under \S+ \(record_factory\.py:\d+\)/);
   }, 120_000);
 
   it('a failed memray run leaves a sentence, not an error', async () => {
