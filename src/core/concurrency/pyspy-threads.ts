@@ -16,7 +16,7 @@
  *   samples emits no event, so held time can be understated, never double-counted.
  */
 import { processLabels, threadReading, type SampledProcessInfo } from './process-labels.js';
-import { readPySpyTrace, type SampledThreadTrace, type StackRun } from './pyspy-trace.js';
+import { readPySpyTrace, sameFrames, type SampledThreadTrace, type StackRun } from './pyspy-trace.js';
 import type { SampleCapture, ThreadCpuReading } from './sampled-profile.js';
 
 export interface PySpyThread {
@@ -58,12 +58,42 @@ function gilHolders(traces: readonly SampledThreadTrace[]): Map<string, StackRun
   return held;
 }
 
+/** A collided run is never stretched over more than this many intervals (that is a real gap). */
+const MAX_BRIDGE_INTERVALS = 20;
+
+/**
+ * Runs shorter than half a sampling interval extended to the thread's next run (see above).
+ * In a single process every run lasts whole intervals (py-spy writes only at samples), so only
+ * runs cut short by a forked sibling's sample are touched. Adjacent equal stacks merge again.
+ */
+export function widenCollidedRuns(runs: readonly StackRun[], intervalUs: number): StackRun[] {
+  const widened: StackRun[] = [];
+  runs.forEach((run, i) => {
+    const next = runs[i + 1];
+    const reachUs = next
+      ? Math.min(next.startUs, run.startUs + MAX_BRIDGE_INTERVALS * intervalUs)
+      : run.startUs + intervalUs;
+    const endUs = run.endUs - run.startUs < intervalUs / 2 ? Math.max(run.endUs, reachUs) : run.endUs;
+    const last = widened[widened.length - 1];
+    if (last && last.endUs === run.startUs && sameFrames(last.frames, run.frames)) last.endUs = endUs;
+    else widened.push({ ...run, endUs });
+  });
+  return widened;
+}
+
+function widenTraces(traces: SampledThreadTrace[], intervalUs: number): SampledThreadTrace[] {
+  return traces.map((t) => ({ ...t, runs: widenCollidedRuns(t.runs, intervalUs) }));
+}
+
 export function pySpyThreads(capture: SampleCapture): {
   threads: PySpyThread[];
   processes: Map<number, SampledProcessInfo>;
 } {
-  const traces = readPySpyTrace(capture.traceEvents);
-  const gil = capture.gilTraceEvents ? gilHolders(readPySpyTrace(capture.gilTraceEvents)) : null;
+  const intervalUs = 1e6 / capture.rateHz;
+  const traces = widenTraces(readPySpyTrace(capture.traceEvents), intervalUs);
+  const gil = capture.gilTraceEvents
+    ? gilHolders(widenTraces(readPySpyTrace(capture.gilTraceEvents), intervalUs))
+    : null;
   const processes = processLabels(capture, traces);
   const threads: PySpyThread[] = [];
   for (const trace of traces) {

@@ -69,15 +69,18 @@ function splitPseudoFrames(stack: readonly RawFrame[]): {
 
 /** Groups the events by (pid, native tid), in trace order; threads in order of first sample. */
 export function readPySpyTrace(events: readonly TraceEvent[]): SampledThreadTrace[] {
-  const open = new Map<string, { frames: RawFrame[]; lastUs: number }>();
+  const open = new Map<string, { frames: RawFrame[]; lastUs: number; lastPh: string }>();
   const threads = new Map<string, SampledThreadTrace>();
   for (const event of events) {
     if ((event.ph !== 'B' && event.ph !== 'E') || typeof event.ts !== 'number') continue;
     const key = `${String(event.pid)}/${String(event.tid)}`;
-    const state = open.get(key) ?? { frames: [], lastUs: event.ts };
+    const state = open.get(key) ?? { frames: [], lastUs: event.ts, lastPh: '' };
     open.set(key, state);
-    // The stack held from the previous event to this one is a run.
-    const run = event.ts > state.lastUs ? splitPseudoFrames(state.frames) : null;
+    // The stack held from the previous event to this one is a run. A complete stack closed at
+    // the instant it opened (B then E, same ts) is a run too: a forked sibling's sample closed
+    // it (see pyspy-threads.ts, which gives such runs their interval).
+    const completeStack = event.ph === 'E' && state.lastPh === 'B';
+    const run = event.ts > state.lastUs || completeStack ? splitPseudoFrames(state.frames) : null;
     if (run && run.frames.length > 0) {
       const threadKey = `${run.pid}/${run.nativeTid}`;
       const entry = threads.get(threadKey) ?? {
@@ -94,6 +97,7 @@ export function readPySpyTrace(events: readonly TraceEvent[]): SampledThreadTrac
       else entry.runs.push({ startUs: state.lastUs, endUs: event.ts, frames: run.frames });
     }
     state.lastUs = event.ts;
+    state.lastPh = event.ph;
     if (event.ph === 'B') state.frames = [...state.frames, frameOf(event)];
     else state.frames = state.frames.slice(0, -1);
   }

@@ -150,7 +150,14 @@ export function buildSampledProfile(capture: SampleCapture): SampledProfile {
       name: thread.name,
       samples,
       sampledMs: samples * msPerSample,
-      gilSamples: gilStacks ? gilStacks.reduce((sum, s) => sum + s.samples, 0) : null,
+      // Two py-spy instances sample at their own instants: the --gil one can count a sample
+      // more than the --idle one over the same stretch. Held never exceeds sampled.
+      gilSamples: gilStacks
+        ? Math.min(
+            samples,
+            gilStacks.reduce((sum, s) => sum + s.samples, 0),
+          )
+        : null,
       cpuMs: reading ? reading.cpuMs : null,
       idleMs: reading ? Math.max(0, reading.lastSeenMs - reading.firstSeenMs - reading.cpuMs) : null,
       functions: functionCounts(stacks, gilStacks),
