@@ -131,6 +131,9 @@ function functionCounts(stacks: readonly WeightedStack[], gilStacks: readonly We
     .sort((a, b) => b.selfSamples - a.selfSamples || b.totalSamples - a.totalSamples);
 }
 
+/** The command line of the harness's processes (the learner's program runs inside them). */
+const HARNESS_COMMAND = /-m perflab_harness\b/;
+
 export function buildSampledProfile(capture: SampleCapture): SampledProfile {
   const table = new FunctionTable();
   const { threads: sampled, processes: labels } = pySpyThreads(capture);
@@ -172,7 +175,9 @@ export function buildSampledProfile(capture: SampleCapture): SampledProfile {
       key: `p${p.pid}`,
       pid: p.pid,
       parentKey: p.parentPid === null ? null : `p${p.parentPid}`,
-      command: p.command,
+      // The learner's process and its forked workers all read `python -m perflab_harness` in
+      // /proc (the harness sets sys.argv, not the process title): name them as the learner knows them.
+      command: HARNESS_COMMAND.test(p.command) ? p.label : p.command,
       threadKeys: own.map((t) => t.key),
       samples: own.reduce((sum, t) => sum + t.samples, 0),
       cpuMs: cpu.length > 0 ? cpu.reduce((sum, t) => sum + (t.cpuMs ?? 0), 0) : null,
