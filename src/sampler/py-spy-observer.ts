@@ -6,20 +6,35 @@
  * learner process waits stopped at the sample gate (src/sandbox/execute.ts), and leaves
  * nothing behind: py-spy is killed at the deadline, its private 0700 folder removed.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SampleCapture } from '../core/concurrency/sampled-profile.js';
 import type { TraceEvent } from '../core/documents.js';
-import { VENV_DIR } from '../pyenv/paths.js';
+import { REQUIREMENTS_FILE, VENV_DIR } from '../pyenv/paths.js';
 import type { RunObserver } from '../sandbox/types.js';
 import { repairPySpyTrace } from './chrometrace-repair.js';
 import { PySpyError, PySpyProcess } from './py-spy-process.js';
 import { ThreadCpuPoller } from './thread-cpu.js';
 
 export const DEFAULT_PY_SPY = join(VENV_DIR, 'bin', 'py-spy');
-/** Pinned in python/requirements.txt; the capture names the tool's version. */
-export const PY_SPY_VERSION = '0.4.3';
+/**
+ * The py-spy version pinned in python/requirements.txt (what `npm install` put in the venv),
+ * read once, so the capture cannot name a version the pin has moved away from.
+ */
+let pinnedVersion: string | undefined;
+export function pySpyVersion(): string {
+  if (pinnedVersion === undefined) {
+    let text = '';
+    try {
+      text = readFileSync(REQUIREMENTS_FILE, 'utf8');
+    } catch {
+      // No requirements file beside this build: the version is then simply unknown.
+    }
+    pinnedVersion = /^py-spy==(\S+)/m.exec(text)?.[1] ?? 'unknown';
+  }
+  return pinnedVersion;
+}
 const DEFAULT_OUTPUT_CAP_BYTES = 64 * 1024 * 1024;
 /** After the run ends, how long py-spy gets to notice and write its trace (per step, ms). */
 const FINISH_GRACE_MS = 3000;
@@ -113,7 +128,7 @@ export function createPySpyObserver(options: PySpyObserverOptions): PySpyObserve
     const readErrors = idle.reportedErrors();
     if (readErrors > 2) errors.push(`py-spy could not read the program ${readErrors} times while sampling`);
     return {
-      tool: { name: 'py-spy', version: PY_SPY_VERSION },
+      tool: { name: 'py-spy', version: pySpyVersion() },
       rateHz: options.rateHz,
       traceEvents,
       gilTraceEvents,
